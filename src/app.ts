@@ -1,0 +1,60 @@
+// The HTTP application: plugins, documentation, health and metrics, and each domain's routes.
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { sql } from 'kysely';
+import type { AppContext } from './app-context.js';
+import { installErrorHandler } from './platform/error-handler.js';
+import { registrationRoutes } from './registration/registration.routes.js';
+
+export const JSON_BODY_LIMIT = 16 * 1024;
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: process.env.TRUST_PROXY === '1',
+    disableRequestLogging: ctx.config.env === 'test',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+
+  installErrorHandler(app, ctx.config.defaultLanguage);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Digital ID',
+        version: '1.0.0',
+        description:
+          'National digital-identity registration: phone + SMS code, IIN checked against the Mobile Citizens Database, video check against the registry photo. Errors are {error:{code,message,details?}}; messages follow Accept-Language (kk, ru, en; default ru).',
+      },
+      components: {
+        securitySchemes: { registrationToken: { type: 'http', scheme: 'bearer', description: 'The token returned when the registration was started' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.db);
+      return { status: 'ready', database: ctx.dbKind };
+    } catch {
+      return reply.status(503).send({ status: 'not ready' });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+
+  await app.register(registrationRoutes(ctx), { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,99 @@
+// Kysely table types: one interface per table, in the order of the flow.
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface RegistrationsTable {
+  id: string;
+  token_hash: Buffer;
+  state: string;
+  phone: string;
+  language: string;
+  iin: string | null;
+  masked_name: string | null;
+  failed_video_checks: Generated<number>;
+  locked_until: NullableTimestamp;
+  rejection_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  expires_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface OtpCodesTable {
+  id: string;
+  registration_id: string;
+  phone: string;
+  client_ip: string;
+  code_hmac: Buffer;
+  status: 'active' | 'used' | 'voided' | 'exhausted';
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  resend_available_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  type: string;
+  actor: string;
+  registration_id: string | null;
+  subject: string | null;
+  client_ip: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface SmsMessagesTable {
+  id: string;
+  phone: string;
+  language: string;
+  purpose: string;
+  body: string;
+  status: 'queued' | 'sending' | 'sent' | 'delivered' | 'undeliverable' | 'failed';
+  provider: string | null;
+  provider_message_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+}
+
+export interface RegistryPersonsTable {
+  iin: string;
+  last_name: string;
+  first_name: string;
+  middle_name: string | null;
+  birth_date: ColumnType<string, string, string>;
+  sex: 'M' | 'F';
+  photo_encrypted: Buffer | null;
+  descriptor_encrypted: Buffer | null;
+  updated_at: Timestamp;
+}
+
+export interface BmgBindingsTable {
+  phone: string;
+  iin: string;
+  updated_at: Timestamp;
+}
+
+export interface DigitalProfilesTable {
+  id: string;
+  iin: string;
+  phone: string;
+  registration_id: string;
+  verification_method: 'video_check' | 'moderator';
+  created_at: Timestamp;
+}
+
+export interface Database {
+  registrations: RegistrationsTable;
+  otp_codes: OtpCodesTable;
+  audit_events: AuditEventsTable;
+  sms_messages: SmsMessagesTable;
+  registry_persons: RegistryPersonsTable;
+  bmg_bindings: BmgBindingsTable;
+  digital_profiles: DigitalProfilesTable;
+}

@@ -1,0 +1,27 @@
+// Every error code the API can answer with, gathered from the domains. Add a domain's table here.
+import type { Language } from '../config.js';
+import type { ErrorDefinition } from './app-error.js';
+import { platformErrors } from './platform.errors.js';
+import { phoneErrors } from '../../phone/phone.errors.js';
+import { iinErrors } from '../../iin/iin.errors.js';
+import { otpErrors } from '../../otp/otp.errors.js';
+import { registrationErrors } from '../../registration/registration.errors.js';
+
+export const errorCatalogue: Record<string, ErrorDefinition> = {
+  ...platformErrors,
+  ...phoneErrors,
+  ...iinErrors,
+  ...otpErrors,
+  ...registrationErrors,
+};
+
+export function errorMessage(code: string, language: Language, details?: Record<string, unknown>): string {
+  const def = errorCatalogue[code] ?? errorCatalogue.INTERNAL_ERROR;
+  return def.message[language].replace(/\{(\w+)\}/g, (m, key: string) =>
+    details && details[key] !== undefined ? String(details[key]) : m,
+  );
+}
+
+export function errorStatus(code: string): number {
+  return (errorCatalogue[code] ?? errorCatalogue.INTERNAL_ERROR).status;
+}

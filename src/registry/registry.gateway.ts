@@ -1,0 +1,25 @@
+// One gateway for the two state registries the flow consults: the population registry (who the
+// person is, their reference photo) and the Mobile Citizens Database, BMG (which phone belongs to
+// which IIN). Implementations: embedded (tables in our database) and http (REGISTRY_URL).
+
+export interface RegistryPerson {
+  iin: string;
+  lastName: string;
+  firstName: string;
+  middleName: string | null;
+  /** YYYY-MM-DD */
+  birthDate: string;
+  sex: 'M' | 'F';
+  hasPhoto: boolean;
+}
+
+export interface RegistryGateway {
+  readonly kind: 'embedded' | 'http';
+  findPerson(iin: string): Promise<RegistryPerson | null>;
+  /** Reference photo as JPEG bytes, or null when the registry holds none. */
+  getReferencePhoto(iin: string): Promise<Buffer | null>;
+  /** True when BMG binds this phone (E.164) to this IIN. */
+  isPhoneBoundToIin(phone: string, iin: string): Promise<boolean>;
+  /** Creates or replaces the BMG binding of a phone (service-centre operators). */
+  bindPhone(phone: string, iin: string): Promise<void>;
+}

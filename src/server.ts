@@ -1,0 +1,57 @@
+// Composition root: opens the database, migrates, starts the queue and adapters, builds the app.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './platform/config.js';
+import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { createLogger, type Logger } from './platform/logging.js';
+import { createMetrics } from './platform/metrics.js';
+import { startQueue } from './platform/queue.js';
+import { createRegistryGateway } from './registry/registry.factory.js';
+import { seedDemoRegistry } from './registry/demo-seed.js';
+import { startSms } from './sms/sms.module.js';
+import { buildApp } from './app.js';
+import type { AppContext } from './app-context.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  database: DatabaseHandle;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: { logger?: Logger; seedDemo?: boolean; listen?: boolean } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const stops: Array<() => Promise<void>> = [() => database.close()];
+  const close = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        logger.warn({ err }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    await migrateToLatest(database.db);
+    const metrics = createMetrics();
+    const queue = await startQueue({ db: database.db, logger });
+    stops.push(() => queue.stop({ graceful: true, wait: true, close: false }));
+    const registry = createRegistryGateway(config, database.db);
+    if (options.seedDemo !== false) await seedDemoRegistry(database.db, config, logger);
+    const sms = await startSms({ config, db: database.db, queue, logger, metrics });
+    stops.push(() => sms.stop());
+    const ctx: AppContext = { config, db: database.db, dbKind: database.kind, logger, metrics, registry, sms: sms.outbound, queue };
+    const app = await buildApp(ctx);
+    stops.push(() => app.close());
+    let url = '';
+    if (options.listen !== false) {
+      url = await app.listen({ port: config.port, host: config.host });
+    }
+    return { app, ctx, database, url, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
