@@ -1,20 +1,23 @@
 // The HTTP application: plugins, documentation, health and metrics, and each domain's routes.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { sql } from 'kysely';
 import type { AppContext } from './app-context.js';
 import { installErrorHandler } from './platform/error-handler.js';
 import { registrationRoutes } from './registration/registration.routes.js';
+import { staffRoutes } from './staff/staff.routes.js';
+import { assistantRoutes } from './assistant/assistant.routes.js';
+import { smsRoutes } from './sms/sms.routes.js';
+import { webRoutes } from './web/web.routes.js';
 
 export const JSON_BODY_LIMIT = 16 * 1024;
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.logger,
+    loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: process.env.TRUST_PROXY === '1',
-    disableRequestLogging: ctx.config.env === 'test',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
@@ -35,7 +38,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
           'National digital-identity registration: phone + SMS code, IIN checked against the Mobile Citizens Database, video check against the registry photo. Errors are {error:{code,message,details?}}; messages follow Accept-Language (kk, ru, en; default ru).',
       },
       components: {
-        securitySchemes: { registrationToken: { type: 'http', scheme: 'bearer', description: 'The token returned when the registration was started' } },
+        securitySchemes: {
+          registrationToken: { type: 'http', scheme: 'bearer', description: 'The token returned when the registration was started' },
+          staffSession: { type: 'apiKey', in: 'cookie', name: 'digitalid_staff', description: 'Staff session cookie (password + TOTP login)' },
+        },
       },
     },
   });
@@ -56,5 +62,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   await app.register(registrationRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(staffRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(assistantRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(smsRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route
   return app;
 }

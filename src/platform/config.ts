@@ -1,4 +1,5 @@
 // The only file that reads process.env. Every other module receives the typed Config.
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -46,6 +47,29 @@ export interface Config {
   };
   videoCheck: {
     challenges: string;
+    /** Challenges drawn per check when VIDEO_CHECK_CHALLENGES=random. */
+    challengeCount: number;
+    /** Cosine similarity of face-api descriptors at or above which the face matches (see eval:faces). */
+    matchThreshold: number;
+    /** Engine worker threads (default: the machine's cores) and the most frames waiting for them. */
+    poolSize: number;
+    queueMaxFrames: number;
+    /** A frame taking longer than this is abandoned and its worker replaced. */
+    frameTimeoutMs: number;
+    checkTtlSeconds: number;
+    maxFailedChecks: number;
+    lockMinutes: number;
+    evidenceRetentionDays: number;
+    capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number };
+    quality: { minFaceRatio: number; maxCenterOffset: number; minBrightness: number; maxBrightness: number; minSharpness: number };
+    liveness: { turnYawDegrees: number; blinkClosedRatio: number; minBlinkFrames: number; challengeWindowMs: number; minLivenessScore: number; minGoodFrameShare: number };
+  };
+  staff: {
+    /** A staff session ends after this long without a request. */
+    idleTimeoutSeconds: number;
+    /** Failed logins in a row that lock the account, and for how long. */
+    maxFailedLogins: number;
+    lockSeconds: number;
   };
 }
 
@@ -70,6 +94,16 @@ class Reader {
   optional(name: string): string | null {
     const value = this.env[name];
     return value === undefined || value === '' ? null : value;
+  }
+
+  decimal(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^-?\d+(\.\d+)?$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      this.problems.push(`${name} must be a number between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
   }
 
   int(name: string, fallback: number, min: number, max: number): number {
@@ -187,6 +221,41 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     videoCheck: {
       challenges: r.string('VIDEO_CHECK_CHALLENGES', 'random'),
+      challengeCount: r.int('VIDEO_CHECK_CHALLENGE_COUNT', 2, 1, 5),
+      matchThreshold: r.decimal('VIDEO_CHECK_MATCH_THRESHOLD', 0.9, -1, 1),
+      poolSize: r.int('VIDEO_CHECK_POOL_SIZE', Math.max(1, os.availableParallelism()), 1, 64),
+      queueMaxFrames: r.int('VIDEO_CHECK_QUEUE_MAX_FRAMES', 256, 1, 100_000),
+      frameTimeoutMs: r.int('VIDEO_CHECK_FRAME_TIMEOUT_MS', 15_000, 100, 600_000),
+      checkTtlSeconds: r.int('VIDEO_CHECK_TTL_SECONDS', 180, 10, 3600),
+      maxFailedChecks: r.int('VIDEO_CHECK_MAX_FAILED', 3, 1, 100),
+      lockMinutes: r.int('VIDEO_CHECK_LOCK_MINUTES', 15, 1, 10_080),
+      evidenceRetentionDays: r.int('VIDEO_CHECK_EVIDENCE_RETENTION_DAYS', 30, 0, 3650),
+      capture: {
+        minFrames: r.int('VIDEO_CHECK_MIN_FRAMES', 8, 2, 200),
+        maxFrames: r.int('VIDEO_CHECK_MAX_FRAMES', 48, 2, 500),
+        maxFrameBytes: r.int('VIDEO_CHECK_MAX_FRAME_BYTES', 512 * 1024, 10_000, 20 * 1024 * 1024),
+        fps: r.int('VIDEO_CHECK_FPS', 8, 1, 60),
+      },
+      quality: {
+        minFaceRatio: r.decimal('VIDEO_CHECK_MIN_FACE_RATIO', 0.2, 0, 1),
+        maxCenterOffset: r.decimal('VIDEO_CHECK_MAX_CENTER_OFFSET', 0.25, 0, 1),
+        minBrightness: r.decimal('VIDEO_CHECK_MIN_BRIGHTNESS', 40, 0, 255),
+        maxBrightness: r.decimal('VIDEO_CHECK_MAX_BRIGHTNESS', 230, 0, 255),
+        minSharpness: r.decimal('VIDEO_CHECK_MIN_SHARPNESS', 8, 0, 100_000),
+      },
+      liveness: {
+        turnYawDegrees: r.decimal('VIDEO_CHECK_TURN_YAW_DEGREES', 15, 1, 90),
+        blinkClosedRatio: r.decimal('VIDEO_CHECK_BLINK_CLOSED_RATIO', 0.7, 0.1, 0.99),
+        minBlinkFrames: r.int('VIDEO_CHECK_MIN_BLINK_FRAMES', 2, 1, 20),
+        challengeWindowMs: r.int('VIDEO_CHECK_CHALLENGE_WINDOW_MS', 5000, 500, 60_000),
+        minLivenessScore: r.decimal('VIDEO_CHECK_MIN_LIVENESS_SCORE', 0.5, 0, 1),
+        minGoodFrameShare: r.decimal('VIDEO_CHECK_MIN_GOOD_FRAME_SHARE', 0.6, 0, 1),
+      },
+    },
+    staff: {
+      idleTimeoutSeconds: r.int('STAFF_IDLE_TIMEOUT_SECONDS', 900, 1, 86400),
+      maxFailedLogins: r.int('STAFF_MAX_FAILED_LOGINS', 5, 1, 100),
+      lockSeconds: r.int('STAFF_LOCK_SECONDS', 900, 1, 86400),
     },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);

@@ -20,6 +20,14 @@ const redactPaths = [
   'password',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: redactPaths, censor: '[masked]' } });
+// Query strings can carry a phone (the dev outbox) or other identifiers: request logs keep the path only.
+const serializers = {
+  req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({ id: req.id, method: req.method, path: req.url?.split('?')[0], ip: req.ip }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+  err: pino.stdSerializers.err,
+};
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = { level, redact: { paths: redactPaths, censor: '[masked]' }, serializers };
+  return destination ? pino(options, destination) : pino(options);
 }

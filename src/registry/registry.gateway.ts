@@ -22,4 +22,9 @@ export interface RegistryGateway {
   isPhoneBoundToIin(phone: string, iin: string): Promise<boolean>;
   /** Creates or replaces the BMG binding of a phone (service-centre operators). */
   bindPhone(phone: string, iin: string): Promise<void>;
+  /**
+   * The reference photo's face descriptor when the registry holds one (computed on import by the
+   * embedded registry); null otherwise, in which case the caller computes it from the photo.
+   */
+  getReferenceDescriptor(iin: string): Promise<Float32Array | null>;
 }

@@ -88,6 +88,51 @@ export interface DigitalProfilesTable {
   created_at: Timestamp;
 }
 
+export interface StaffAccountsTable {
+  id: string;
+  login: string;
+  role: 'moderator' | 'operator' | 'admin';
+  password_hash: string;
+  password_change_required: Generated<boolean>;
+  totp_secret_encrypted: Buffer;
+  /** bigint as string (node-postgres) */
+  totp_last_counter: string | null;
+  failed_logins: Generated<number>;
+  locked_until: NullableTimestamp;
+  created_at: Timestamp;
+  last_login_at: NullableTimestamp;
+  disabled_at: NullableTimestamp;
+}
+
+export interface StaffSessionsTable {
+  id: string;
+  token_hash: Buffer;
+  staff_id: string;
+  client_ip: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+}
+
+export interface AssistantTicketsTable {
+  id: string;
+  registration_id: string;
+  phone: string;
+  iin: string;
+  language: string;
+  note: Generated<string>;
+  status: 'open' | 'resolved' | 'declined';
+  claimed_by: string | null;
+  claimed_at: NullableTimestamp;
+  checklist: ColumnType<Record<string, boolean> | null, string | null | undefined, string | null>;
+  resolved_by: string | null;
+  resolved_at: NullableTimestamp;
+  resolution_note: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   otp_codes: OtpCodesTable;
@@ -96,4 +141,7 @@ export interface Database {
   registry_persons: RegistryPersonsTable;
   bmg_bindings: BmgBindingsTable;
   digital_profiles: DigitalProfilesTable;
+  staff_accounts: StaffAccountsTable;
+  staff_sessions: StaffSessionsTable;
+  assistant_tickets: AssistantTicketsTable;
 }

@@ -6,6 +6,9 @@ import { phoneErrors } from '../../phone/phone.errors.js';
 import { iinErrors } from '../../iin/iin.errors.js';
 import { otpErrors } from '../../otp/otp.errors.js';
 import { registrationErrors } from '../../registration/registration.errors.js';
+import { staffErrors } from '../../staff/staff.errors.js';
+import { assistantErrors } from '../../assistant/assistant.errors.js';
+import { smsErrors } from '../../sms/sms.errors.js';
 
 export const errorCatalogue: Record<string, ErrorDefinition> = {
   ...platformErrors,
@@ -13,6 +16,9 @@ export const errorCatalogue: Record<string, ErrorDefinition> = {
   ...iinErrors,
   ...otpErrors,
   ...registrationErrors,
+  ...staffErrors,
+  ...assistantErrors,
+  ...smsErrors,
 };
 
 export function errorMessage(code: string, language: Language, details?: Record<string, unknown>): string {

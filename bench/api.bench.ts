@@ -1,0 +1,213 @@
+// npm run bench:api — the registration steps under load (start → code → IIN), on PGlite and on
+// PostgreSQL, beside a floor measured in the same run: a bare Fastify route doing one INSERT on the
+// same database. Prints req/s and latency percentiles; then a fixed 300 req/s run for p99.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/platform/config.js';
+import { startServer, type RunningServer } from '../src/server.js';
+import { makeIin } from '../src/iin/iin.rules.js';
+import { upsertPerson } from '../src/registry/registry.store.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface Row {
+  db: string;
+  scenario: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+const rows: Row[] = [];
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function record(db: string, scenario: string, r: autocannon.Result) {
+  rows.push({ db, scenario, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+}
+
+let phoneSeq = 0;
+function nextPhone(): string {
+  phoneSeq++;
+  return `+7701${String((Date.now() % 1000) * 10000 + phoneSeq).padStart(7, '0').slice(-7)}`;
+}
+
+async function prepareVerified(server: RunningServer, n: number, verify: boolean) {
+  const out: Array<{ id: string; token: string; phone: string; code: string }> = [];
+  for (let i = 0; i < n; i++) {
+    const phone = nextPhone();
+    const res = await fetch(`${server.url}/api/v1/registrations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone }) });
+    const body = (await res.json()) as { id: string; token: string };
+    out.push({ id: body.id, token: body.token, phone, code: '' });
+  }
+  const messages = await server.ctx.db.selectFrom('sms_messages').select(['phone', 'body']).where('purpose', '=', 'otp').execute();
+  const codeByPhone = new Map(messages.map((m) => [m.phone, /\b(\d{6})\b/.exec(m.body)?.[1] ?? '']));
+  for (const r of out) r.code = codeByPhone.get(r.phone) ?? '';
+  if (verify) {
+    for (const r of out) {
+      await fetch(`${server.url}/api/v1/registrations/${r.id}/otp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` },
+        body: JSON.stringify({ code: r.code }),
+      });
+    }
+  }
+  return out;
+}
+
+async function benchDatabase(kind: 'pglite' | 'postgres') {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-bench-'));
+  let dbName: string | null = null;
+  let databaseUrl: string | undefined;
+  if (kind === 'postgres') {
+    dbName = `digitalid_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(PG_URL);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    OTP_SEND_LIMIT_PER_IP: '100000000',
+    OTP_SEND_LIMIT_PER_PHONE: '1000',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  const server = await startServer(config, { seedDemo: false });
+
+  // Floor: the cheapest possible write endpoint on the same database and connection pool.
+  await sql`CREATE TABLE IF NOT EXISTS bench_floor (id uuid primary key, at timestamptz not null default now())`.execute(server.ctx.db);
+  const floorApp = Fastify();
+  floorApp.post('/floor', async () => {
+    await server.ctx.db.insertInto('bench_floor' as any).values({ id: randomUUID() } as any).execute();
+    return { ok: true };
+  });
+  const floorUrl = await floorApp.listen({ port: 0, host: '127.0.0.1' });
+  const common = { connections: CONNECTIONS, duration: DURATION };
+
+  record(kind, 'floor: bare INSERT', await run({ ...common, url: `${floorUrl}/floor`, method: 'POST' }));
+
+  record(
+    kind,
+    'start (phone → SMS queued)',
+    await run({
+      ...common,
+      url: server.url,
+      requests: [{ method: 'POST', path: '/api/v1/registrations', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify({ phone: nextPhone() }) }) }],
+    }),
+  );
+
+  const rate = rows.find((r) => r.db === kind && r.scenario.startsWith('start'))!.rps;
+  const n = Math.min(4000, Math.max(500, Math.round(rate * DURATION * 0.8)));
+  const pending = await prepareVerified(server, n, false);
+  let i = 0;
+  record(
+    kind,
+    'code (OTP check)',
+    await run({
+      connections: CONNECTIONS,
+      amount: pending.length,
+      url: server.url,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            const r = pending[i++ % pending.length];
+            return { ...req, path: `/api/v1/registrations/${r.id}/otp`, headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: JSON.stringify({ code: r.code }) };
+          },
+        },
+      ],
+    }),
+  );
+
+  const verified = await prepareVerified(server, n, true);
+  // one IIN per registration: bind each phone to its IIN
+  const iinPool = verified.map((r, k) => ({ ...r, iin: makeIin(`19${String(50 + (k % 50)).padStart(2, '0')}-0${1 + (k % 9)}-1${k % 10}`, 'M', 1 + Math.floor(k / 450)) }));
+  for (const r of iinPool) {
+    await upsertPerson(server.ctx.db, config.encryptionKey, { iin: r.iin, lastName: 'Test', firstName: 'Bench', middleName: null, birthDate: `19${r.iin.slice(0, 2)}-${r.iin.slice(2, 4)}-${r.iin.slice(4, 6)}`, sex: 'M' });
+    await server.ctx.registry.bindPhone(r.phone, r.iin);
+  }
+  let j = 0;
+  record(
+    kind,
+    'IIN (registry + BMG check)',
+    await run({
+      connections: CONNECTIONS,
+      amount: iinPool.length,
+      url: server.url,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            const r = iinPool[j++ % iinPool.length];
+            return { ...req, path: `/api/v1/registrations/${r.id}/iin`, headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: JSON.stringify({ iin: r.iin }) };
+          },
+        },
+      ],
+    }),
+  );
+
+  record(
+    kind,
+    'start at a fixed 300 req/s',
+    await run({
+      connections: 64,
+      duration: DURATION,
+      overallRate: 300,
+      url: server.url,
+      requests: [{ method: 'POST', path: '/api/v1/registrations', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify({ phone: nextPhone() }) }) }],
+    }),
+  );
+
+  await floorApp.close();
+  await server.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (dbName) {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+console.log(`bench:api — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${os.cpus().length} cores, Node ${process.version}`);
+await benchDatabase('pglite');
+if (await postgresReachable()) await benchDatabase('postgres');
+else console.log(`PostgreSQL not reachable at ${PG_URL}: skipped`);
+
+console.log('\n| database | scenario | req/s | p50 ms | p99 ms | % of floor | errors | non-2xx |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  const floor = rows.find((f) => f.db === r.db && f.scenario.startsWith('floor'))!.rps;
+  console.log(`| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((100 * r.rps) / floor)}% | ${r.errors} | ${r.non2xx} |`);
+}
+process.exit(0);

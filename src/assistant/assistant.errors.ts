@@ -1,0 +1,48 @@
+import { defineErrors } from '../platform/errors/app-error.js';
+
+export const assistantErrors = defineErrors({
+  TICKET_NOT_FOUND: {
+    status: 404,
+    message: { kk: 'Өтінім табылмады.', ru: 'Заявка не найдена.', en: 'Request not found.' },
+  },
+  TICKET_PHONE_NOT_PROVEN: {
+    status: 409,
+    message: {
+      kk: 'Алдымен телефон нөміріңізді SMS кодымен растаңыз.',
+      ru: 'Сначала подтвердите номер телефона кодом из SMS.',
+      en: 'Please confirm your phone number with the SMS code first.',
+    },
+  },
+  TICKET_ALREADY_CLOSED: {
+    status: 409,
+    message: {
+      kk: 'Бұл өтінім бойынша шешім қабылданып қойған.',
+      ru: 'По этой заявке уже принято решение.',
+      en: 'This request has already been decided.',
+    },
+  },
+  TICKET_CLAIMED_BY_OTHER: {
+    status: 409,
+    message: {
+      kk: 'Бұл өтініммен басқа оператор жұмыс істеп жатыр ({claimedBy}).',
+      ru: 'С этой заявкой работает другой оператор ({claimedBy}).',
+      en: 'Another operator is working on this request ({claimedBy}).',
+    },
+  },
+  TICKET_CHECKLIST_INCOMPLETE: {
+    status: 422,
+    message: {
+      kk: 'БМГ-ны жаңарту алдында тексеру парағының барлық тармақтарын белгілеңіз.',
+      ru: 'Перед обновлением БМГ отметьте все пункты проверочного листа.',
+      en: 'Tick every item of the verification checklist before updating BMG.',
+    },
+  },
+  TICKET_NOTE_REQUIRED: {
+    status: 422,
+    message: {
+      kk: 'Бас тарту себебін жазыңыз.',
+      ru: 'Укажите причину отказа.',
+      en: 'Please write why the request is declined.',
+    },
+  },
+});

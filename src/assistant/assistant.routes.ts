@@ -1,0 +1,144 @@
+// Citizen side: /api/v1/assistant/tickets (registration bearer token). Operator side:
+// /api/v1/staff/tickets (staff session cookie, role operator).
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { AppContext } from '../app-context.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { requestLanguage } from '../platform/error-handler.js';
+import { isLanguage } from '../platform/i18n.js';
+import { authorizeRegistration } from '../registration/registration.service.js';
+import { StaffService } from '../staff/staff.service.js';
+import { principal, registerCookieSupport, staffGuard } from '../staff/staff.auth.js';
+import { StaffErrorBody, StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
+import { VERIFICATION_CHECKLIST } from './assistant.rules.js';
+import { AssistantService } from './assistant.service.js';
+import { findTicket } from './assistant.store.js';
+
+const CreateBody = Type.Object(
+  {
+    registrationId: Type.String({ maxLength: 64, description: 'The registration whose phone the SMS code proved' }),
+    iin: Type.String({ maxLength: 32 }),
+    language: Type.Optional(Type.String({ maxLength: 5, description: 'kk, ru or en: the language of the SMS; defaults to Accept-Language' })),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+const CitizenTicket = Type.Object({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('declined')]),
+  phone: Type.String({ description: 'masked' }),
+  iin: Type.String({ description: 'masked' }),
+  language: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  resolvedAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+});
+const ListQuery = Type.Object(
+  { status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('declined'), Type.Literal('all')])) },
+  { additionalProperties: false },
+);
+const ResolveBody = Type.Object(
+  {
+    outcome: Type.Union([Type.Literal('bound'), Type.Literal('declined')]),
+    checklist: Type.Object(Object.fromEntries(VERIFICATION_CHECKLIST.map((item) => [item, Type.Optional(Type.Boolean())])), { additionalProperties: false }),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    await registerCookieSupport(app);
+    const service = new AssistantService(ctx);
+    const staff = new StaffService(ctx.db, ctx.config);
+    const operator = staffGuard(staff, 'tickets');
+
+    app.post<{ Body: Static<typeof CreateBody> }>(
+      '/assistant/tickets',
+      {
+        schema: {
+          tags: ['assistant'],
+          summary: 'Ask for the proven phone to be linked to an IIN in BMG (virtual assistant)',
+          security: [{ registrationToken: [] }],
+          body: CreateBody,
+          response: { 200: CitizenTicket, 201: CitizenTicket, 400: StaffErrorBody, 401: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody, 410: StaffErrorBody, 422: StaffErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const registration = await authorizeRegistration(ctx, request.body.registrationId, request.headers.authorization);
+        const language = isLanguage(request.body.language) ? request.body.language : requestLanguage(request, ctx.config.defaultLanguage);
+        const result = await service.createTicket(registration, { iin: request.body.iin, language, note: request.body.note ?? '' }, request.ip);
+        return reply.status(result.created ? 201 : 200).send(result.ticket);
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/assistant/tickets/:id',
+      {
+        schema: {
+          tags: ['assistant'],
+          summary: "The ticket's status, for the citizen who opened it",
+          security: [{ registrationToken: [] }],
+          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          response: { 200: CitizenTicket, 401: StaffErrorBody, 404: StaffErrorBody },
+        },
+      },
+      async (request) => {
+        if (!UUID.test(request.params.id)) throw new AppError('TICKET_NOT_FOUND');
+        const ticket = await findTicket(ctx.db, request.params.id);
+        if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+        try {
+          await authorizeRegistration(ctx, ticket.registration_id, request.headers.authorization);
+        } catch (err) {
+          // A ticket outlives the registration's 30-minute idle window; an expired registration is
+          // reported only after its token was checked, so 410 still proves the caller holds it.
+          if (!(err instanceof AppError && err.code === 'REGISTRATION_EXPIRED')) throw err;
+        }
+        return service.ticketOfRegistration(ticket.registration_id, ticket.id);
+      },
+    );
+
+    app.get<{ Querystring: Static<typeof ListQuery> }>(
+      '/staff/tickets',
+      {
+        preHandler: operator,
+        schema: { tags: ['staff'], summary: 'BMG-update tickets, oldest first (operator)', security: staffSecurity, querystring: ListQuery, response: { 401: StaffErrorBody, 403: StaffErrorBody } },
+      },
+      async (request) => service.list(request.query.status ?? 'open'),
+    );
+
+    app.get<{ Params: Static<typeof StaffIdParams> }>(
+      '/staff/tickets/:id',
+      {
+        preHandler: operator,
+        schema: { tags: ['staff'], summary: 'One ticket with the full phone and IIN (audited)', security: staffSecurity, params: StaffIdParams, response: { 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody } },
+      },
+      async (request) => service.view(principal(request), request.params.id, request.ip),
+    );
+
+    app.post<{ Params: Static<typeof StaffIdParams> }>(
+      '/staff/tickets/:id/claim',
+      {
+        preHandler: operator,
+        schema: { tags: ['staff'], summary: 'Take the ticket so no other operator works on it', security: staffSecurity, params: StaffIdParams, response: { 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody } },
+      },
+      async (request) => service.claim(principal(request), request.params.id, request.ip),
+    );
+
+    app.post<{ Params: Static<typeof StaffIdParams>; Body: Static<typeof ResolveBody> }>(
+      '/staff/tickets/:id/resolve',
+      {
+        preHandler: operator,
+        schema: {
+          tags: ['staff'],
+          summary: 'Close the ticket: bind the phone to the IIN in BMG (checklist complete) or decline',
+          security: staffSecurity,
+          params: StaffIdParams,
+          body: ResolveBody,
+          response: { 400: StaffErrorBody, 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody, 422: StaffErrorBody, 503: StaffErrorBody },
+        },
+      },
+      async (request) => service.resolve(principal(request), request.params.id, { outcome: request.body.outcome, checklist: request.body.checklist, note: request.body.note ?? '' }, request.ip),
+    );
+  };
+}

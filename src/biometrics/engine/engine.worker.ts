@@ -1,0 +1,32 @@
+// One face engine per worker thread: loads the models once, then answers tasks one at a time.
+import { parentPort } from 'node:worker_threads';
+import { createFaceEngine, decodeJpeg, InvalidImageError } from './face-engine.js';
+import type { WorkerRequest, WorkerResponse } from './engine.protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('engine.worker must run in a worker thread');
+const send = (message: WorkerResponse) => port.postMessage(message);
+
+const started = performance.now();
+try {
+  const engine = await createFaceEngine();
+  send({ kind: 'ready', loadMs: Math.round(performance.now() - started) });
+  port.on('message', async (request: WorkerRequest) => {
+    const t0 = performance.now();
+    try {
+      const jpeg = Buffer.from(request.jpeg.buffer, request.jpeg.byteOffset, request.jpeg.byteLength);
+      let value: unknown;
+      if (request.type === 'analyze') value = await engine.analyze(jpeg);
+      else if (request.type === 'describe') value = Array.from(await engine.describe(await decodeJpeg(jpeg), request.box));
+      else {
+        const d = await engine.describePhoto(jpeg);
+        value = d ? Array.from(d) : null;
+      }
+      send({ kind: 'result', id: request.id, value, ms: performance.now() - t0 });
+    } catch (err) {
+      send({ kind: 'error', id: request.id, invalidImage: err instanceof InvalidImageError, message: String((err as Error)?.message ?? err).slice(0, 300) });
+    }
+  });
+} catch (err) {
+  send({ kind: 'fatal', message: String((err as Error)?.message ?? err).slice(0, 500) });
+}

@@ -1,0 +1,351 @@
+// The face engine of one thread: Human (detection, mesh, head pose, eyes, passive antispoof/liveness)
+// and face-api's 128-d descriptor, both on the same tfjs instance and WASM (SIMD) backend, with the
+// models read from the installed packages. One engine per worker thread (see engine.pool.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
+import { alignmentBoxFromMesh, eyeOpenness, faceRegionStats, noseOffset, type Box } from './frame-measures.js';
+
+const require = createRequire(import.meta.url);
+
+/** What the engine measures on one frame: raw numbers only; the rules judge them in the main thread. */
+export interface FaceMeasure {
+  /** [x, y, width, height] in pixels of the frame. */
+  box: Box;
+  score: number;
+}
+
+export interface FrameAnalysis {
+  width: number;
+  height: number;
+  faces: FaceMeasure[];
+  /** Measures of the largest face; null when no face was found. */
+  primary: null | {
+    box: Box;
+    /** Head pose in degrees: yaw > 0 = the person turns to their left (our right on a mirrored selfie is not applied). */
+    yaw: number;
+    pitch: number;
+    roll: number;
+    /** Nose tip's horizontal offset from the middle of the cheeks, in face widths (> 0: nose towards the image's right). */
+    noseOffset: number;
+    /** Eye aspect ratios (open ≈ 0.25–0.35, closed < 0.15). */
+    leftEye: number;
+    rightEye: number;
+    /** Mean luma of the face region, 0–255. */
+    brightness: number;
+    /** Variance of the Laplacian of the face region scaled to 128 px: higher = sharper. */
+    sharpness: number;
+    /** Human's passive antispoof ("real") and liveness scores, 0–1. */
+    real: number;
+    live: number;
+    /** The face-api style alignment box (68-landmark min box + 20 %), from the mesh. */
+    alignBox: Box;
+  };
+  /** Human's faceres embedding, only when asked for (evaluation). */
+  faceres?: number[];
+  decodeMs: number;
+  modelMs: number;
+}
+
+export interface EngineOptions {
+  /** Also run Human's faceres description (evaluation only: not used to decide). */
+  faceres?: boolean;
+  maxFaces?: number;
+}
+
+export class InvalidImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidImageError';
+  }
+}
+
+/** Frames larger than this on their longer side are scaled down before analysis. */
+const MAX_SIDE = 960;
+/** Decompression-bomb guard: sharp refuses images above this many pixels. */
+const MAX_INPUT_PIXELS = 40_000_000;
+
+// The packages' exports maps reject subpaths (even package.json): find their folders the way Node does.
+function packageDir(name: string): string {
+  for (const base of require.resolve.paths(name) ?? []) {
+    const dir = path.join(base, name);
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  throw new Error(`package ${name} is not installed`);
+}
+
+// Node's fetch has no file://: tfjs model.json + weights are read from disk here.
+let routerInstalled = false;
+function installFileLoadRouter(tf: any): void {
+  if (routerInstalled) return;
+  routerInstalled = true;
+  tf.io.registerLoadRouter((url: string | string[]) => {
+    const u = Array.isArray(url) ? url[0] : url;
+    if (typeof u !== 'string' || !u.startsWith('file://')) return null;
+    const file = decodeURIComponent(u.slice('file://'.length));
+    return {
+      async load() {
+        const json = JSON.parse(await fs.promises.readFile(file, 'utf8'));
+        return tf.io.getModelArtifactsForJSON(json, async (manifest: Array<{ paths: string[]; weights: unknown[] }>) => {
+          const specs: unknown[] = [];
+          const buffers: Buffer[] = [];
+          for (const group of manifest) {
+            for (const p of group.paths) buffers.push(await fs.promises.readFile(path.join(path.dirname(file), p)));
+            specs.push(...group.weights);
+          }
+          const all = Buffer.concat(buffers);
+          return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
+        });
+      },
+    };
+  });
+}
+
+export interface DecodedImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** JPEG → RGB, scaled so the longer side is at most MAX_SIDE. Throws InvalidImageError on bad bytes. */
+export async function decodeJpeg(jpeg: Buffer): Promise<DecodedImage> {
+  if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8 || jpeg[2] !== 0xff) throw new InvalidImageError('not a JPEG');
+  try {
+    const { data, info } = await sharp(jpeg, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+      .rotate()
+      .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new InvalidImageError(`unexpected channel count ${info.channels}`);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  } catch (err) {
+    if (err instanceof InvalidImageError) throw err;
+    throw new InvalidImageError((err as Error).message);
+  }
+}
+
+export interface FaceEngine {
+  analyze(jpeg: Buffer): Promise<FrameAnalysis>;
+  analyzeDecoded(image: DecodedImage): Promise<FrameAnalysis>;
+  /** face-api's 128-d descriptor of the face in `alignBox` (the mesh-aligned crop). */
+  describe(image: DecodedImage, alignBox: Box): Promise<Float32Array>;
+  /**
+   * Reference photo → descriptor, or null when there is no face. Computed once per photo, so it takes
+   * face-api's full path (SSD + 68 landmarks), which eval:faces shows matches the cheap per-frame
+   * mesh path best; the mesh path is the fallback when SSD finds no face.
+   */
+  describePhoto(jpeg: Buffer): Promise<Float32Array | null>;
+  /** Evaluation only: face-api's own pipelines. */
+  extras: {
+    /** SSD + 68 landmarks + descriptor (face-api's full path). */
+    faceApiFull(image: DecodedImage): Promise<{ descriptor: Float32Array; alignBox: Box } | null>;
+    /** 68-landmark net on the given box, its min box + 20 %, descriptor. */
+    faceApiLandmarksInBox(image: DecodedImage, box: Box): Promise<{ descriptor: Float32Array; alignBox: Box }>;
+  };
+  tf: any;
+}
+
+export async function createFaceEngine(options: EngineOptions = {}): Promise<FaceEngine> {
+  const humanDir = packageDir('@vladmandic/human');
+  const faceApiDir = packageDir('@vladmandic/face-api');
+  const wasmDir = path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist') + path.sep;
+  // The exports map of both packages rejects subpaths: load the node-wasm builds by absolute path.
+  const tf = require('@tensorflow/tfjs');
+  require('@tensorflow/tfjs-backend-wasm');
+  const { Human } = require(path.join(humanDir, 'dist', 'human.node-wasm.js'));
+  const faceapi = require(path.join(faceApiDir, 'dist', 'face-api.node-wasm.js'));
+  installFileLoadRouter(tf);
+
+  const human = new Human({
+    backend: 'wasm',
+    wasmPath: wasmDir,
+    modelBasePath: 'file://' + path.join(humanDir, 'models') + path.sep,
+    debug: false,
+    async: false,
+    warmup: 'none',
+    // Every frame is judged on its own: no result caching between calls.
+    cacheSensitivity: 0,
+    filter: { enabled: false },
+    face: {
+      enabled: true,
+      detector: { rotation: false, maxDetected: options.maxFaces ?? 4, skipFrames: 0, skipTime: 0, minConfidence: 0.3, iouThreshold: 0.2, return: false, mask: false },
+      mesh: { enabled: true },
+      iris: { enabled: true, skipFrames: 0, skipTime: 0 },
+      attention: { enabled: false },
+      description: { enabled: options.faceres === true, skipFrames: 0, skipTime: 0 },
+      emotion: { enabled: false },
+      antispoof: { enabled: true, skipFrames: 0, skipTime: 0 },
+      liveness: { enabled: true, skipFrames: 0, skipTime: 0 },
+    },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+  });
+  await human.load();
+  await human.tf.ready();
+  if (human.tf.getBackend() !== 'wasm') throw new Error(`tfjs backend is ${human.tf.getBackend()}, expected wasm`);
+  const modelDir = path.join(faceApiDir, 'model');
+  // SSD + 68 landmarks only serve reference photos (once per import) and the evaluation.
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
+
+  const toTensor = (image: DecodedImage) => tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+
+  // The first inference of each model compiles its WASM kernels (seconds): do it now, on the sample
+  // picture Human ships (its own warmup needs tfjs-node), not on a user's first frame.
+  const sample = path.join(humanDir, 'assets', 'screenshot-faceid.jpg');
+  if (fs.existsSync(sample)) {
+    const image = await decodeJpeg(await fs.promises.readFile(sample));
+    const tensor = toTensor(image);
+    try {
+      await human.detect(tensor);
+    } finally {
+      tensor.dispose();
+    }
+  }
+  {
+    const blank = tf.zeros([150, 150, 3], 'int32');
+    try {
+      await faceapi.computeFaceDescriptor(blank);
+    } finally {
+      blank.dispose();
+    }
+  }
+
+  async function descriptorOfBox(imageTensor: any, box: Box): Promise<Float32Array> {
+    const [x, y, w, h] = clipBox(box, imageTensor.shape[1], imageTensor.shape[0]);
+    const crop = tf.slice3d(imageTensor, [y, x, 0], [h, w, 3]);
+    try {
+      return (await faceapi.computeFaceDescriptor(crop)) as Float32Array;
+    } finally {
+      crop.dispose();
+    }
+  }
+
+  async function faceApiFull(image: DecodedImage): Promise<{ descriptor: Float32Array; alignBox: Box } | null> {
+    const tensor = toTensor(image);
+    try {
+      const r = await faceapi.detectSingleFace(tensor, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.3 })).withFaceLandmarks().withFaceDescriptor();
+      if (!r) return null;
+      const b = r.alignedRect.box;
+      return { descriptor: r.descriptor as Float32Array, alignBox: [Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height)] as Box };
+    } finally {
+      tensor.dispose();
+    }
+  }
+
+  async function analyzeDecoded(image: DecodedImage, decodeMs = 0): Promise<FrameAnalysis> {
+    const started = performance.now();
+    const tensor = toTensor(image);
+    let result: any;
+    try {
+      result = await human.detect(tensor);
+    } finally {
+      tensor.dispose();
+    }
+    const faces: any[] = (result.face ?? []).filter((f: any) => Array.isArray(f.mesh) && f.mesh.length >= 468);
+    faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+    const analysis: FrameAnalysis = {
+      width: image.width,
+      height: image.height,
+      faces: faces.map((f) => ({ box: f.box.map(Math.round) as Box, score: round(f.score ?? 0) })),
+      primary: null,
+      decodeMs,
+      modelMs: 0,
+    };
+    const f = faces[0];
+    if (f) {
+      const angle = f.rotation?.angle ?? { yaw: 0, pitch: 0, roll: 0 };
+      const mesh = f.mesh as Array<[number, number, number]>;
+      const eyes = eyeOpenness(mesh);
+      const region = faceRegionStats(image, f.box as Box);
+      analysis.primary = {
+        box: f.box.map(Math.round) as Box,
+        yaw: round((angle.yaw * 180) / Math.PI),
+        pitch: round((angle.pitch * 180) / Math.PI),
+        roll: round((angle.roll * 180) / Math.PI),
+        noseOffset: round(noseOffset(mesh)),
+        leftEye: round(eyes.left),
+        rightEye: round(eyes.right),
+        brightness: round(region.brightness),
+        sharpness: round(region.sharpness),
+        real: round(f.real ?? 0),
+        live: round(f.live ?? 0),
+        alignBox: alignmentBoxFromMesh(mesh),
+      };
+      if (options.faceres && Array.isArray(f.embedding)) analysis.faceres = Array.from(f.embedding as number[]);
+    }
+    analysis.modelMs = round(performance.now() - started);
+    return analysis;
+  }
+
+  return {
+    tf,
+    async analyze(jpeg) {
+      const t0 = performance.now();
+      const image = await decodeJpeg(jpeg);
+      return analyzeDecoded(image, round(performance.now() - t0));
+    },
+    analyzeDecoded: (image) => analyzeDecoded(image),
+    async describe(image, alignBox) {
+      const tensor = toTensor(image);
+      try {
+        return await descriptorOfBox(tensor, alignBox);
+      } finally {
+        tensor.dispose();
+      }
+    },
+    async describePhoto(jpeg) {
+      const image = await decodeJpeg(jpeg);
+      const full = await faceApiFull(image);
+      if (full) return full.descriptor;
+      const analysis = await analyzeDecoded(image);
+      if (!analysis.primary) return null;
+      const tensor = toTensor(image);
+      try {
+        return await descriptorOfBox(tensor, analysis.primary.alignBox);
+      } finally {
+        tensor.dispose();
+      }
+    },
+    extras: {
+      faceApiFull,
+      async faceApiLandmarksInBox(image, box) {
+        const tensor = toTensor(image);
+        try {
+          const [x, y, w, h] = clipBox(box, image.width, image.height);
+          const crop = tf.slice3d(tensor, [y, x, 0], [h, w, 3]);
+          let landmarks: any;
+          try {
+            landmarks = await faceapi.nets.faceLandmark68Net.detectLandmarks(crop);
+          } finally {
+            crop.dispose();
+          }
+          const aligned = landmarks.shiftBy(x, y).align();
+          const alignBox: Box = [Math.round(aligned.x), Math.round(aligned.y), Math.round(aligned.width), Math.round(aligned.height)];
+          return { descriptor: await descriptorOfBox(tensor, alignBox), alignBox };
+        } finally {
+          tensor.dispose();
+        }
+      },
+    },
+  };
+}
+
+export function clipBox(box: Box, width: number, height: number): Box {
+  const x = Math.max(0, Math.floor(box[0]));
+  const y = Math.max(0, Math.floor(box[1]));
+  const w = Math.max(1, Math.min(width - x, Math.ceil(box[2] - (x - box[0]))));
+  const h = Math.max(1, Math.min(height - y, Math.ceil(box[3] - (y - box[1]))));
+  return [x, y, w, h];
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

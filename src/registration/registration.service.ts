@@ -1,0 +1,207 @@
+// The registration flow as a state machine: each step is authorised by the registration token,
+// checks the state it expects, and moves the state in one transaction with everything it writes.
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../app-context.js';
+import type { Language } from '../platform/config.js';
+import type { Tx } from '../platform/db/database.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { constantTimeEqual, hmacSha256, randomToken } from '../platform/crypto.js';
+import { maskIin, maskName, maskPhone } from '../platform/masking.js';
+import { appendAudit } from '../audit/audit.store.js';
+import { normalizeKzMobile } from '../phone/phone.rules.js';
+import { validateIin } from '../iin/iin.rules.js';
+import { OtpService, type OtpTiming } from '../otp/otp.service.js';
+import { isIdleExpired, RegistrationState } from './registration.rules.js';
+import * as store from './registration.store.js';
+import type { RegistrationRow } from './registration.store.js';
+
+export type { RegistrationRow };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function tokenHash(ctx: AppContext, token: string): Buffer {
+  return hmacSha256(ctx.config.secretKey, 'registration-token', token);
+}
+
+function idleExpiry(ctx: AppContext, now: Date): Date {
+  return new Date(now.getTime() + ctx.config.registration.idleTimeoutSeconds * 1000);
+}
+
+function assertState(registration: RegistrationRow, expected: RegistrationState): void {
+  if (registration.state !== expected) throw new AppError('INVALID_STATE', { state: registration.state, expected });
+}
+
+/**
+ * Resolves the registration a step call is about: 401 without a valid bearer token, 404 for an
+ * unknown id, 410 once idle for longer than the timeout. A valid call extends the idle expiry.
+ */
+export async function authorizeRegistration(ctx: AppContext, id: string, authorization: string | undefined): Promise<RegistrationRow> {
+  const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')?.[1];
+  if (!token) throw new AppError('UNAUTHORIZED');
+  if (!UUID.test(id)) throw new AppError('REGISTRATION_NOT_FOUND');
+  const registration = await store.findRegistration(ctx.db, id);
+  if (!registration) throw new AppError('REGISTRATION_NOT_FOUND');
+  if (!constantTimeEqual(tokenHash(ctx, token), registration.token_hash)) throw new AppError('UNAUTHORIZED');
+  const now = new Date();
+  if (isIdleExpired(registration.state, new Date(registration.expires_at), now)) throw new AppError('REGISTRATION_EXPIRED');
+  await store.touchRegistration(ctx.db, id, now, idleExpiry(ctx, now));
+  return registration;
+}
+
+/** Sets COMPLETED and creates the digital profile; called by the video check and by moderators. */
+export async function completeRegistration(trx: Tx, registrationId: string, method: 'video_check' | 'moderator'): Promise<void> {
+  const registration = await store.findRegistration(trx, registrationId, { forUpdate: true });
+  if (!registration || !registration.iin) throw new AppError('REGISTRATION_NOT_FOUND');
+  const from = registration.state as RegistrationState;
+  if (from !== RegistrationState.AWAITING_VIDEO_CHECK && from !== RegistrationState.UNDER_REVIEW) {
+    throw new AppError('INVALID_STATE', { state: registration.state });
+  }
+  if (await store.hasDigitalProfile(trx, registration.iin)) throw new AppError('ALREADY_REGISTERED');
+  const now = new Date();
+  await store.insertDigitalProfile(trx, { id: randomUUID(), iin: registration.iin, phone: registration.phone, registrationId, method, now });
+  await store.transition(trx, registrationId, from, RegistrationState.COMPLETED, { completed_at: now }, now);
+  await appendAudit(trx, {
+    type: 'registration.completed',
+    actor: method === 'moderator' ? 'moderator' : 'system',
+    registrationId,
+    subject: maskIin(registration.iin),
+    details: { method },
+  });
+}
+
+export class RegistrationService {
+  private readonly otp: OtpService;
+
+  constructor(private readonly ctx: AppContext) {
+    this.otp = new OtpService(ctx.config, ctx.sms);
+  }
+
+  async start(input: { phone: unknown; language: Language; clientIp: string }): Promise<{ id: string; token: string; state: RegistrationState; otp: OtpTiming }> {
+    const phone = normalizeKzMobile(input.phone);
+    if (!phone) throw new AppError('PHONE_INVALID');
+    const id = randomUUID();
+    const token = randomToken();
+    const now = new Date();
+    try {
+      const otp = await this.ctx.db.transaction().execute(async (trx) => {
+        await store.insertRegistration(trx, { id, tokenHash: tokenHash(this.ctx, token), phone, language: input.language, now, expiresAt: idleExpiry(this.ctx, now) });
+        const timing = await this.otp.issue(trx, { registrationId: id, phone, clientIp: input.clientIp, language: input.language, now, isResend: false });
+        await appendAudit(trx, { type: 'otp.sent', actor: 'citizen', registrationId: id, subject: maskPhone(phone), clientIp: input.clientIp });
+        return timing;
+      });
+      return { id, token, state: RegistrationState.AWAITING_OTP, otp };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'OTP_SEND_LIMIT') await this.auditLimit(phone, input.clientIp, null);
+      throw err;
+    }
+  }
+
+  async resendOtp(registration: RegistrationRow, clientIp: string): Promise<{ otp: OtpTiming }> {
+    assertState(registration, RegistrationState.AWAITING_OTP);
+    const now = new Date();
+    try {
+      const otp = await this.ctx.db.transaction().execute(async (trx) => {
+        const current = await store.findRegistration(trx, registration.id, { forUpdate: true });
+        if (!current) throw new AppError('REGISTRATION_NOT_FOUND');
+        assertState(current, RegistrationState.AWAITING_OTP);
+        const timing = await this.otp.issue(trx, {
+          registrationId: current.id,
+          phone: current.phone,
+          clientIp,
+          language: current.language as Language,
+          now,
+          isResend: true,
+        });
+        await appendAudit(trx, { type: 'otp.sent', actor: 'citizen', registrationId: current.id, subject: maskPhone(current.phone), clientIp, details: { resend: true } });
+        return timing;
+      });
+      return { otp };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'OTP_SEND_LIMIT') await this.auditLimit(registration.phone, clientIp, registration.id);
+      throw err;
+    }
+  }
+
+  async verifyOtp(registration: RegistrationRow, code: string, clientIp: string): Promise<{ state: RegistrationState }> {
+    assertState(registration, RegistrationState.AWAITING_OTP);
+    const now = new Date();
+    // The attempt is committed before a failure is reported, so wrong guesses always count.
+    const result = await this.ctx.db.transaction().execute(async (trx) => {
+      const current = await store.findRegistration(trx, registration.id, { forUpdate: true });
+      if (!current) throw new AppError('REGISTRATION_NOT_FOUND');
+      assertState(current, RegistrationState.AWAITING_OTP);
+      const verification = await this.otp.verify(trx, current.id, code, now);
+      const subject = maskPhone(current.phone);
+      if (verification.ok) {
+        await store.transition(trx, current.id, RegistrationState.AWAITING_OTP, RegistrationState.AWAITING_IIN, {}, now);
+        await appendAudit(trx, { type: 'otp.verified', actor: 'citizen', registrationId: current.id, subject, clientIp });
+      } else {
+        const type = verification.code === 'OTP_INVALID' && verification.attemptsLeft === 0 ? 'otp.locked' : 'otp.failed';
+        await appendAudit(trx, { type, actor: 'citizen', registrationId: current.id, subject, clientIp, details: { reason: verification.code } });
+      }
+      return verification;
+    });
+    if (!result.ok) {
+      throw new AppError(result.code, result.code === 'OTP_INVALID' ? { attemptsLeft: result.attemptsLeft } : undefined);
+    }
+    return { state: RegistrationState.AWAITING_IIN };
+  }
+
+  async submitIin(registration: RegistrationRow, iinInput: string, clientIp: string): Promise<{ state: RegistrationState; person: { maskedName: string } }> {
+    assertState(registration, RegistrationState.AWAITING_IIN);
+    const check = validateIin(iinInput);
+    if (!check.ok) throw new AppError(check.code);
+    const iin = iinInput;
+    const subject = maskIin(iin);
+
+    // Registry calls may go over the network: they happen before, not inside, the transaction.
+    const person = await this.ctx.registry.findPerson(iin);
+    if (!person) {
+      await appendAudit(this.ctx.db, { type: 'iin.not_found', actor: 'citizen', registrationId: registration.id, subject, clientIp });
+      throw new AppError('PERSON_NOT_FOUND');
+    }
+    if (!(await this.ctx.registry.isPhoneBoundToIin(registration.phone, iin))) {
+      await appendAudit(this.ctx.db, {
+        type: 'bmg.mismatch',
+        actor: 'citizen',
+        registrationId: registration.id,
+        subject,
+        clientIp,
+        details: { phone: maskPhone(registration.phone) },
+      });
+      throw new AppError('BMG_PHONE_MISMATCH', { assistant: true });
+    }
+    if (await store.hasDigitalProfile(this.ctx.db, iin)) throw new AppError('ALREADY_REGISTERED');
+
+    const maskedName = maskName(person.firstName, person.lastName);
+    const now = new Date();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const moved = await store.transition(trx, registration.id, RegistrationState.AWAITING_IIN, RegistrationState.AWAITING_VIDEO_CHECK, { iin, masked_name: maskedName }, now);
+      if (!moved) {
+        const current = await store.findRegistration(trx, registration.id);
+        throw new AppError('INVALID_STATE', { state: current?.state ?? 'UNKNOWN' });
+      }
+      await appendAudit(trx, { type: 'iin.accepted', actor: 'citizen', registrationId: registration.id, subject, clientIp });
+    });
+    return { state: RegistrationState.AWAITING_VIDEO_CHECK, person: { maskedName } };
+  }
+
+  private async auditLimit(phone: string, clientIp: string, registrationId: string | null): Promise<void> {
+    await appendAudit(this.ctx.db, { type: 'otp.send_limited', actor: 'citizen', registrationId, subject: maskPhone(phone), clientIp });
+  }
+}
+
+export function describeRegistration(r: RegistrationRow) {
+  return {
+    id: r.id,
+    state: r.state as RegistrationState,
+    phone: maskPhone(r.phone),
+    language: r.language,
+    person: r.masked_name ? { maskedName: r.masked_name } : null,
+    expiresAt: new Date(r.expires_at).toISOString(),
+    lockedUntil: r.locked_until && new Date(r.locked_until) > new Date() ? new Date(r.locked_until).toISOString() : null,
+    rejectionReason: r.rejection_reason,
+    createdAt: new Date(r.created_at).toISOString(),
+    completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
+  };
+}

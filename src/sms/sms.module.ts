@@ -1,0 +1,65 @@
+// Starts the SMS module: metrics, provider, queues and workers. Returns the outbound side for the flow.
+import type PgBoss from 'pg-boss';
+import { Counter } from 'prom-client';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/db/database.js';
+import type { Logger } from '../platform/logging.js';
+import type { Metrics } from '../platform/metrics.js';
+import { createSmsProvider } from './providers/index.js';
+import { SMS_RECEIPT_QUEUE, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
+import type { SmsOutbound } from './sms.outbound.js';
+import { SmsService } from './sms.service.js';
+
+/** Workers poll this often: an OTP should leave within about a second of the commit. */
+const POLLING_INTERVAL_SECONDS = 0.5;
+const BATCH_SIZE = 10;
+
+export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; logger: Logger; metrics: Metrics }): Promise<{ outbound: SmsOutbound; stop(): Promise<void> }> {
+  const logger = deps.logger.child({ module: 'sms' });
+  const counter = smsCounter(deps.metrics);
+  const service = new SmsService({ config: deps.config, db: deps.db, queue: deps.queue, logger, counter });
+  const provider = createSmsProvider(deps.config, { logger, onReceipt: (receipt) => service.receive(receipt) });
+  service.attach(provider);
+
+  const { queue } = deps;
+  await queue.createQueue(SMS_SEND_QUEUE);
+  await queue.createQueue(SMS_RECEIPT_QUEUE);
+  const options = { batchSize: BATCH_SIZE, includeMetadata: true as const, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
+  // Each job in a batch succeeds or fails on its own: a failure is reported for that job only.
+  const workers = [
+    await queue.work<SendJob>(SMS_SEND_QUEUE, options, (jobs) => eachJob(queue, SMS_SEND_QUEUE, jobs, (job) => service.deliver(job))),
+    await queue.work<ReceiptJob>(SMS_RECEIPT_QUEUE, options, (jobs) => eachJob(queue, SMS_RECEIPT_QUEUE, jobs, (job) => service.applyQueuedReceipt(job))),
+  ];
+  logger.info({ provider: provider.name }, 'sms module started');
+
+  return {
+    outbound: service,
+    async stop() {
+      for (const id of workers) await queue.offWork({ id }).catch(() => undefined);
+      await provider.stop();
+    },
+  };
+}
+
+async function eachJob<T extends object>(queue: PgBoss, name: string, jobs: PgBoss.JobWithMetadata<T>[], handle: (job: PgBoss.JobWithMetadata<T>) => Promise<void>): Promise<void> {
+  await Promise.all(
+    jobs.map(async (job) => {
+      try {
+        await handle(job);
+      } catch (err) {
+        await queue.fail(name, job.id, { message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+      }
+    }),
+  );
+}
+
+function smsCounter(metrics: Metrics): Counter<'provider' | 'status'> {
+  const existing = metrics.registry.getSingleMetric('sms_messages_total');
+  if (existing) return existing as Counter<'provider' | 'status'>;
+  return new Counter({
+    name: 'sms_messages_total',
+    help: 'SMS by provider and status (queued, sent, retry, delivered, undeliverable, failed)',
+    labelNames: ['provider', 'status'],
+    registers: [metrics.registry],
+  });
+}

@@ -1,0 +1,125 @@
+// Durability of the SMS queue: the message and its job live and die with the caller's transaction,
+// and nothing committed is lost when the server stops before sending it.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { Counter, Registry } from 'prom-client';
+import { openDatabase } from '../platform/db/database.js';
+import { migrateToLatest } from '../platform/db/migrate.js';
+import { createLogger } from '../platform/logging.js';
+import { startQueue } from '../platform/queue.js';
+import { startServer, type RunningServer } from '../server.js';
+import { createOutboxProvider } from './providers/outbox.provider.js';
+import { SMS_SEND_QUEUE } from './sms.jobs.js';
+import { SmsService } from './sms.service.js';
+import { startTestServer, testDbKind, type TestServer } from '../../test/support/test-server.js';
+import { createRestartableStorage, type RestartableStorage } from '../../test/support/restartable-storage.js';
+import { startSmsHttpGateway, type TestSmsHttpGateway } from '../../test/support/sms-http-gateway.js';
+import { waitForSmsStatus } from '../../test/support/sms-wait.js';
+
+const OTP = { phone: '+77011234567', language: 'ru', purpose: 'otp', params: { code: '555123' } } as const;
+
+async function jobsFor(db: TestServer['ctx']['db'], messageId: string): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = ${SMS_SEND_QUEUE} and data->>'messageId' = ${messageId}`.execute(db);
+  return Number(rows[0].n);
+}
+
+describe(`SMS enqueue joins the caller's transaction (${testDbKind})`, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ SMS_PROVIDER: 'outbox' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('sends a message whose transaction committed', async () => {
+    const id = await server.ctx.db.transaction().execute((trx) => server.ctx.sms.enqueue(trx, { ...OTP }));
+    const row = await waitForSmsStatus(server.ctx.db, id, ['delivered']);
+    expect(row.body).toBe('Digital ID: код 555123. Действует 5 мин. Никому не сообщайте.');
+  });
+
+  it('leaves neither a message nor a job when the transaction rolls back', async () => {
+    let id = '';
+    await expect(
+      server.ctx.db.transaction().execute(async (trx) => {
+        id = await server.ctx.sms.enqueue(trx, { ...OTP, params: { code: '999000' } });
+        expect(await jobsFor(trx as any, id)).toBe(1); // visible inside the transaction
+        throw new Error('registration step failed');
+      }),
+    ).rejects.toThrow('registration step failed');
+    expect(id).not.toBe('');
+    expect(await server.ctx.db.selectFrom('sms_messages').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
+    expect(await jobsFor(server.ctx.db, id)).toBe(0);
+  });
+});
+
+describe(`SMS survive a server restart (${testDbKind})`, () => {
+  let storage: RestartableStorage;
+  let gateway: TestSmsHttpGateway | null = null;
+  const servers: RunningServer[] = [];
+
+  beforeAll(async () => {
+    storage = await createRestartableStorage();
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+    await gateway?.close();
+    gateway = null;
+  });
+  afterAll(async () => {
+    await storage?.drop();
+  });
+
+  async function start(env: Record<string, string>): Promise<RunningServer> {
+    const server = await startServer(storage.config(env), { seedDemo: false });
+    servers.push(server);
+    return server;
+  }
+
+  it('sends after restart a message whose attempts failed while the gateway was down', async () => {
+    // Reserve a port, then leave it closed: the first server's attempts are refused.
+    const probe = await startSmsHttpGateway();
+    const url = probe.url;
+    await probe.close();
+    const env = { SMS_PROVIDER: 'http', SMS_HTTP_URL: url, SMS_HTTP_TOKEN: 't', SMS_MAX_RETRIES: '20' };
+
+    const first = await start(env);
+    const id = await first.ctx.db.transaction().execute((trx) => first.ctx.sms.enqueue(trx, { ...OTP }));
+    for (;;) {
+      const row = await first.ctx.db.selectFrom('sms_messages').select(['last_error']).where('id', '=', id).executeTakeFirstOrThrow();
+      if (row.last_error) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await first.close();
+    servers.length = 0;
+
+    gateway = await startSmsHttpGateway(Number(new URL(url).port));
+    const second = await start(env);
+    const row = await waitForSmsStatus(second.ctx.db, id, ['sent'], 60_000);
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+    expect(gateway.requests).toHaveLength(1);
+    expect(gateway.requests[0].body).toMatchObject({ to: '+77011234567', id, text: 'Digital ID: код 555123. Действует 5 мин. Никому не сообщайте.' });
+  });
+
+  it('sends after start a message committed while no server was running', async () => {
+    // A first run creates the queues; then the server is down.
+    await (await start({ SMS_PROVIDER: 'outbox' })).close();
+    servers.length = 0;
+
+    // While it is down, another process (here: the database, the queue and the SMS service, no workers) commits a message.
+    const config = storage.config({ SMS_PROVIDER: 'outbox' });
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    await migrateToLatest(database.db);
+    const queue = await startQueue({ db: database.db, logger: createLogger('silent') });
+    const counter = new Counter({ name: 'sms_test_total', help: 'test', labelNames: ['provider', 'status'], registers: [new Registry()] });
+    const producer = new SmsService({ config, db: database.db, queue, logger: createLogger('silent'), counter });
+    producer.attach(createOutboxProvider());
+    const id = await database.db.transaction().execute((trx) => producer.enqueue(trx, { ...OTP, language: 'kk' }));
+    await queue.stop({ graceful: true, wait: true, close: false });
+    await database.close();
+
+    const server = await start({ SMS_PROVIDER: 'outbox' });
+    const row = await waitForSmsStatus(server.ctx.db, id, ['delivered']);
+    expect(row.attempts).toBe(1);
+  });
+});

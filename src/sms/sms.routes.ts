@@ -1,0 +1,98 @@
+// SMS routes: the development outbox (never in production) and, with the HTTP provider, the
+// gateway's delivery-status callback.
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { AppContext } from '../app-context.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { normalizeKzMobile } from '../phone/phone.rules.js';
+import { queueReceipt, type ReceiptJob } from './sms.jobs.js';
+import { outcomeOfState } from './sms.receipt.rules.js';
+import { listByPhone } from './sms.store.js';
+
+const DEV_OUTBOX_LIMIT = 50;
+
+const ErrorResponse = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
+});
+
+const OutboxQuery = Type.Object(
+  { phone: Type.String({ maxLength: 40, description: 'Kazakhstan mobile number in any common format or E.164' }) },
+  { additionalProperties: false },
+);
+const OutboxMessage = Type.Object({
+  id: Type.String(),
+  phone: Type.String({ description: 'E.164' }),
+  body: Type.String(),
+  purpose: Type.String(),
+  status: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const StatusBody = Type.Object(
+  {
+    messageId: Type.String({ minLength: 1, maxLength: 200, description: 'The messageId the gateway returned when it accepted the SMS' }),
+    status: Type.String({ maxLength: 40, description: 'delivered | undeliverable | expired | rejected (or SMPP stat: DELIVRD, UNDELIV, …)' }),
+    error: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export function smsRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    if (ctx.config.env !== 'production') {
+      app.get<{ Querystring: Static<typeof OutboxQuery> }>(
+        '/dev/sms',
+        {
+          schema: {
+            tags: ['development'],
+            summary: 'SMS sent to a phone, newest first (development outbox; absent in production)',
+            querystring: OutboxQuery,
+            response: { 200: Type.Object({ messages: Type.Array(OutboxMessage) }), 422: ErrorResponse },
+          },
+        },
+        async (request) => {
+          const phone = normalizeKzMobile(request.query.phone);
+          if (phone === null) throw new AppError('PHONE_INVALID');
+          const rows = await listByPhone(ctx.db, phone, DEV_OUTBOX_LIMIT);
+          return {
+            messages: rows.map((r) => ({ id: r.id, phone: r.phone, body: r.body, purpose: r.purpose, status: r.status, createdAt: r.created_at.toISOString() })),
+          };
+        },
+      );
+    }
+
+    const token = ctx.config.sms.http.token;
+    if (ctx.config.sms.provider === 'http' && token) {
+      app.post<{ Body: Static<typeof StatusBody> }>(
+        '/sms/http/status',
+        {
+          schema: {
+            tags: ['sms'],
+            summary: 'Delivery status callback from the SMS HTTP gateway (Authorization: Bearer SMS_HTTP_TOKEN; docs/sms-http-contract.md)',
+            body: StatusBody,
+            response: { 202: Type.Object({ accepted: Type.Boolean() }), 401: ErrorResponse },
+          },
+        },
+        async (request, reply) => {
+          if (!bearerMatches(request.headers.authorization, token)) throw new AppError('SMS_CALLBACK_UNAUTHORIZED');
+          const { messageId, status, error } = request.body;
+          const job: ReceiptJob = { provider: 'http', providerMessageId: messageId, outcome: outcomeOfState(status), state: status.toUpperCase(), error: error ?? null };
+          // Recorded durably; the receipt worker applies it (and retries if it overtook our own update).
+          if (job.outcome !== 'pending') {
+            await queueReceipt(ctx.queue, ctx.db, job);
+          }
+          return reply.status(202).send({ accepted: true });
+        },
+      );
+    }
+  };
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,127 @@
+// The SMS courier: enqueue joins the caller's transaction (row + pg-boss job), the worker hands the
+// message to the provider and follows it to sent → delivered/undeliverable, or failed after retries.
+import { randomUUID } from 'node:crypto';
+import type PgBoss from 'pg-boss';
+import type { Counter } from 'prom-client';
+import type { Config } from '../platform/config.js';
+import type { Db, DbOrTx } from '../platform/db/database.js';
+import { AppError } from '../platform/errors/app-error.js';
+import type { Logger } from '../platform/logging.js';
+import { maskPhone } from '../platform/masking.js';
+import { inConnection } from '../platform/queue.js';
+import { normalizeKzMobile } from '../phone/phone.rules.js';
+import { SmsProviderError, type SmsProvider } from './sms.gateway.js';
+import { queueReceipt, SEND_EXPIRE_SECONDS, SEND_RETRY_DELAY_SECONDS, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
+import type { OutgoingSms, SmsOutbound } from './sms.outbound.js';
+import type { DeliveryReceipt } from './sms.receipt.rules.js';
+import * as store from './sms.store.js';
+import { redactCodes, renderSms } from './sms.texts.js';
+
+export interface SmsServiceDeps {
+  config: Config;
+  db: Db;
+  queue: PgBoss;
+  logger: Logger;
+  /** sms_messages_total{provider,status} */
+  counter: Counter<'provider' | 'status'>;
+}
+
+export class SmsService implements SmsOutbound {
+  private provider!: SmsProvider;
+
+  constructor(private readonly deps: SmsServiceDeps) {}
+
+  attach(provider: SmsProvider): void {
+    this.provider = provider;
+  }
+
+  async enqueue(conn: DbOrTx, sms: OutgoingSms): Promise<string> {
+    const phone = normalizeKzMobile(sms.phone);
+    if (phone === null) throw new AppError('PHONE_INVALID');
+    const minutes = String(Math.ceil(this.deps.config.otp.ttlSeconds / 60));
+    const body = renderSms(sms.purpose, sms.language, { minutes, ...sms.params });
+    const id = randomUUID();
+    await store.insertMessage(conn, { id, phone, language: sms.language, purpose: sms.purpose, body });
+    const job: SendJob = { messageId: id };
+    const jobId = await this.deps.queue.send(SMS_SEND_QUEUE, job, {
+      ...inConnection(conn),
+      // A code is wanted now; notifications can wait behind it.
+      priority: sms.purpose === 'otp' ? 10 : 0,
+      retryLimit: this.deps.config.sms.maxRetries,
+      retryDelay: SEND_RETRY_DELAY_SECONDS,
+      retryBackoff: true,
+      expireInSeconds: SEND_EXPIRE_SECONDS,
+    });
+    if (jobId === null) throw new AppError('INTERNAL_ERROR', { reason: 'SMS queue is missing' });
+    this.deps.counter.inc({ provider: this.provider.name, status: 'queued' });
+    return id;
+  }
+
+  /** One attempt at one message; throws when the attempt should be retried by the queue. */
+  async deliver(job: PgBoss.JobWithMetadata<SendJob>): Promise<void> {
+    const { db, logger, config, counter } = this.deps;
+    const provider = this.provider;
+    const row = await store.markSending(db, job.data.messageId, provider.name);
+    if (!row) return; // already finished (a retry after a crash, or a duplicate job)
+    const log = logger.child({ smsId: row.id, phone: maskPhone(row.phone), purpose: row.purpose, provider: provider.name, attempt: row.attempts });
+    // Bodies of codes are kept only until they are handed on (the dev outbox is the exception: it is the phone).
+    const finalBody = row.purpose === 'otp' && provider.name !== 'outbox' ? redactCodes(row.body) : undefined;
+
+    if (row.purpose === 'otp' && Date.now() - row.created_at.getTime() > config.otp.ttlSeconds * 1000) {
+      await store.markFailed(db, row.id, 'code expired before it could be sent', finalBody);
+      counter.inc({ provider: provider.name, status: 'failed' });
+      log.warn('code expired before it could be sent');
+      return;
+    }
+
+    try {
+      const accepted = await provider.send({ id: row.id, phone: row.phone, body: row.body });
+      await store.markAccepted(db, row.id, { ...accepted, body: finalBody });
+      counter.inc({ provider: provider.name, status: 'sent' });
+      if (accepted.delivered) counter.inc({ provider: provider.name, status: 'delivered' });
+      log.info({ providerMessageId: accepted.providerMessageId }, 'sms handed to provider');
+    } catch (err) {
+      const reason = describe(err);
+      const permanent = err instanceof SmsProviderError && err.permanent;
+      if (permanent || job.retryCount >= job.retryLimit) {
+        await store.markFailed(db, row.id, reason, finalBody);
+        counter.inc({ provider: provider.name, status: 'failed' });
+        log.error({ reason }, 'sms failed');
+        return;
+      }
+      await store.markRetrying(db, row.id, reason);
+      counter.inc({ provider: provider.name, status: 'retry' });
+      log.warn({ reason, retryCount: job.retryCount, retryLimit: job.retryLimit }, 'sms attempt failed; will retry');
+      throw new SmsProviderError(reason);
+    }
+  }
+
+  /** A provider's delivery receipt; one that overtook the worker's update is queued and retried. */
+  async receive(receipt: DeliveryReceipt): Promise<void> {
+    const job: ReceiptJob = { provider: this.provider.name, ...receipt };
+    const result = await this.applyReceipt(job);
+    if (result === 'unknown') await queueReceipt(this.deps.queue, this.deps.db, job);
+  }
+
+  async applyReceipt(job: ReceiptJob): Promise<'applied' | 'unchanged' | 'unknown'> {
+    const result = await store.applyReceipt(this.deps.db, job);
+    if (result === 'applied') this.deps.counter.inc({ provider: job.provider, status: job.outcome });
+    return result;
+  }
+
+  /** Worker for queued receipts: throws (→ retry) while the message is not yet marked sent. */
+  async applyQueuedReceipt(job: PgBoss.JobWithMetadata<ReceiptJob>): Promise<void> {
+    const result = await this.applyReceipt(job.data);
+    if (result !== 'unknown') return;
+    if (job.retryCount >= job.retryLimit) {
+      this.deps.logger.warn({ provider: job.data.provider, providerMessageId: job.data.providerMessageId }, 'delivery receipt for an unknown message dropped');
+      return;
+    }
+    throw new SmsProviderError('receipt for a message not yet marked sent');
+  }
+}
+
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.slice(0, 300);
+}

@@ -1,0 +1,103 @@
+// The only place the SMS module touches sms_messages.
+import type { Selectable } from 'kysely';
+import type { DbOrTx } from '../platform/db/database.js';
+import type { SmsMessagesTable } from '../platform/db/schema.js';
+import type { ReceiptOutcome } from './sms.receipt.rules.js';
+
+export type SmsMessageRow = Selectable<SmsMessagesTable>;
+export type SmsStatus = SmsMessagesTable['status'];
+
+export async function insertMessage(
+  conn: DbOrTx,
+  message: { id: string; phone: string; language: string; purpose: string; body: string },
+): Promise<void> {
+  await conn
+    .insertInto('sms_messages')
+    .values({ ...message, status: 'queued' })
+    .execute();
+}
+
+export async function findMessage(conn: DbOrTx, id: string): Promise<SmsMessageRow | undefined> {
+  return conn.selectFrom('sms_messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Claims a queued message for an attempt; undefined when it is already finished. */
+export async function markSending(conn: DbOrTx, id: string, provider: string): Promise<SmsMessageRow | undefined> {
+  return conn
+    .updateTable('sms_messages')
+    .set((eb) => ({ status: 'sending', provider, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'sending'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function markAccepted(
+  conn: DbOrTx,
+  id: string,
+  accepted: { providerMessageId: string | null; delivered: boolean; body?: string },
+): Promise<void> {
+  const now = new Date();
+  await conn
+    .updateTable('sms_messages')
+    .set({
+      status: accepted.delivered ? 'delivered' : 'sent',
+      provider_message_id: accepted.providerMessageId,
+      sent_at: now,
+      delivered_at: accepted.delivered ? now : null,
+      last_error: null,
+      ...(accepted.body !== undefined ? { body: accepted.body } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** An attempt failed but another will follow. */
+export async function markRetrying(conn: DbOrTx, id: string, error: string): Promise<void> {
+  await conn.updateTable('sms_messages').set({ status: 'queued', last_error: error }).where('id', '=', id).where('status', '=', 'sending').execute();
+}
+
+export async function markFailed(conn: DbOrTx, id: string, error: string, body?: string): Promise<void> {
+  await conn
+    .updateTable('sms_messages')
+    .set({ status: 'failed', last_error: error, ...(body !== undefined ? { body } : {}) })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'sending'])
+    .execute();
+}
+
+/**
+ * Applies a delivery receipt to the message the provider knows as `providerMessageId`.
+ * 'unknown' when no sent message has that id (yet: the receipt may have overtaken the worker).
+ */
+export async function applyReceipt(
+  conn: DbOrTx,
+  receipt: { provider: string; providerMessageId: string; outcome: ReceiptOutcome; state: string },
+): Promise<'applied' | 'unchanged' | 'unknown'> {
+  const row = await conn
+    .selectFrom('sms_messages')
+    .select(['id', 'status'])
+    .where('provider', '=', receipt.provider)
+    .where('provider_message_id', '=', receipt.providerMessageId)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (!row) return 'unknown';
+  if (receipt.outcome === 'pending' || row.status !== 'sent') return 'unchanged';
+  const result = await conn
+    .updateTable('sms_messages')
+    .set(
+      receipt.outcome === 'delivered'
+        ? { status: 'delivered', delivered_at: new Date() }
+        : { status: 'undeliverable', last_error: `receipt ${receipt.state}` },
+    )
+    .where('id', '=', row.id)
+    .where('status', '=', 'sent')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0 ? 'applied' : 'unchanged';
+}
+
+/** Newest first. */
+export async function listByPhone(conn: DbOrTx, phone: string, limit: number): Promise<SmsMessageRow[]> {
+  return conn.selectFrom('sms_messages').selectAll().where('phone', '=', phone).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+}

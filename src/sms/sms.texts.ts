@@ -1,0 +1,57 @@
+// The texts citizens receive, one template per purpose and language. {placeholders} come from the
+// caller's params; {minutes} (the code's validity) is filled in by the SMS module from the config.
+// OTP texts are kept within one UCS2 segment (70 characters) so a code never costs two SMS.
+import type { Language } from '../platform/config.js';
+import { AppError } from '../platform/errors/app-error.js';
+import type { SmsPurpose } from './sms.outbound.js';
+
+export const SMS_TEXTS: Record<SmsPurpose, Record<Language, string>> = {
+  otp: {
+    kk: 'Digital ID: код {code}. {minutes} мин жарамды. Ешкімге айтпаңыз.',
+    ru: 'Digital ID: код {code}. Действует {minutes} мин. Никому не сообщайте.',
+    en: 'Digital ID: your code {code}. Valid {minutes} min. Do not share it.',
+  },
+  video_check_under_review: {
+    kk: 'Digital ID: бейнетексеруіңіз қаралуда. Нәтижесін SMS арқылы хабарлаймыз.',
+    ru: 'Digital ID: ваша видеопроверка на рассмотрении. Результат сообщим по SMS.',
+    en: 'Digital ID: your video check is under review. We will send you the result by SMS.',
+  },
+  moderation_approved: {
+    kk: 'Digital ID: жеке басыңыз расталды, цифрлық профиліңіз құрылды.',
+    ru: 'Digital ID: личность подтверждена, ваш цифровой профиль создан.',
+    en: 'Digital ID: your identity is confirmed and your digital profile is ready.',
+  },
+  moderation_rejected: {
+    kk: 'Digital ID: тіркеу расталмады: {reason}. Қайта көріңіз немесе қолдау қызметіне жүгініңіз.',
+    ru: 'Digital ID: регистрация не подтверждена: {reason}. Попробуйте снова или обратитесь в поддержку.',
+    en: 'Digital ID: your registration was not approved: {reason}. Please try again or contact support.',
+  },
+  bmg_updated: {
+    kk: 'Digital ID: нөміріңіз Мобильді азаматтар базасында ЖСН-ге байланыстырылды. Тіркеуді жалғастыра аласыз.',
+    ru: 'Digital ID: номер привязан к вашему ИИН в Базе мобильных граждан. Можно продолжить регистрацию.',
+    en: 'Digital ID: your number is now linked to your IIN in the Mobile Citizens Database. You can continue the registration.',
+  },
+};
+
+export const SMS_PURPOSES = Object.keys(SMS_TEXTS) as SmsPurpose[];
+
+/** Longest value a placeholder may take: a parameter must never turn one SMS into many. */
+const MAX_PARAM_LENGTH = 120;
+
+/** Renders the text for `purpose` in `language`; every placeholder must be given. */
+export function renderSms(purpose: SmsPurpose, language: Language, params: Record<string, string>): string {
+  const template = SMS_TEXTS[purpose]?.[language];
+  if (template === undefined) throw new AppError('INTERNAL_ERROR', { reason: `no SMS text for ${purpose}/${language}` });
+  return template.replace(/\{(\w+)\}/g, (_m, key: string) => {
+    const value = params[key];
+    if (value === undefined) throw new AppError('INTERNAL_ERROR', { reason: `SMS ${purpose} needs {${key}}` });
+    // Control characters would break the text (and the GSM alphabet); collapse whitespace.
+    const clean = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+    return clean.length > MAX_PARAM_LENGTH ? `${clean.slice(0, MAX_PARAM_LENGTH - 1)}…` : clean;
+  });
+}
+
+/** The stored text once the code has been handed on: digits runs of 4+ (codes) are starred out. */
+export function redactCodes(body: string): string {
+  return body.replace(/\d{4,}/g, (m) => '*'.repeat(m.length));
+}

@@ -1,0 +1,68 @@
+// The guard in front of every staff route: session cookie → principal, CSRF header on writes,
+// the one-time password replaced, and the role allowed. Citizens' bearer tokens are never looked at.
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { Config } from '../platform/config.js';
+import { constantTimeEqual } from '../platform/crypto.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { roleAllows, type StaffPermission } from './staff.rules.js';
+import type { StaffPrincipal, StaffService } from './staff.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    staff?: StaffPrincipal;
+  }
+}
+
+export const STAFF_COOKIE = 'digitalid_staff';
+export const CSRF_HEADER = 'x-csrf-token';
+/** The cookie reaches only the staff API, never the citizen's pages or API. */
+export const STAFF_COOKIE_PATH = '/api/v1/staff';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export async function registerCookieSupport(app: FastifyInstance): Promise<void> {
+  if (!app.hasRequestDecorator('cookies')) await app.register(cookie);
+}
+
+export function setSessionCookie(reply: FastifyReply, config: Config, token: string): void {
+  reply.setCookie(STAFF_COOKIE, token, {
+    path: STAFF_COOKIE_PATH,
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.env === 'production',
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, config: Config): void {
+  reply.clearCookie(STAFF_COOKIE, { path: STAFF_COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: config.env === 'production' });
+}
+
+export function sessionToken(request: FastifyRequest): string | undefined {
+  return request.cookies?.[STAFF_COOKIE] || undefined;
+}
+
+/** The principal set by the guard; routes behind `staffGuard` can rely on it. */
+export function principal(request: FastifyRequest): StaffPrincipal {
+  if (!request.staff) throw new AppError('STAFF_UNAUTHENTICATED');
+  return request.staff;
+}
+
+export function staffGuard(
+  service: StaffService,
+  permission: StaffPermission | null,
+  options: { allowPendingPasswordChange?: boolean } = {},
+): preHandlerAsyncHookHandler {
+  return async function guard(request: FastifyRequest) {
+    const token = sessionToken(request);
+    const staff = await service.authenticate(token);
+    if (!SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      const sent = Buffer.from(typeof header === 'string' ? header : '');
+      if (!constantTimeEqual(sent, Buffer.from(service.csrfToken(token!)))) throw new AppError('STAFF_CSRF_FAILED');
+    }
+    if (staff.passwordChangeRequired && !options.allowPendingPasswordChange) throw new AppError('STAFF_PASSWORD_CHANGE_REQUIRED');
+    if (permission && !roleAllows(staff.role, permission)) throw new AppError('STAFF_FORBIDDEN');
+    request.staff = staff;
+  };
+}

@@ -1,0 +1,117 @@
+// /api/v1/staff: sign-in, sign-out, who am I, password change, and (admin) the audit log.
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { AppContext } from '../app-context.js';
+import { StaffService, type StaffPrincipal } from './staff.service.js';
+import { clearSessionCookie, principal, registerCookieSupport, sessionToken, setSessionCookie, staffGuard } from './staff.auth.js';
+import { StaffErrorBody, StaffMe, staffSecurity } from './staff.schemas.js';
+import { listAuditEvents } from './staff-audit.store.js';
+
+const LoginBody = Type.Object(
+  {
+    login: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    totp: Type.String({ minLength: 1, maxLength: 10, description: 'The 6-digit code from the authenticator app' }),
+  },
+  { additionalProperties: false },
+);
+const PasswordBody = Type.Object(
+  { currentPassword: Type.String({ maxLength: 256 }), newPassword: Type.String({ maxLength: 256 }) },
+  { additionalProperties: false },
+);
+const AuditQuery = Type.Object(
+  { type: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) },
+  { additionalProperties: false },
+);
+
+const tags = ['staff'];
+
+export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    await registerCookieSupport(app);
+    const service = new StaffService(ctx.db, ctx.config);
+    const me = (staff: StaffPrincipal, token: string) => ({
+      staff: { id: staff.id, login: staff.login, role: staff.role, passwordChangeRequired: staff.passwordChangeRequired },
+      csrfToken: service.csrfToken(token),
+      idleTimeoutSeconds: ctx.config.staff.idleTimeoutSeconds,
+    });
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+    });
+
+    app.post<{ Body: Static<typeof LoginBody> }>(
+      '/staff/login',
+      {
+        schema: {
+          tags,
+          summary: 'Staff sign-in with password and TOTP code; sets the HttpOnly session cookie',
+          body: LoginBody,
+          response: { 200: StaffMe, 400: StaffErrorBody, 401: StaffErrorBody, 423: StaffErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const result = await service.login({ ...request.body, clientIp: request.ip });
+        setSessionCookie(reply, ctx.config, result.token);
+        return me(result.principal, result.token);
+      },
+    );
+
+    app.get(
+      '/staff/me',
+      {
+        preHandler: staffGuard(service, null, { allowPendingPasswordChange: true }),
+        schema: { tags, summary: 'The signed-in staff member and the CSRF token', security: staffSecurity, response: { 200: StaffMe, 401: StaffErrorBody } },
+      },
+      async (request) => me(principal(request), sessionToken(request)!),
+    );
+
+    app.post(
+      '/staff/logout',
+      {
+        preHandler: staffGuard(service, null, { allowPendingPasswordChange: true }),
+        schema: { tags, summary: 'End the session', security: staffSecurity, response: { 204: Type.Null(), 401: StaffErrorBody, 403: StaffErrorBody } },
+      },
+      async (request, reply) => {
+        await service.logout(principal(request), request.ip);
+        clearSessionCookie(reply, ctx.config);
+        return reply.status(204).send();
+      },
+    );
+
+    app.post<{ Body: Static<typeof PasswordBody> }>(
+      '/staff/password',
+      {
+        preHandler: staffGuard(service, null, { allowPendingPasswordChange: true }),
+        schema: {
+          tags,
+          summary: 'Replace the password (required after the first sign-in with the one-time password)',
+          security: staffSecurity,
+          body: PasswordBody,
+          response: { 200: StaffMe, 400: StaffErrorBody, 401: StaffErrorBody, 403: StaffErrorBody },
+        },
+      },
+      async (request) => {
+        const staff = principal(request);
+        await service.changePassword(staff, request.body.currentPassword, request.body.newPassword, request.ip);
+        return me({ ...staff, passwordChangeRequired: false }, sessionToken(request)!);
+      },
+    );
+
+    app.get<{ Querystring: Static<typeof AuditQuery> }>(
+      '/staff/audit',
+      {
+        preHandler: staffGuard(service, 'audit'),
+        schema: {
+          tags,
+          summary: 'Latest audit events (admin)',
+          security: staffSecurity,
+          querystring: AuditQuery,
+          response: { 401: StaffErrorBody, 403: StaffErrorBody },
+        },
+      },
+      async (request) => ({
+        events: await listAuditEvents(ctx.db, { type: request.query.type, limit: Math.min(Number(request.query.limit ?? 100), 500) }),
+      }),
+    );
+  };
+}

@@ -1,0 +1,159 @@
+// `npm run test:e2e`: builds the web app if needed, makes the fake-camera videos (y4m) from the shared
+// face data, starts the real server on a temporary database and a free port, runs Playwright against it
+// with Debian's Chromium, and exits non-zero on failure. Skips with a message when a prerequisite is absent.
+// Env: E2E_JSON (write Playwright's JSON report there), FACE_DATA_DIR, E2E_KEEP_SERVER_LOG=1, PWARGS.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const faceDataDir = path.resolve(repoRoot, process.env.FACE_DATA_DIR ?? '../shared/faces');
+const jsonReport = process.env.E2E_JSON ? path.resolve(process.env.E2E_JSON) : null;
+
+/** The fake cameras: which recording each Playwright project's browser sees. */
+const CAMERAS = {
+  genuine: 'video/d9.mp4',
+  stillReplay: 'spoof/still-replay-d0.mp4',
+  otherPerson: 'video/d12.mp4',
+};
+
+function skip(reason) {
+  console.log(`browser tests skipped: ${reason}`);
+  if (jsonReport) fs.writeFileSync(jsonReport, JSON.stringify({ stats: { expected: 0, unexpected: 0, flaky: 0, skipped: 1 }, skipReason: reason }));
+  process.exit(0);
+}
+
+function hasCommand(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+if (!fs.existsSync(chromium)) skip(`${chromium} is absent (apt-get install chromium)`);
+if (!hasCommand('ffmpeg')) skip('ffmpeg is absent (apt-get install ffmpeg)');
+for (const file of Object.values(CAMERAS)) {
+  if (!fs.existsSync(path.join(faceDataDir, file))) skip(`face data ${path.join(faceDataDir, file)} is absent (set FACE_DATA_DIR)`);
+}
+
+const build = spawnSync(process.execPath, [path.join(repoRoot, 'web/build-if-stale.mjs')], { stdio: 'inherit', cwd: repoRoot });
+if (build.status !== 0) {
+  console.error('web build failed');
+  process.exit(1);
+}
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-e2e-'));
+const cameraFiles = {};
+for (const [name, file] of Object.entries(CAMERAS)) {
+  const out = path.join(workDir, `${name}.y4m`);
+  // yuv420p: Chromium's fake camera silently finds no device with other pixel formats. 15 fps and 8 s
+  // keep the file small; it loops.
+  const made = spawnSync(
+    'ffmpeg',
+    ['-loglevel', 'error', '-y', '-i', path.join(faceDataDir, file), '-t', '8', '-vf', 'fps=15,scale=480:480', '-pix_fmt', 'yuv420p', out],
+    { stdio: 'inherit' },
+  );
+  if (made.status !== 0) {
+    console.error(`ffmpeg could not convert ${file}`);
+    process.exit(1);
+  }
+  cameraFiles[name] = out;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const port = await freePort();
+const baseUrl = `http://localhost:${port}`;
+const serverLog = path.join(workDir, 'server.log');
+const logStream = fs.openSync(serverLog, 'w');
+const server = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')], {
+  cwd: repoRoot,
+  stdio: ['ignore', logStream, logStream],
+  env: {
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: path.join(workDir, 'data'),
+    FACE_DATA_DIR: faceDataDir,
+    LOG_LEVEL: 'info',
+    DATABASE_URL: '',
+    // Pre-recorded videos cannot turn their head on request: a passive check.
+    VIDEO_CHECK_CHALLENGES: 'none',
+    // Several scenarios reuse the demo citizens' phones within minutes.
+    OTP_SEND_LIMIT_PER_PHONE: '100',
+    OTP_SEND_LIMIT_PER_IP: '1000',
+    SUPPORT_URL: 'https://support.example.kz/digital-id',
+  },
+});
+let serverExited = false;
+server.on('exit', () => {
+  serverExited = true;
+});
+
+async function stopServer() {
+  if (serverExited) return;
+  server.kill('SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (!serverExited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  if (!serverExited) server.kill('SIGKILL');
+}
+
+let status = 1;
+try {
+  // The first start creates the database and enrols the demo citizens' photos: allow it time.
+  const deadline = Date.now() + 240_000;
+  let ready = false;
+  while (!ready && !serverExited && Date.now() < deadline) {
+    try {
+      ready = (await fetch(`${baseUrl}/readyz`)).ok;
+    } catch {
+      /* not listening yet */
+    }
+    if (!ready) await new Promise((r) => setTimeout(r, 500));
+  }
+  if (!ready) {
+    console.error(`the server did not become ready; its log:\n${fs.readFileSync(serverLog, 'utf8').slice(-5000)}`);
+  } else {
+    const reporters = jsonReport ? 'list,json' : 'list';
+    const extra = process.env.PWARGS ? process.env.PWARGS.split(' ').filter(Boolean) : [];
+    const result = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules/@playwright/test/cli.js'), 'test', '-c', path.join(here, 'playwright.config.ts'), `--reporter=${reporters}`, ...extra],
+      {
+        cwd: repoRoot,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          E2E_BASE_URL: baseUrl,
+          E2E_CHROMIUM: chromium,
+          E2E_CAMERA_GENUINE: cameraFiles.genuine,
+          E2E_CAMERA_STILL_REPLAY: cameraFiles.stillReplay,
+          E2E_CAMERA_OTHER_PERSON: cameraFiles.otherPerson,
+          FACE_DATA_DIR: faceDataDir,
+          ...(jsonReport ? { PLAYWRIGHT_JSON_OUTPUT_NAME: jsonReport } : {}),
+        },
+      },
+    );
+    status = result.status ?? 1;
+    if (status !== 0 || process.env.E2E_KEEP_SERVER_LOG === '1') {
+      console.log(`server log (last lines):\n${fs.readFileSync(serverLog, 'utf8').split('\n').slice(-40).join('\n')}`);
+    }
+  }
+} finally {
+  await stopServer();
+  fs.closeSync(logStream);
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
+process.exit(status);

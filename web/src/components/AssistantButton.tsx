@@ -1,0 +1,59 @@
+// The green "virtual assistant" button of the BMG-mismatch page: it asks staff to link the phone to the
+// IIN in the Mobile Citizens Database. The ticket API belongs to the assistant domain; when it is not
+// reachable the panel says so and points to a service centre instead of failing.
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api.js';
+import { maskPhone } from '../format.js';
+import { currentLanguage } from '../i18n/index.js';
+import type { Session } from '../session.js';
+
+type Status = { kind: 'idle' } | { kind: 'sending' } | { kind: 'sent'; ticket: string } | { kind: 'unavailable' } | { kind: 'error'; message: string };
+
+export function AssistantButton({ session, iin }: { session: Session; iin: string }) {
+  const { t } = useTranslation();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+
+  const send = async () => {
+    setStatus({ kind: 'sending' });
+    try {
+      const ticket = await api.createAssistantTicket({ registrationId: session.id, iin, language: currentLanguage() }, session.token);
+      // The ticket id is a UUID; its first block is enough to quote to the support centre.
+      setStatus({ kind: 'sent', ticket: String(ticket?.id ?? '').slice(0, 8).toUpperCase() });
+    } catch (error) {
+      const missing = error instanceof ApiError && (error.status === 404 || error.status === 405 || error.status === 501 || error.status === 0 || error.status >= 500);
+      setStatus(missing ? { kind: 'unavailable' } : { kind: 'error', message: error instanceof ApiError && error.serverMessage ? error.serverMessage : t('assistant.unavailable') });
+    }
+  };
+
+  return (
+    <>
+      <button type="button" className="assistant-button" aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>
+        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path fill="currentColor" d="M12 3C6.5 3 2 6.9 2 11.7c0 2.4 1.1 4.6 3 6.2L4 22l4.4-2.2c1.1.3 2.3.5 3.6.5 5.5 0 10-3.9 10-8.6S17.5 3 12 3z" />
+        </svg>
+        <span>{t('assistant.button')}</span>
+      </button>
+      <dialog ref={dialog} className="assistant-panel" aria-labelledby="assistant-title">
+        <h2 id="assistant-title">{t('assistant.title')}</h2>
+        <p>{t('assistant.intro', { phone: maskPhone(session.phone), iin })}</p>
+        <div role="status" aria-live="polite">
+          {status.kind === 'sent' && <p className="success">{t('assistant.sent', { ticket: status.ticket || '—' })}</p>}
+          {status.kind === 'unavailable' && <p className="notice">{t('assistant.unavailable')}</p>}
+          {status.kind === 'error' && <p className="error">{status.message}</p>}
+        </div>
+        <div className="actions">
+          {status.kind !== 'sent' && status.kind !== 'unavailable' && (
+            <button type="button" className="primary" disabled={status.kind === 'sending'} onClick={() => void send()}>
+              {status.kind === 'sending' ? t('common.sending') : t('assistant.submit')}
+            </button>
+          )}
+          <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+            {t('assistant.close')}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

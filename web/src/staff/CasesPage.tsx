@@ -1,0 +1,312 @@
+// Moderation: the queue of open cases (oldest first, time to the 24-hour target) and one case with its
+// evidence and the decision form.
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { staffApi, type CaseDetail, type CaseSummary, type DecisionReasons, type StaffMe } from './staffApi.js';
+import { navigate, type OnError } from './StaffApp.js';
+import { formatScore, formatTime, timeLeft } from './format.js';
+import { STAFF_NS } from './i18n.js';
+
+export function CaseQueue({ onError }: { onError: OnError }) {
+  const { t } = useTranslation(STAFF_NS);
+  const [status, setStatus] = useState('open');
+  const [claim, setClaim] = useState('all');
+  const [overdue, setOverdue] = useState(false);
+  const [cases, setCases] = useState<CaseSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    const query = new URLSearchParams({ status, claim, ...(overdue ? { overdue: 'true' } : {}) });
+    staffApi
+      .cases(query.toString())
+      .then((r) => {
+        setCases(r.cases);
+        setError(null);
+      })
+      .catch((e) => setError(onError(e)));
+  }, [status, claim, overdue, onError]);
+  useEffect(load, [load]);
+
+  return (
+    <section>
+      <h1>{t('cases.heading')}</h1>
+      <div className="staff-filters">
+        <label>
+          {t('cases.filterStatus')}{' '}
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            {(['open', 'approved', 'rejected'] as const).map((s) => (
+              <option key={s} value={s}>
+                {t(`cases.status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('cases.filterClaim')}{' '}
+          <select value={claim} onChange={(e) => setClaim(e.target.value)}>
+            {(['all', 'mine', 'unclaimed'] as const).map((c) => (
+              <option key={c} value={c}>
+                {t(`cases.claim.${c}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} /> {t('cases.overdueOnly')}
+        </label>
+        <button type="button" className="secondary" onClick={load}>
+          {t('common.refresh')}
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {cases === null ? (
+        <p role="status">{t('common.loading')}</p>
+      ) : cases.length === 0 ? (
+        <p>{t('common.none')}</p>
+      ) : (
+        <table className="staff-table">
+          <thead>
+            <tr>
+              <th>{t('cases.created')}</th>
+              <th>{t('cases.timeLeft')}</th>
+              <th>{t('cases.citizen')}</th>
+              <th>{t('cases.similarity')}</th>
+              <th>{t('cases.liveness')}</th>
+              <th>{t('cases.takenBy')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {cases.map((c) => (
+              <tr key={c.id} data-case-id={c.id}>
+                <td>{formatTime(c.createdAt)}</td>
+                <td className={c.secondsLeft < 0 ? 'overdue' : c.secondsLeft < 3 * 3600 ? 'due-soon' : undefined}>
+                  {c.status === 'open' ? timeLeft(t, c.secondsLeft) : t(`cases.status.${c.status}`)}
+                </td>
+                <td>
+                  {c.citizen.maskedName ?? '—'} · {c.citizen.phone}
+                </td>
+                <td>{formatScore(c.similarity)}</td>
+                <td>{formatScore(c.livenessScore)}</td>
+                <td>{c.claimedBy ?? '—'}</td>
+                <td>
+                  <a href={`/staff/cases/${c.id}`} onClick={(e) => (e.preventDefault(), navigate(`/staff/cases/${c.id}`))}>
+                    {t('cases.open')}
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function JsonList({ value }: { value: unknown }) {
+  if (Array.isArray(value)) {
+    return (
+      <ol className="trace">
+        {value.map((item, i) => (
+          <li key={i}>{typeof item === 'object' && item !== null ? Object.entries(item).map(([k, v]) => `${k}: ${typeof v === 'number' ? Number(v.toFixed(3)) : JSON.stringify(v)}`).join(' · ') : String(item)}</li>
+        ))}
+      </ol>
+    );
+  }
+  return <pre>{JSON.stringify(value, null, 2)}</pre>;
+}
+
+export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError: OnError }) {
+  const { t } = useTranslation(STAFF_NS);
+  const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [reasons, setReasons] = useState<DecisionReasons>({ approve: [], reject: [] });
+  const [decision, setDecision] = useState<'approve' | 'reject'>('approve');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(() => {
+    staffApi
+      .case(id)
+      .then((r) => {
+        setDetail(r.case);
+        setReasons(r.reasons);
+      })
+      .catch((e) => setError(onError(e)));
+  }, [id, onError]);
+  useEffect(load, [load]);
+
+  const act = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      load();
+    } catch (e) {
+      setError(onError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    void act(() => staffApi.decide(id, decision, String(form.get('reason')), String(form.get('note') ?? '')));
+  };
+
+  if (!detail) {
+    return (
+      <section>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p role="status">{t('common.loading')}</p>
+        )}
+      </section>
+    );
+  }
+  const mine = detail.claimedBy === me.staff.login;
+  const open = detail.status === 'open';
+  const evidence = detail.evidence;
+
+  return (
+    <section className="case-view">
+      <p>
+        <a href="/staff/cases" onClick={(e) => (e.preventDefault(), navigate('/staff/cases'))}>
+          ← {t('common.back')}
+        </a>
+      </p>
+      <h1>{t('case.heading', { id: id.slice(0, 8).toUpperCase() })}</h1>
+      <p className={detail.secondsLeft < 0 && open ? 'overdue' : undefined}>
+        {open ? timeLeft(t, detail.secondsLeft) : t('case.decided', { status: t(`cases.status.${detail.status}`), by: detail.decidedBy ?? '—', at: formatTime(detail.decidedAt) })}
+      </p>
+      {evidence ? (
+        <div className="evidence">
+          <figure>
+            <figcaption>{t('case.reference')}</figcaption>
+            {evidence.referencePhoto ? <img src={evidence.referencePhoto} alt={t('case.reference')} className="reference-photo" /> : '—'}
+          </figure>
+          <figure>
+            <figcaption>{t('case.frames')}</figcaption>
+            <div className="frames">
+              {evidence.frames.map((src, i) => (
+                <img key={i} src={src} alt={`${t('case.frames')} ${i + 1}`} />
+              ))}
+            </div>
+          </figure>
+        </div>
+      ) : (
+        <p className="notice">{t('case.evidenceGone')}</p>
+      )}
+      <div className="case-facts">
+        <div>
+          <h2>{t('case.scores')}</h2>
+          <dl>
+            <dt>{t('cases.similarity')}</dt>
+            <dd>{formatScore(detail.similarity)}</dd>
+            <dt>{t('cases.liveness')}</dt>
+            <dd>{formatScore(detail.livenessScore)}</dd>
+            {evidence &&
+              Object.entries(evidence.scores)
+                .filter(([k]) => k !== 'similarity' && k !== 'liveness')
+                .map(([k, v]) => (
+                  <div key={k} className="dl-row">
+                    <dt>{k}</dt>
+                    <dd>{typeof v === 'number' ? formatScore(v) : JSON.stringify(v)}</dd>
+                  </div>
+                ))}
+          </dl>
+          <h2>{t('case.reasonsFromCheck')}</h2>
+          <p>{detail.reasons.join(', ') || '—'}</p>
+        </div>
+        <div>
+          <h2>{t('case.citizen')}</h2>
+          <dl>
+            <dt>{t('case.name')}</dt>
+            <dd>{detail.citizen.maskedName ?? '—'}</dd>
+            <dt>{t('case.phone')}</dt>
+            <dd>{detail.citizen.phone}</dd>
+            <dt>{t('case.iin')}</dt>
+            <dd>{detail.citizen.iin ?? '—'}</dd>
+            <dt>{t('case.language')}</dt>
+            <dd>{detail.citizen.language}</dd>
+          </dl>
+        </div>
+        {evidence && (
+          <div>
+            <h2>{t('case.trace')}</h2>
+            <JsonList value={evidence.challengeTrace} />
+          </div>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {open && (
+        <div className="decision">
+          <h2>{t('case.decision')}</h2>
+          {!mine && (
+            <p>
+              {detail.claimedBy ? `${t('cases.takenBy')}: ${detail.claimedBy}. ` : ''}
+              {t('case.claimFirst')}{' '}
+              <button type="button" className="primary" disabled={busy} onClick={() => void act(() => staffApi.claimCase(id))}>
+                {t('common.claim')}
+              </button>
+            </p>
+          )}
+          {mine && (
+            <form onSubmit={submit} className="staff-form">
+              <fieldset className="decision-choice">
+                <label>
+                  <input type="radio" name="decision" value="approve" checked={decision === 'approve'} onChange={() => setDecision('approve')} /> {t('case.approve')}
+                </label>
+                <label>
+                  <input type="radio" name="decision" value="reject" checked={decision === 'reject'} onChange={() => setDecision('reject')} /> {t('case.reject')}
+                </label>
+              </fieldset>
+              <div className="field">
+                <label htmlFor="decision-reason">{t('case.reason')}</label>
+                <select id="decision-reason" name="reason" required defaultValue="" key={decision}>
+                  <option value="" disabled>
+                    {t('case.chooseReason')}
+                  </option>
+                  {reasons[decision].map((r) => (
+                    <option key={r} value={r}>
+                      {t(`reasons.${decision}.${r}`, { defaultValue: r })}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="decision-note">{t('case.note')}</label>
+                <textarea id="decision-note" name="note" maxLength={1000} rows={3} />
+              </div>
+              <div className="actions">
+                <button type="submit" className="primary" disabled={busy}>
+                  {t('case.submit')}
+                </button>
+                <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => staffApi.releaseCase(id))}>
+                  {t('common.release')}
+                </button>
+              </div>
+            </form>
+          )}
+        </div>
+      )}
+      {!open && detail.decisionReason && (
+        <p>
+          {t('case.reason')}: {t(`reasons.${detail.status === 'approved' ? 'approve' : 'reject'}.${detail.decisionReason}`, { defaultValue: detail.decisionReason })}
+          {detail.decisionNote ? ` — ${detail.decisionNote}` : ''}
+        </p>
+      )}
+    </section>
+  );
+}

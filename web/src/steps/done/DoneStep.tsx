@@ -1,0 +1,43 @@
+import { useTranslation } from 'react-i18next';
+import { StepHeading } from '../../components/StepHeading.js';
+import { maskPhone } from '../../format.js';
+
+export function DoneStep({ maskedName }: { maskedName?: string }) {
+  const { t } = useTranslation();
+  return (
+    <section className="outcome">
+      <div className="outcome-icon success-icon" aria-hidden="true">
+        ✓
+      </div>
+      <StepHeading>{t('done.title')}</StepHeading>
+      {maskedName && <p className="lead">{t('done.greeting', { name: maskedName })}</p>}
+      <p>{t('done.text')}</p>
+    </section>
+  );
+}
+
+export function ReviewStep({ phone }: { phone: string }) {
+  const { t } = useTranslation();
+  return (
+    <section className="outcome">
+      <div className="outcome-icon review-icon" aria-hidden="true">
+        …
+      </div>
+      <StepHeading>{t('video.reviewTitle')}</StepHeading>
+      <p>{t('video.reviewText', { phone: maskPhone(phone) })}</p>
+    </section>
+  );
+}
+
+export function RejectedStep({ onStartOver }: { onStartOver: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <section className="outcome">
+      <StepHeading>{t('rejected.title')}</StepHeading>
+      <p>{t('rejected.text')}</p>
+      <button type="button" className="secondary" onClick={onStartOver}>
+        {t('common.startOver')}
+      </button>
+    </section>
+  );
+}
