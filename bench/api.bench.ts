@@ -87,7 +87,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
-    OTP_SEND_LIMIT_PER_IP: '100000000',
+    OTP_SEND_LIMIT_PER_IP: '1000000',
     OTP_SEND_LIMIT_PER_PHONE: '1000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });

@@ -8,6 +8,7 @@ import { installErrorHandler } from './platform/error-handler.js';
 import { registrationRoutes } from './registration/registration.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { assistantRoutes } from './assistant/assistant.routes.js';
+import { moderationRoutes } from './moderation/moderation.routes.js';
 import { smsRoutes } from './sms/sms.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
@@ -64,6 +65,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(registrationRoutes(ctx), { prefix: '/api/v1' });
   await app.register(staffRoutes(ctx), { prefix: '/api/v1' });
   await app.register(assistantRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(moderationRoutes(ctx), { prefix: '/api/v1' });
   await app.register(smsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route
   return app;

@@ -112,8 +112,8 @@ export function evaluateChallenges(samples: MotionSample[], challenges: readonly
   const valid = samples.filter((s) => s.turn !== null);
   const trace: ChallengeTrace[] = [];
   if (challenges.length === 0) return { met: true, trace };
-  // Baseline pose: the first frames (the capture starts facing the camera); open eyes: the usual level.
-  const baseline = median(valid.slice(0, 3).map((s) => s.turn as number));
+  // Baseline pose and open eyes: the usual level over the sequence (a turn or a blink is brief).
+  const baseline = median(valid.map((s) => s.turn as number));
   const open = {
     left: median(valid.map((s) => s.leftEye as number)),
     right: median(valid.map((s) => s.rightEye as number)),

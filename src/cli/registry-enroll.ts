@@ -11,7 +11,8 @@ import { validateCitizenRow } from '../registry/registry.rules.js';
 import { findPerson } from '../registry/registry.store.js';
 
 const USAGE = `Usage: npm run registry:enroll -- --iin <12 digits> [--phone +77XXXXXXXXX] [--photo face.jpg]
-                                  [--last-name …] [--first-name …] [--middle-name …]`;
+                                  [--last-name …] [--first-name …] [--middle-name …]
+  Birth date and sex come from the IIN. Relative paths are relative to the project folder (npm runs there).`;
 
 let args;
 try {

@@ -8,7 +8,9 @@ import { RegistryImportService, type ImportOptions } from '../registry/registry-
 
 const USAGE = `Usage: npm run registry:import -- --file citizens.csv
   CSV columns: iin,phone,last_name,first_name,middle_name,birth_date,sex,photo
-  photo = JPEG path relative to the CSV file (may be empty); phone may be empty (no BMG binding).`;
+  photo = JPEG path relative to the CSV file (may be empty); phone may be empty (no BMG binding).
+  One bad row and nothing is imported; a re-import updates persons and moves phones.
+  A relative --file is relative to the project folder (npm runs there).`;
 
 let args;
 try {

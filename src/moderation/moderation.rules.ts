@@ -43,8 +43,10 @@ export function secondsLeft(dueAt: Date, now: Date): number {
   return Math.floor((dueAt.getTime() - now.getTime()) / 1000);
 }
 
-/** Evidence is kept this long after the decision, then deleted (unless the biometrics module sets its own). */
-export const EVIDENCE_RETENTION_DAYS = 30;
+/** Evidence is kept for the retention period after the decision, then deleted. */
+export function evidenceDeleteAfter(decidedAt: Date, retentionDays: number): Date {
+  return new Date(decidedAt.getTime() + retentionDays * 86_400_000);
+}
 
 /** A free-text note is required when the listed reason is "other". */
 export function noteRequired(reason: string): boolean {

@@ -30,7 +30,7 @@ export class OtpService {
   ): Promise<OtpTiming> {
     const { otp } = this.config;
     const { now } = input;
-    await store.lockPhoneAndIp(conn, input.phone, input.clientIp);
+    await store.lockPhone(conn, input.phone);
 
     if (input.isResend) {
       const latest = await store.latestCodeForUpdate(conn, input.registrationId);

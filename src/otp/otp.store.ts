@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
 
-export async function lockPhoneAndIp(conn: DbOrTx, phone: string, ip: string): Promise<void> {
-  // Serialises concurrent sends for one phone (and one IP) so the rate limits cannot be raced.
-  await sql`select pg_advisory_xact_lock(hashtext(${'otp-phone:' + phone})), pg_advisory_xact_lock(hashtext(${'otp-ip:' + ip}))`.execute(conn);
+/**
+ * Serialises concurrent sends for one phone so its limit cannot be raced. The per-IP limit is
+ * counted without a lock: locking it would serialise every citizen behind one carrier-grade NAT
+ * address, and overshooting it by the few requests in flight is harmless.
+ */
+export async function lockPhone(conn: DbOrTx, phone: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${'otp-phone:' + phone}))`.execute(conn);
 }
 
 /** Sends in the window, oldest first timestamp included, for a Retry-After. */

@@ -1,6 +1,6 @@
 // Fills an empty embedded registry on first start so the flow can be tried at once: the shared demo
 // citizens (with reference photos) when FACE_DATA_DIR has them, otherwise a few built-in citizens
-// without photos. A registry that already holds anyone is left alone.
+// without photos. A registry that already holds anyone is left alone, and so is production.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../platform/config.js';
@@ -35,6 +35,8 @@ export function demoCitizensFile(config: Config): string {
 }
 
 export async function seedDemoRegistry(db: Db, config: Config, logger: Logger): Promise<void> {
+  // Demo people must never appear in a production registry; with http the tables are not read at all.
+  if (config.env === 'production' || config.registry.provider !== 'embedded') return;
   if ((await countPersons(db)) > 0) return;
   const service = new RegistryImportService(db, config.encryptionKey);
   const file = demoCitizensFile(config);

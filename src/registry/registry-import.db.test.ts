@@ -203,6 +203,13 @@ describe(`demo seed (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =
     expect(await gateway().findPerson('790402320012')).toMatchObject({ lastName: 'Қасымов', hasPhoto: false });
   });
 
+  it('seeds nothing in production or when the registry is reached over http', async () => {
+    const none = path.join(dir, 'no-faces-here');
+    await seedDemoRegistry(database.db, { ...configFor(none), env: 'production' }, silent);
+    await seedDemoRegistry(database.db, { ...configFor(none), registry: { provider: 'http', url: 'http://127.0.0.1:9', timeoutMs: 1000 } }, silent);
+    expect((await counts()).persons).toBe(0);
+  });
+
   it('logs only masked identifiers', async () => {
     const lines: string[] = [];
     const { default: pino } = await import('pino');

@@ -65,24 +65,14 @@ export class RegistryImportService {
     }
     if (problems.length > 0) return { ok: false, problems };
 
-    const summary: ImportSummary = { persons: { created: 0, updated: 0 }, bindings: { created: 0, updated: 0, unchanged: 0 }, photos: 0, descriptors: 0 };
-    await this.db.transaction().execute(async (tx) => {
-      const seen = new Set<string>();
-      for (const c of mergeByIin(citizens)) {
-        const descriptor = descriptors.get(c.iin);
-        const outcome = await store.upsertPerson(tx, this.encryptionKey, c, {
-          ...(c.photoBytes ? { photo: c.photoBytes } : {}),
-          ...(descriptor !== undefined ? { descriptor } : {}),
-        });
-        seen.add(c.iin);
-        summary.persons[outcome]++;
-        if (c.photoBytes) summary.photos++;
-        if (descriptor) summary.descriptors++;
-      }
-      for (const c of citizens) {
-        if (c.phone) summary.bindings[await store.upsertBinding(tx, c.phone, c.iin)]++;
-      }
-    });
+    const persons = mergeByIin(citizens).map((c) => ({ ...c, photo: c.photoBytes, descriptor: descriptors.get(c.iin) ?? null }));
+    const bindings = citizens.flatMap((c) => (c.phone ? [{ phone: c.phone, iin: c.iin }] : []));
+    const summary = await this.db.transaction().execute(async (tx): Promise<ImportSummary> => ({
+      persons: await store.upsertPersons(tx, this.encryptionKey, persons),
+      bindings: await store.upsertBindings(tx, bindings),
+      photos: persons.filter((p) => p.photo).length,
+      descriptors: persons.filter((p) => p.photo && p.descriptor).length,
+    }));
     return { ok: true, summary };
   }
 }

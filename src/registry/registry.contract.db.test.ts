@@ -127,3 +127,22 @@ describe('reference face descriptors', () => {
     expect(await new HttpRegistryGateway({ baseUrl: server.url, timeoutMs: 5000 }).getReferenceDescriptor(ASKAR.iin)).toBeNull();
   });
 });
+
+describe('reference registry server', () => {
+  it.each([
+    ['GET', '/persons/880312311013/photo', undefined, 200, 'image/jpeg'],
+    ['GET', '/health', undefined, 200, 'application/json; charset=utf-8'],
+    ['DELETE', '/bmg/%2B77011234501', undefined, 405, 'application/json; charset=utf-8'],
+    ['PUT', '/bmg/%2B77011234501', '{"phone":"x"}', 400, 'application/json; charset=utf-8'],
+    ['PUT', '/bmg/%2B77011234501', 'not json', 400, 'application/json; charset=utf-8'],
+    ['PUT', '/bmg/%2B77011234501', '{"iin":"880312311014"}', 422, 'application/json; charset=utf-8'],
+    ['GET', '/persons/%E0%A4%A', undefined, 400, 'application/json; charset=utf-8'],
+    ['GET', '/elsewhere', undefined, 404, 'application/json; charset=utf-8'],
+  ])('answers %s %s with %s → %i', async (method, urlPath, body, status, contentType) => {
+    const res = await fetch(server.url + urlPath, { method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toBe(contentType);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    await res.arrayBuffer();
+  });
+});

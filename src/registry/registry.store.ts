@@ -43,38 +43,85 @@ export async function findDescriptor(db: DbOrTx, key: Buffer, iin: string): Prom
   return row?.descriptor_encrypted ? bytesToDescriptor(decrypt(key, row.descriptor_encrypted, iin)) : null;
 }
 
-/** Inserts or updates a person; photo/descriptor undefined = keep what is stored. Returns whether the person was new. */
+/** Inserts or updates one person (see upsertPersons); returns whether the person was new. */
 export async function upsertPerson(
   db: DbOrTx,
   key: Buffer,
   person: PersonData,
   extras: { photo?: Buffer; descriptor?: Float32Array | null } = {},
 ): Promise<'created' | 'updated'> {
-  const photo = extras.photo ? encrypt(key, extras.photo, person.iin) : undefined;
-  // A new photo invalidates a descriptor computed from the old one.
-  const descriptor =
-    extras.descriptor !== undefined
-      ? extras.descriptor && encrypt(key, descriptorToBytes(extras.descriptor), person.iin)
-      : photo
-        ? null
-        : undefined;
-  const values = {
-    last_name: person.lastName,
-    first_name: person.firstName,
-    middle_name: person.middleName,
-    birth_date: person.birthDate,
-    sex: person.sex,
-    ...(photo !== undefined ? { photo_encrypted: photo } : {}),
-    ...(descriptor !== undefined ? { descriptor_encrypted: descriptor } : {}),
-  };
-  const row = await db
-    .insertInto('registry_persons')
-    .values({ iin: person.iin, ...values, updated_at: sql`now()` as any })
-    .onConflict((oc) => oc.column('iin').doUpdateSet({ ...values, updated_at: sql`now()` as any }))
-    // xmax = 0 only for a freshly inserted row version: tells an insert from an update in one statement.
-    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
-    .executeTakeFirstOrThrow();
-  return row.inserted ? 'created' : 'updated';
+  const counts = await upsertPersons(db, key, [{ ...person, photo: extras.photo ?? null, descriptor: extras.descriptor ?? null }]);
+  return counts.created > 0 ? 'created' : 'updated';
+}
+
+/** Rows per statement in batch writes: well under PostgreSQL's 65535 bind parameters. */
+const BATCH = 500;
+
+export interface PersonWrite extends PersonData {
+  photo: Buffer | null;
+  descriptor: Float32Array | null;
+}
+
+/**
+ * Inserts or updates many persons, a statement per batch. A person written without a photo keeps the
+ * stored photo and descriptor; a new photo replaces the descriptor with the given one (or none).
+ */
+export async function upsertPersons(db: DbOrTx, key: Buffer, persons: PersonWrite[]): Promise<{ created: number; updated: number }> {
+  const counts = { created: 0, updated: 0 };
+  for (let i = 0; i < persons.length; i += BATCH) {
+    const rows = persons.slice(i, i + BATCH).map((p) => ({
+      iin: p.iin,
+      last_name: p.lastName,
+      first_name: p.firstName,
+      middle_name: p.middleName,
+      birth_date: p.birthDate,
+      sex: p.sex,
+      photo_encrypted: p.photo ? encrypt(key, p.photo, p.iin) : null,
+      descriptor_encrypted: p.photo && p.descriptor ? encrypt(key, descriptorToBytes(p.descriptor), p.iin) : null,
+      updated_at: sql`now()` as any,
+    }));
+    const result = await db
+      .insertInto('registry_persons')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('iin').doUpdateSet((eb) => ({
+          last_name: eb.ref('excluded.last_name'),
+          first_name: eb.ref('excluded.first_name'),
+          middle_name: eb.ref('excluded.middle_name'),
+          birth_date: eb.ref('excluded.birth_date'),
+          sex: eb.ref('excluded.sex'),
+          photo_encrypted: sql`coalesce(excluded.photo_encrypted, registry_persons.photo_encrypted)`,
+          descriptor_encrypted: sql`case when excluded.photo_encrypted is null then registry_persons.descriptor_encrypted else excluded.descriptor_encrypted end`,
+          updated_at: sql`now()`,
+        })),
+      )
+      .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+      .execute();
+    for (const r of result) counts[r.inserted ? 'created' : 'updated']++;
+  }
+  return counts;
+}
+
+/** Binds many phones (each phone at most once in the list), moving phones from earlier owners. */
+export async function upsertBindings(db: DbOrTx, bindings: Array<{ phone: string; iin: string }>): Promise<{ created: number; updated: number; unchanged: number }> {
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (let i = 0; i < bindings.length; i += BATCH) {
+    const chunk = bindings.slice(i, i + BATCH);
+    const existing = await db.selectFrom('bmg_bindings').select(['phone', 'iin']).where('phone', 'in', chunk.map((b) => b.phone)).execute();
+    const owner = new Map(existing.map((b) => [b.phone, b.iin]));
+    const changed = chunk.filter((b) => {
+      const before = owner.get(b.phone);
+      counts[before === undefined ? 'created' : before === b.iin ? 'unchanged' : 'updated']++;
+      return before !== b.iin;
+    });
+    if (changed.length === 0) continue;
+    await db
+      .insertInto('bmg_bindings')
+      .values(changed.map((b) => ({ phone: b.phone, iin: b.iin, updated_at: sql`now()` as any })))
+      .onConflict((oc) => oc.column('phone').doUpdateSet((eb) => ({ iin: eb.ref('excluded.iin'), updated_at: sql`now()` })))
+      .execute();
+  }
+  return counts;
 }
 
 export async function saveDescriptor(db: DbOrTx, key: Buffer, iin: string, descriptor: Float32Array): Promise<boolean> {

@@ -26,7 +26,7 @@ describe(`HTTP SMS provider (${testDbKind})`, () => {
     const id = await enqueue('240001');
     const row = await waitForSmsStatus(server.ctx.db, id, ['sent']);
     expect(row.attempts).toBe(2);
-    expect(row.provider_message_id).toMatch(/^gw-/);
+    expect(row.provider_message_id).toBe(`gw-${id}`);
     expect(requestsFor(id)).toHaveLength(2);
     expect(requestsFor(id)[1].body.text).toBe('Digital ID: your code 240001. Valid 5 min. Do not share it.');
     expect(row.body).toBe('Digital ID: your code ******. Valid 5 min. Do not share it.');
@@ -63,6 +63,18 @@ describe(`HTTP SMS provider (${testDbKind})`, () => {
     expect(accepted.status).toBe(202);
     const row = await waitForSmsStatus(server.ctx.db, id, ['undeliverable']);
     expect(row.last_error).toBe('receipt UNDELIVERABLE');
+  });
+
+  it('applies a delivery status that arrives before the gateway has answered the send', async () => {
+    const gate = gateway.hold();
+    const id = await enqueue('240005');
+    while (requestsFor(id).length === 0) await new Promise((r) => setTimeout(r, 50));
+    const early = await server.request('POST', '/api/v1/sms/http/status', { token: 'gateway-token', body: { messageId: `gw-${id}`, status: 'DELIVRD' } });
+    expect(early.status).toBe(202);
+    expect((await server.ctx.db.selectFrom('sms_messages').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('sending');
+    gate.release();
+    const row = await waitForSmsStatus(server.ctx.db, id, ['delivered']);
+    expect(row.provider_message_id).toBe(`gw-${id}`);
   });
 
   it('answers a malformed status callback with 400, not 500', async () => {

@@ -13,6 +13,7 @@ import { SmsService } from './sms.service.js';
 /** Workers poll this often: an OTP should leave within about a second of the commit. */
 const POLLING_INTERVAL_SECONDS = 0.5;
 const BATCH_SIZE = 10;
+const STOP_WAIT_MS = 15_000;
 
 export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; logger: Logger; metrics: Metrics }): Promise<{ outbound: SmsOutbound; stop(): Promise<void> }> {
   const logger = deps.logger.child({ module: 'sms' });
@@ -25,10 +26,15 @@ export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; lo
   await queue.createQueue(SMS_SEND_QUEUE);
   await queue.createQueue(SMS_RECEIPT_QUEUE);
   const options = { batchSize: BATCH_SIZE, includeMetadata: true as const, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
+  const inFlight = new Set<Promise<void>>();
+  const track = (batch: Promise<void>) => {
+    inFlight.add(batch);
+    return batch.finally(() => inFlight.delete(batch));
+  };
   // Each job in a batch succeeds or fails on its own: a failure is reported for that job only.
   const workers = [
-    await queue.work<SendJob>(SMS_SEND_QUEUE, options, (jobs) => eachJob(queue, SMS_SEND_QUEUE, jobs, (job) => service.deliver(job))),
-    await queue.work<ReceiptJob>(SMS_RECEIPT_QUEUE, options, (jobs) => eachJob(queue, SMS_RECEIPT_QUEUE, jobs, (job) => service.applyQueuedReceipt(job))),
+    await queue.work<SendJob>(SMS_SEND_QUEUE, options, (jobs) => track(eachJob(queue, SMS_SEND_QUEUE, jobs, (job) => service.deliver(job)))),
+    await queue.work<ReceiptJob>(SMS_RECEIPT_QUEUE, options, (jobs) => track(eachJob(queue, SMS_RECEIPT_QUEUE, jobs, (job) => service.applyQueuedReceipt(job)))),
   ];
   logger.info({ provider: provider.name }, 'sms module started');
 
@@ -36,6 +42,8 @@ export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; lo
     outbound: service,
     async stop() {
       for (const id of workers) await queue.offWork({ id }).catch(() => undefined);
+      // Let attempts under way finish (or time out) before the provider's connection goes.
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
       await provider.stop();
     },
   };

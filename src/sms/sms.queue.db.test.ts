@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Counter, Registry } from 'prom-client';
-import { openDatabase } from '../platform/db/database.js';
+import { openDatabase, type DbOrTx } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { createLogger } from '../platform/logging.js';
 import { startQueue } from '../platform/queue.js';
@@ -18,7 +18,7 @@ import { waitForSmsStatus } from '../../test/support/sms-wait.js';
 
 const OTP = { phone: '+77011234567', language: 'ru', purpose: 'otp', params: { code: '555123' } } as const;
 
-async function jobsFor(db: TestServer['ctx']['db'], messageId: string): Promise<number> {
+async function jobsFor(db: DbOrTx, messageId: string): Promise<number> {
   const { rows } = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = ${SMS_SEND_QUEUE} and data->>'messageId' = ${messageId}`.execute(db);
   return Number(rows[0].n);
 }
@@ -43,7 +43,7 @@ describe(`SMS enqueue joins the caller's transaction (${testDbKind})`, () => {
     await expect(
       server.ctx.db.transaction().execute(async (trx) => {
         id = await server.ctx.sms.enqueue(trx, { ...OTP, params: { code: '999000' } });
-        expect(await jobsFor(trx as any, id)).toBe(1); // visible inside the transaction
+        expect(await jobsFor(trx, id)).toBe(1); // visible inside the transaction
         throw new Error('registration step failed');
       }),
     ).rejects.toThrow('registration step failed');

@@ -96,14 +96,17 @@ export class SmsService implements SmsOutbound {
     }
   }
 
-  /** A provider's delivery receipt; one that overtook the worker's update is queued and retried. */
+  /**
+   * A provider's delivery receipt; one that overtook the worker's update is queued and retried.
+   * Receipts for messages already delivered (duplicates) end up dropped after those retries.
+   */
   async receive(receipt: DeliveryReceipt): Promise<void> {
     const job: ReceiptJob = { provider: this.provider.name, ...receipt };
     const result = await this.applyReceipt(job);
     if (result === 'unknown') await queueReceipt(this.deps.queue, this.deps.db, job);
   }
 
-  async applyReceipt(job: ReceiptJob): Promise<'applied' | 'unchanged' | 'unknown'> {
+  async applyReceipt(job: ReceiptJob): Promise<'applied' | 'ignored' | 'unknown'> {
     const result = await store.applyReceipt(this.deps.db, job);
     if (result === 'applied') this.deps.counter.inc({ provider: job.provider, status: job.outcome });
     return result;
@@ -114,7 +117,7 @@ export class SmsService implements SmsOutbound {
     const result = await this.applyReceipt(job.data);
     if (result !== 'unknown') return;
     if (job.retryCount >= job.retryLimit) {
-      this.deps.logger.warn({ provider: job.data.provider, providerMessageId: job.data.providerMessageId }, 'delivery receipt for an unknown message dropped');
+      this.deps.logger.info({ provider: job.data.provider, providerMessageId: job.data.providerMessageId }, 'delivery receipt matches no sent message; dropped');
       return;
     }
     throw new SmsProviderError('receipt for a message not yet marked sent');

@@ -67,23 +67,28 @@ export async function markFailed(conn: DbOrTx, id: string, error: string, body?:
     .execute();
 }
 
+/** SMSCs reuse message ids (counters restart): a receipt only matches a message sent this recently. */
+const RECEIPT_MATCH_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
 /**
- * Applies a delivery receipt to the message the provider knows as `providerMessageId`.
+ * Applies a delivery receipt to the sent message the provider knows as `providerMessageId`.
  * 'unknown' when no sent message has that id (yet: the receipt may have overtaken the worker).
  */
 export async function applyReceipt(
   conn: DbOrTx,
   receipt: { provider: string; providerMessageId: string; outcome: ReceiptOutcome; state: string },
-): Promise<'applied' | 'unchanged' | 'unknown'> {
+): Promise<'applied' | 'ignored' | 'unknown'> {
   const row = await conn
     .selectFrom('sms_messages')
-    .select(['id', 'status'])
+    .select(['id'])
     .where('provider', '=', receipt.provider)
     .where('provider_message_id', '=', receipt.providerMessageId)
-    .orderBy('created_at', 'desc')
+    .where('status', '=', 'sent')
+    .where('sent_at', '>', new Date(Date.now() - RECEIPT_MATCH_WINDOW_MS))
+    .orderBy('sent_at', 'desc')
     .executeTakeFirst();
   if (!row) return 'unknown';
-  if (receipt.outcome === 'pending' || row.status !== 'sent') return 'unchanged';
+  if (receipt.outcome === 'pending') return 'ignored';
   const result = await conn
     .updateTable('sms_messages')
     .set(
@@ -94,7 +99,7 @@ export async function applyReceipt(
     .where('id', '=', row.id)
     .where('status', '=', 'sent')
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0 ? 'applied' : 'unchanged';
+  return Number(result.numUpdatedRows) > 0 ? 'applied' : 'unknown';
 }
 
 /** Newest first. */

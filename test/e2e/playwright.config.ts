@@ -45,5 +45,6 @@ export default defineConfig({
     { name: 'genuine-face', testMatch: 'happy-path.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
     { name: 'still-replay', testMatch: 'still-replay.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_STILL_REPLAY) } },
     { name: 'other-person', testMatch: 'other-person.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
+    { name: 'staff-console', testMatch: 'staff*.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
   ],
 });

@@ -73,11 +73,31 @@ function freePort() {
   });
 }
 
-const port = await freePort();
-const baseUrl = `http://localhost:${port}`;
+// E2E_SERVER_URL: use a server already running (with the settings below) instead of starting one.
+const port = process.env.E2E_SERVER_URL ? 0 : await freePort();
+const baseUrl = process.env.E2E_SERVER_URL ?? `http://localhost:${port}`;
 const serverLog = path.join(workDir, 'server.log');
 const logStream = fs.openSync(serverLog, 'w');
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')], {
+// Staff accounts for the console tests (staff*.spec.ts), made as an administrator makes them: with
+// `npm run staff:create`, which prints a one-time password and the TOTP enrolment URI (--json here).
+function createStaffAccounts(dataDir) {
+  const accounts = {};
+  for (const [key, role] of [['moderatorA', 'moderator'], ['moderatorB', 'moderator'], ['operator', 'operator']]) {
+    const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/staff-create.ts'), '--login', `e2e.${key.toLowerCase()}`, '--role', role, '--json'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: '', FACE_DATA_DIR: faceDataDir, LOG_LEVEL: 'warn' },
+    });
+    if (made.status !== 0) {
+      console.error(`staff:create failed: ${made.stderr}`);
+      process.exit(1);
+    }
+    accounts[key] = JSON.parse(made.stdout.trim().split('\n').pop());
+  }
+  return accounts;
+}
+const staffAccounts = process.env.E2E_SERVER_URL ? {} : createStaffAccounts(path.join(workDir, 'data'));
+const server = process.env.E2E_SERVER_URL ? null : spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')], {
   cwd: repoRoot,
   stdio: ['ignore', logStream, logStream],
   env: {
@@ -98,12 +118,12 @@ const server = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, '
   },
 });
 let serverExited = false;
-server.on('exit', () => {
+server?.on('exit', () => {
   serverExited = true;
 });
 
 async function stopServer() {
-  if (serverExited) return;
+  if (!server || serverExited) return;
   server.kill('SIGTERM');
   const deadline = Date.now() + 15_000;
   while (!serverExited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -141,6 +161,7 @@ try {
           E2E_CAMERA_GENUINE: cameraFiles.genuine,
           E2E_CAMERA_STILL_REPLAY: cameraFiles.stillReplay,
           E2E_CAMERA_OTHER_PERSON: cameraFiles.otherPerson,
+          E2E_STAFF: process.env.E2E_STAFF ?? JSON.stringify(staffAccounts),
           FACE_DATA_DIR: faceDataDir,
           ...(jsonReport ? { PLAYWRIGHT_JSON_OUTPUT_NAME: jsonReport } : {}),
         },

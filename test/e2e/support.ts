@@ -34,7 +34,7 @@ export interface Citizen {
 /** The demo registry's citizens (../shared/faces/registry/citizens.csv), found by their photo. */
 export function citizen(photo: string): Citizen {
   const dir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
-  const [header, ...rows] = fs.readFileSync(path.join(dir, 'registry/citizens.csv'), 'utf8').trim().split('\n');
+  const [header, ...rows] = fs.readFileSync(path.join(dir, 'registry/citizens.csv'), 'utf8').trim().split(/\r?\n/);
   const columns = header.split(',');
   for (const row of rows) {
     const cells = row.split(',');
@@ -46,7 +46,7 @@ export function citizen(photo: string): Citizen {
 
 export function citizensWithoutPhoto(): Citizen[] {
   const dir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
-  const [, ...rows] = fs.readFileSync(path.join(dir, 'registry/citizens.csv'), 'utf8').trim().split('\n');
+  const [, ...rows] = fs.readFileSync(path.join(dir, 'registry/citizens.csv'), 'utf8').trim().split(/\r?\n/);
   return rows.map((row) => row.split(',')).filter((cells) => !cells[7]).map((cells) => ({ iin: cells[0], phone: cells[1], photo: '' }));
 }
 

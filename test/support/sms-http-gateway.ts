@@ -12,6 +12,8 @@ export interface TestSmsHttpGateway {
   requests: GatewayRequest[];
   /** Status codes to answer with, in order; once used up every request gets 200. */
   failWith(...statuses: number[]): void;
+  /** Holds the answers to the following requests until `release()`. */
+  hold(): { release(): void };
   waitForRequests(count: number, timeoutMs?: number): Promise<GatewayRequest[]>;
   close(): Promise<void>;
 }
@@ -19,15 +21,18 @@ export interface TestSmsHttpGateway {
 export async function startSmsHttpGateway(port = 0): Promise<TestSmsHttpGateway> {
   const requests: GatewayRequest[] = [];
   const queued: number[] = [];
-  let counter = 0;
+  let held: Promise<void> = Promise.resolve();
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (d) => (raw += String(d)));
-    req.on('end', () => {
-      requests.push({ authorization: req.headers.authorization, body: JSON.parse(raw) });
+    req.on('end', async () => {
+      const request: GatewayRequest = { authorization: req.headers.authorization, body: JSON.parse(raw) };
+      requests.push(request);
+      await held;
       const status = queued.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 200 ? JSON.stringify({ messageId: `gw-${++counter}` }) : JSON.stringify({ error: 'try later' }));
+      // The gateway's id is derived from ours so tests know it in advance.
+      res.end(status === 200 ? JSON.stringify({ messageId: `gw-${request.body.id}` }) : JSON.stringify({ error: 'try later' }));
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
@@ -36,6 +41,11 @@ export async function startSmsHttpGateway(port = 0): Promise<TestSmsHttpGateway>
     url: `http://127.0.0.1:${address.port}/send`,
     requests,
     failWith: (...statuses) => queued.push(...statuses),
+    hold() {
+      let release!: () => void;
+      held = new Promise<void>((resolve) => (release = resolve));
+      return { release };
+    },
     async waitForRequests(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (requests.length < count) {

@@ -21,6 +21,10 @@ export interface TestSmscOptions {
   receipt?: 'tlv' | 'text' | 'both' | 'none';
   /** Receipt state per message (default DELIVRD). */
   outcome?: (message: SmscMessage) => 'DELIVRD' | 'UNDELIV';
+  /** command_status for a submit_sm to this destination (default 0 = accepted). */
+  submitStatus?: (destination: string) => number;
+  /** false: a dead link that never answers enquire_link. */
+  answerEnquireLink?: boolean;
 }
 
 export interface TestSmsc {
@@ -28,6 +32,7 @@ export interface TestSmsc {
   url: string;
   messages: SmscMessage[];
   binds: number;
+  enquireLinks: number;
   waitForMessages(count: number, timeoutMs?: number): Promise<SmscMessage[]>;
   /** Drops every connection (the SMSC keeps listening): the client must reconnect. */
   dropConnections(): void;
@@ -44,6 +49,7 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
   const sessions = new Set<smpp.Session>();
   let nextId = 0x5000;
   let binds = 0;
+  let enquireLinks = 0;
   const waiters: Array<() => void> = [];
 
   const server = smpp.createServer((session) => {
@@ -60,12 +66,20 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
       binds++;
       session.send(pdu.response({ system_id: 'test-smsc' }));
     });
-    session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: smpp.PDU) => {
+      enquireLinks++;
+      if (options.answerEnquireLink !== false) session.send(pdu.response());
+    });
     session.on('unbind', (pdu: smpp.PDU) => {
       session.send(pdu.response());
       session.close();
     });
     session.on('submit_sm', (pdu: smpp.PDU) => {
+      const refusal = options.submitStatus?.(pdu.destination_addr) ?? 0;
+      if (refusal !== 0) {
+        session.send(pdu.response({ command_status: refusal }));
+        return;
+      }
       // Hex ids, as many SMSCs answer.
       const messageId = (nextId++).toString(16);
       session.send(pdu.response({ message_id: messageId }));
@@ -108,6 +122,9 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
     messages,
     get binds() {
       return binds;
+    },
+    get enquireLinks() {
+      return enquireLinks;
     },
     async waitForMessages(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

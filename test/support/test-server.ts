@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { Logger } from '../../src/platform/logging.js';
 import { createPostgresDatabase } from './test-database.js';
 
 export interface TestServer extends RunningServer {
@@ -14,7 +15,7 @@ export interface TestServer extends RunningServer {
   request(method: string, urlPath: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-test-'));
   const adminUrl = process.env.DATABASE_URL;
   const pgDb = adminUrl ? await createPostgresDatabase(adminUrl) : null;
@@ -28,7 +29,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
     ...env,
   });
-  const server = await startServer(config, { seedDemo: env.SEED_DEMO === '1' });
+  const server = await startServer(config, { seedDemo: env.SEED_DEMO === '1', logger: options.logger });
   const base = server.url;
   return {
     ...server,

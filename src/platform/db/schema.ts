@@ -133,6 +133,42 @@ export interface AssistantTicketsTable {
   updated_at: Timestamp;
 }
 
+export interface VideoChecksTable {
+  id: string;
+  registration_id: string;
+  challenges: ColumnType<string[], string, string>;
+  status: 'pending' | 'processing' | 'completed' | 'expired' | 'abandoned';
+  outcome: string | null;
+  reasons: ColumnType<string[] | null, string | null | undefined, string | null>;
+  similarity: number | null;
+  liveness_score: number | null;
+  trace: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface ModerationCasesTable {
+  id: string;
+  registration_id: string;
+  video_check_id: string | null;
+  status: ColumnType<'open' | 'approved' | 'rejected', 'open' | 'approved' | 'rejected' | undefined, 'open' | 'approved' | 'rejected'>;
+  similarity: number | null;
+  liveness_score: number | null;
+  reasons: ColumnType<string[], string | undefined, string>;
+  evidence_encrypted: Buffer | null;
+  created_at: Timestamp;
+  due_at: Timestamp;
+  claimed_by: string | null;
+  claimed_at: NullableTimestamp;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  decision_reason: string | null;
+  decision_note: string | null;
+  evidence_delete_after: NullableTimestamp;
+  evidence_deleted_at: NullableTimestamp;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   otp_codes: OtpCodesTable;
@@ -144,4 +180,6 @@ export interface Database {
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   assistant_tickets: AssistantTicketsTable;
+  video_checks: VideoChecksTable;
+  moderation_cases: ModerationCasesTable;
 }

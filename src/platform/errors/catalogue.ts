@@ -8,7 +8,9 @@ import { otpErrors } from '../../otp/otp.errors.js';
 import { registrationErrors } from '../../registration/registration.errors.js';
 import { staffErrors } from '../../staff/staff.errors.js';
 import { assistantErrors } from '../../assistant/assistant.errors.js';
+import { moderationErrors } from '../../moderation/moderation.errors.js';
 import { smsErrors } from '../../sms/sms.errors.js';
+import { biometricsErrors } from '../../biometrics/biometrics.errors.js';
 
 export const errorCatalogue: Record<string, ErrorDefinition> = {
   ...platformErrors,
@@ -18,7 +20,9 @@ export const errorCatalogue: Record<string, ErrorDefinition> = {
   ...registrationErrors,
   ...staffErrors,
   ...assistantErrors,
+  ...moderationErrors,
   ...smsErrors,
+  ...biometricsErrors,
 };
 
 export function errorMessage(code: string, language: Language, details?: Record<string, unknown>): string {

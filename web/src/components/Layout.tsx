@@ -9,7 +9,7 @@ function supportUrl(): string {
 export function Layout({ step, total, children, aside }: { step: number | null; total: number; children: ReactNode; aside?: ReactNode }) {
   const { t } = useTranslation();
   return (
-    <div className="page">
+    <div className={aside ? 'page with-aside' : 'page'}>
       <a className="skip-link" href="#main">
         {t('app.skip')}
       </a>

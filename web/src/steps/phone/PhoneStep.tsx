@@ -75,7 +75,7 @@ export function PhoneStep({ initialPhone, onStarted }: { initialPhone?: string; 
             event.preventDefault();
             setDigits(digitsFromNumber(event.clipboardData.getData('text')));
           }}
-          onChange={(event) => setDigits(digitsFromInput(event.target.value))}
+          onChange={(event) => setDigits(digitsFromInput(event.target.value, digits))}
         />
         <p id="phone-hint" className="hint">
           {t('phone.hint')}

@@ -25,9 +25,13 @@ export function digitsFromNumber(text: string): string {
 }
 
 /** The digits after an edit of the masked field (typing, deleting, or the browser filling it). */
-export function digitsFromInput(raw: string): string {
-  if (raw.startsWith(PREFIX)) return raw.slice(PREFIX.length).replace(/\D/g, '').slice(0, 9);
-  return digitsFromNumber(raw);
+export function digitsFromInput(raw: string, previous: string): string {
+  if (!raw.startsWith(PREFIX)) return digitsFromNumber(raw);
+  const typed = raw.slice(PREFIX.length).replace(/\D/g, '');
+  // One key at a time: a digit typed into a full field is dropped. More at once is a whole number
+  // inserted into the mask (autofill, or a paste the browser handled itself).
+  if (typed.length <= previous.length + 1) return typed.slice(0, 9);
+  return digitsFromNumber(typed);
 }
 
 export function toE164(digits: string): string {

@@ -1,0 +1,92 @@
+import { defineErrors } from '../platform/errors/app-error.js';
+
+export const biometricsErrors = defineErrors({
+  VIDEO_CHECK_NOT_FOUND: {
+    status: 404,
+    message: {
+      kk: 'Бейнетексеру табылмады. Жаңасын бастаңыз.',
+      ru: 'Видеопроверка не найдена. Начните новую.',
+      en: 'Video check not found. Please start a new one.',
+    },
+  },
+  VIDEO_CHECK_USED: {
+    status: 409,
+    message: {
+      kk: 'Бұл бейнетексеру бұрын қолданылған. Жаңасын бастаңыз.',
+      ru: 'Эта видеопроверка уже использована. Начните новую.',
+      en: 'This video check has already been used. Please start a new one.',
+    },
+  },
+  VIDEO_CHECK_EXPIRED: {
+    status: 409,
+    message: {
+      kk: 'Бейнетексеру уақыты өтті. Жаңасын бастаңыз.',
+      ru: 'Время видеопроверки истекло. Начните новую.',
+      en: 'The video check has expired. Please start a new one.',
+    },
+  },
+  VIDEO_CHECK_BUSY: {
+    status: 503,
+    message: {
+      kk: 'Бейнетексеру қызметі қазір бос емес. {retryAfter} секундтан кейін қайталаңыз.',
+      ru: 'Сервис видеопроверки сейчас загружен. Повторите через {retryAfter} с.',
+      en: 'The video check service is busy. Please try again in {retryAfter} s.',
+    },
+  },
+  VIDEO_CHECK_UNAVAILABLE: {
+    status: 503,
+    message: {
+      kk: 'Бейнетексеру уақытша қолжетімсіз. Кейінірек қайталаңыз.',
+      ru: 'Видеопроверка временно недоступна. Повторите позже.',
+      en: 'The video check is temporarily unavailable. Please try again later.',
+    },
+  },
+  FRAME_NOT_JPEG: {
+    status: 415,
+    message: {
+      kk: '{index}-кадр JPEG емес.',
+      ru: 'Кадр {index} не в формате JPEG.',
+      en: 'Frame {index} is not a JPEG image.',
+    },
+  },
+  INVALID_FRAME: {
+    status: 400,
+    message: {
+      kk: '{index}-кадрды оқу мүмкін емес.',
+      ru: 'Кадр {index} не удалось прочитать.',
+      en: 'Frame {index} could not be read.',
+    },
+  },
+  FRAME_TOO_LARGE: {
+    status: 413,
+    message: {
+      kk: 'Кадр тым үлкен (ең көбі {maxFrameBytes} байт).',
+      ru: 'Кадр слишком большой (не более {maxFrameBytes} байт).',
+      en: 'A frame is too large (at most {maxFrameBytes} bytes).',
+    },
+  },
+  TOO_MANY_FRAMES: {
+    status: 413,
+    message: {
+      kk: 'Кадрлар тым көп (ең көбі {maxFrames}).',
+      ru: 'Слишком много кадров (не более {maxFrames}).',
+      en: 'Too many frames (at most {maxFrames}).',
+    },
+  },
+  TOO_FEW_FRAMES: {
+    status: 400,
+    message: {
+      kk: 'Кадрлар тым аз (кемінде {minFrames}).',
+      ru: 'Слишком мало кадров (не менее {minFrames}).',
+      en: 'Too few frames (at least {minFrames}).',
+    },
+  },
+  INVALID_TIMESTAMPS: {
+    status: 400,
+    message: {
+      kk: 'timestamps өрісі кадрлар санындай сандар JSON-массиві болуы керек.',
+      ru: 'Поле timestamps должно быть JSON-массивом чисел по числу кадров.',
+      en: 'The timestamps field must be a JSON array of numbers, one per frame.',
+    },
+  },
+});

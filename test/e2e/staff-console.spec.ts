@@ -1,0 +1,168 @@
+// The human side of the flow in the browser: a mismatched video check goes to a moderator who signs in
+// with password + TOTP and decides; a BMG-update request from the virtual assistant goes to an operator.
+// The staff accounts are made by run.mjs with `npm run staff:create` (E2E_STAFF).
+import { randomInt } from 'node:crypto';
+import { expect, test, type APIRequestContext, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { URI } from 'otpauth';
+import { citizen, citizensWithoutPhoto, openWizard, passIin, passPhoneAndCode, recordVideoCheck, snap, text, videoCheckApiPresent, type Language } from './support.js';
+import { STAFF_TEXTS } from '../../web/src/staff/texts.js';
+
+interface StaffAccount {
+  login: string;
+  role: string;
+  oneTimePassword: string;
+  totpUri: string;
+}
+
+function staffAccount(key: 'moderatorA' | 'moderatorB' | 'operator'): StaffAccount {
+  const accounts = JSON.parse(process.env.E2E_STAFF || '{}') as Record<string, StaffAccount>;
+  test.skip(!accounts[key], 'no staff accounts (run.mjs creates them with npm run staff:create unless E2E_SERVER_URL is set)');
+  return accounts[key];
+}
+
+/** A staff console text with its {{placeholders}} filled. */
+function staffText(language: Language, key: string, values: Record<string, string> = {}): string {
+  const found = key.split('.').reduce<any>((node, part) => node?.[part], STAFF_TEXTS[language]);
+  if (typeof found !== 'string') throw new Error(`no staff text ${key} in ${language}`);
+  return found.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => values[name] ?? '');
+}
+
+function masked(phone: string): string {
+  return `${phone.slice(0, 5)}***${phone.slice(-4)}`;
+}
+
+async function smsArrives(request: APIRequestContext, phone: string, purpose: string): Promise<string> {
+  let body = '';
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get(`/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
+        const found = ((await res.json()).messages as Array<{ purpose: string; body: string }>).find((m) => m.purpose === purpose);
+        body = found?.body ?? '';
+        return body;
+      },
+      { message: `a ${purpose} SMS for ${phone}`, timeout: 20_000 },
+    )
+    .not.toBe('');
+  return body;
+}
+
+/** Opens the console in its own browser context, signs in with password + TOTP and replaces the one-time password. */
+async function signInToConsole(browser: Browser, testInfo: TestInfo, account: StaffAccount, language: Language): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: testInfo.project.use.baseURL });
+  const page = await context.newPage();
+  await page.goto(`/staff?lang=${language}`);
+  await expect(page.getByRole('heading', { level: 1, name: staffText(language, 'login.heading') })).toBeVisible();
+  await page.getByLabel(staffText(language, 'login.login')).fill(account.login);
+  await page.getByLabel(staffText(language, 'login.password'), { exact: true }).fill(account.oneTimePassword);
+  // A wrong code first: refused, nothing opens.
+  const code = URI.parse(account.totpUri).generate();
+  await page.getByLabel(staffText(language, 'login.totp')).fill(code.replace(/^./, (d) => String((Number(d) + 1) % 10)));
+  await page.getByRole('button', { name: staffText(language, 'login.submit') }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await snap(page, testInfo, 'staff-login-wrong-code');
+  await page.getByLabel(staffText(language, 'login.totp')).fill(code);
+  await page.getByRole('button', { name: staffText(language, 'login.submit') }).click();
+  await expect(page.getByRole('heading', { level: 1, name: staffText(language, 'password.heading') })).toBeVisible();
+  await page.getByLabel(staffText(language, 'password.current')).fill(account.oneTimePassword);
+  await page.getByLabel(staffText(language, 'password.next')).fill(`e2e passphrase ${randomInt(1e9)}`);
+  await page.getByRole('button', { name: staffText(language, 'password.submit') }).click();
+  await expect(page.getByText(staffText(language, 'nav.signedInAs', { login: account.login, role: staffText(language, `roles.${account.role}`) }))).toBeVisible();
+  return page;
+}
+
+async function decideCase(browser: Browser, testInfo: TestInfo, account: StaffAccount, language: Language, phone: string, decision: 'approve' | 'reject', reason: string) {
+  const desk = await signInToConsole(browser, testInfo, account, language);
+  await expect(desk.getByRole('heading', { level: 1, name: staffText(language, 'cases.heading') })).toBeVisible();
+  const row = desk.getByRole('row').filter({ hasText: masked(phone) });
+  await expect(row).toBeVisible();
+  await snap(desk, testInfo, 'moderation-queue');
+  await row.getByRole('link', { name: staffText(language, 'cases.open') }).click();
+  await expect(desk.getByRole('img', { name: staffText(language, 'case.reference') })).toBeVisible();
+  await desk.getByRole('button', { name: staffText(language, 'common.claim') }).click();
+  await desk.getByRole('radio', { name: staffText(language, `case.${decision}`) }).check();
+  await desk.getByLabel(staffText(language, 'case.reason')).selectOption(reason);
+  await desk.getByLabel(staffText(language, 'case.note')).fill('E2E');
+  await snap(desk, testInfo, `moderation-case-${decision}`);
+  await desk.getByRole('button', { name: staffText(language, 'case.submit') }).click();
+  const status = staffText(language, `cases.status.${decision === 'approve' ? 'approved' : 'rejected'}`);
+  await expect(desk.getByText(new RegExp(`${staffText(language, 'case.decided', { status, by: account.login, at: 'AT' }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('AT', '.+')}`))).toBeVisible();
+  await snap(desk, testInfo, `moderation-case-${decision}d`);
+  await desk.context().close();
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('a mismatched video check goes to a moderator who approves; the citizen gets an SMS and is registered (ru)', async ({ page, request, browser }, testInfo) => {
+  test.setTimeout(300_000);
+  const account = staffAccount('moderatorA');
+  test.skip(!(await videoCheckApiPresent(request)), 'the video-check API is not deployed yet');
+  // Someone else's face (the fake camera shows d12) in front of d14's registration.
+  const person = citizen('photos/d14.jpg');
+  await recordVideoCheck(page, request, testInfo, 'ru', person);
+  await expect(page.getByRole('heading', { level: 1, name: text('ru', 'video.reviewTitle') })).toBeVisible({ timeout: 90_000 });
+  await decideCase(browser, testInfo, account, 'ru', person.phone, 'approve', 'registry_photo_outdated');
+  expect(await smsArrives(request, person.phone, 'moderation_approved')).toContain('цифровой профиль создан');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: text('ru', 'done.title') })).toBeVisible();
+  await snap(page, testInfo, 'citizen-completed');
+});
+
+test('a moderator rejects with a reason; the citizen gets the reason by SMS and sees the registration declined (kk)', async ({ page, request, browser }, testInfo) => {
+  test.setTimeout(300_000);
+  const account = staffAccount('moderatorB');
+  test.skip(!(await videoCheckApiPresent(request)), 'the video-check API is not deployed yet');
+  const person = citizen('photos/d10.jpg');
+  await recordVideoCheck(page, request, testInfo, 'kk', person);
+  await expect(page.getByRole('heading', { level: 1, name: text('kk', 'video.reviewTitle') })).toBeVisible({ timeout: 90_000 });
+  await decideCase(browser, testInfo, account, 'kk', person.phone, 'reject', 'different_person');
+  expect(await smsArrives(request, person.phone, 'moderation_rejected')).toContain('бейнедегі адам тізілімдегі фотоға сәйкес емес');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: text('kk', 'rejected.title') })).toBeVisible();
+  await snap(page, testInfo, 'citizen-rejected');
+});
+
+test('the virtual assistant’s request reaches an operator who links the phone in BMG; the citizen gets an SMS and continues (en)', async ({ page, request, browser }, testInfo) => {
+  test.setTimeout(240_000);
+  const account = staffAccount('operator');
+  const [, person] = citizensWithoutPhoto();
+  const phone = `+7707${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+  await openWizard(page, 'en');
+  await passPhoneAndCode(page, request, 'en', phone);
+  await passIin(page, 'en', person.iin);
+  await expect(page.getByRole('heading', { level: 1, name: text('en', 'bmg.title') })).toBeVisible();
+  await page.getByRole('button', { name: text('en', 'assistant.button') }).click();
+  await page.getByRole('button', { name: text('en', 'assistant.submit') }).click();
+  await expect(page.getByText(/Request sent \(number [0-9A-F]{8}\)/)).toBeVisible();
+  await snap(page, testInfo, 'citizen-assistant-sent');
+
+  const desk = await signInToConsole(browser, testInfo, account, 'en');
+  await expect(desk.getByRole('heading', { level: 1, name: staffText('en', 'tickets.heading') })).toBeVisible();
+  const row = desk.getByRole('row').filter({ hasText: masked(phone) });
+  await expect(row).toBeVisible();
+  await snap(desk, testInfo, 'tickets-queue');
+  await row.getByRole('link', { name: staffText('en', 'tickets.open') }).click();
+  await expect(desk.getByText(person.iin)).toBeVisible();
+  await desk.getByRole('button', { name: staffText('en', 'common.claim') }).click();
+  const bind = desk.getByRole('button', { name: staffText('en', 'ticket.bind') });
+  await expect(bind).toBeDisabled();
+  for (const item of Object.keys(STAFF_TEXTS.en.ticket.checklist)) {
+    await desk.getByLabel(staffText('en', `ticket.checklist.${item}`)).check();
+  }
+  await desk.getByLabel(staffText('en', 'ticket.note')).fill('ID card checked at the desk');
+  await snap(desk, testInfo, 'ticket-checklist');
+  await bind.click();
+  await expect(desk.getByText(new RegExp(`Closed: ${staffText('en', 'tickets.status.resolved')} by ${account.login.replace('.', '\\.')}`))).toBeVisible();
+  await snap(desk, testInfo, 'ticket-closed');
+  await desk.context().close();
+
+  expect(await smsArrives(request, phone, 'bmg_updated')).toContain('You can continue the registration');
+  // The binding now holds: the same phone and IIN pass the IIN step.
+  await page.goto('/?lang=en');
+  await page.evaluate('localStorage.clear()');
+  await openWizard(page, 'en');
+  await passPhoneAndCode(page, request, 'en', phone);
+  await passIin(page, 'en', person.iin);
+  await expect(page.getByRole('heading', { level: 1, name: text('en', 'camera.title') })).toBeVisible();
+  await snap(page, testInfo, 'citizen-continues');
+});
