@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { AppContext } from './app-context.js';
 import { installErrorHandler } from './platform/error-handler.js';
 import { registrationRoutes } from './registration/registration.routes.js';
+import { videoCheckRoutes } from './biometrics/video-check.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { assistantRoutes } from './assistant/assistant.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
@@ -67,6 +68,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(assistantRoutes(ctx), { prefix: '/api/v1' });
   await app.register(moderationRoutes(ctx), { prefix: '/api/v1' });
   await app.register(smsRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(videoCheckRoutes(ctx), { prefix: '/api/v1' });
   await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route
   return app;
 }

@@ -3,7 +3,7 @@
 // fused and compared with the reference. Shared by the HTTP service and eval:liveness.
 import type { Config } from '../platform/config.js';
 import type { Challenge } from './challenges.rules.js';
-import type { EnginePool } from './engine/engine.pool.js';
+import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import type { FrameAnalysis } from './engine/face-engine.js';
 import { cosineSimilarity, fuseDescriptors } from './match.rules.js';
 import { judgeSequence, type SequenceJudgement } from './video-check.rules.js';
@@ -32,7 +32,14 @@ export async function analyzeCheck(
   config: Config['videoCheck'],
   input: { frames: Buffer[]; timestamps: number[]; challenges: readonly Challenge[]; reference: () => Promise<ArrayLike<number> | null> },
 ): Promise<CheckAnalysis> {
-  const frames = await Promise.all(input.frames.map((jpeg) => pool.run({ type: 'analyze', jpeg })));
+  const frames = await Promise.all(
+    input.frames.map((jpeg, i) =>
+      pool.run({ type: 'analyze', jpeg }).catch((err: unknown) => {
+        if (err instanceof EngineError) err.frameIndex = i;
+        throw err;
+      }),
+    ),
+  );
   const judgement = judgeSequence(frames, input.timestamps, input.challenges, judgementRules(config));
   if (!judgement.qualityPassed || !judgement.livenessPassed || judgement.bestFrames.length === 0) return { frames, judgement, similarity: null };
   const [reference, ...descriptors] = await Promise.all([

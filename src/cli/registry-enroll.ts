@@ -2,21 +2,20 @@
 // Adds or updates one person in the embedded registry (e.g. yourself, to try the flow with your face).
 // Birth date and sex come from the IIN; names default to the stored ones, else to placeholders.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { validateIin } from '../iin/iin.rules.js';
 import { maskIin, maskPhone } from '../platform/masking.js';
-import { CliExit, EXIT, formatProblems, formatSummary, runRegistryCli } from '../registry/registry-cli.js';
+import { formatProblems, formatSummary, warnIfRegistryIsRemote } from '../registry/registry-cli.js';
 import { loadReferencePhoto, RegistryImportService } from '../registry/registry-import.service.js';
 import { validateCitizenRow } from '../registry/registry.rules.js';
 import { findPerson } from '../registry/registry.store.js';
+import { CliExit, EXIT, parseCliArgs, runWithDatabase } from './cli-support.js';
 
 const USAGE = `Usage: npm run registry:enroll -- --iin <12 digits> [--phone +77XXXXXXXXX] [--photo face.jpg]
                                   [--last-name …] [--first-name …] [--middle-name …]
   Birth date and sex come from the IIN. Relative paths are relative to the project folder (npm runs there).`;
 
-let args;
-try {
-  args = parseArgs({
+const args = parseCliArgs(
+  {
     options: {
       iin: { type: 'string' },
       phone: { type: 'string' },
@@ -24,17 +23,10 @@ try {
       'last-name': { type: 'string' },
       'first-name': { type: 'string' },
       'middle-name': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
-  }).values;
-} catch (err) {
-  console.error(`${(err as Error).message}\n${USAGE}`);
-  process.exit(EXIT.usage);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(EXIT.ok);
-}
+  },
+  USAGE,
+);
 const iin = args.iin?.trim() ?? '';
 const iinCheck = validateIin(iin);
 if (!iinCheck.ok) {
@@ -42,7 +34,7 @@ if (!iinCheck.ok) {
   process.exit(EXIT.usage);
 }
 
-await runRegistryCli(async ({ config, db }) => {
+await runWithDatabase(async ({ config, db }) => {
   const existing = await findPerson(db, iin);
   const placeholder = iinCheck.sex === 'F' ? { last: 'Тестова', first: 'Демо' } : { last: 'Тестов', first: 'Демо' };
   const result = validateCitizenRow(0, {
@@ -55,19 +47,19 @@ await runRegistryCli(async ({ config, db }) => {
     sex: iinCheck.sex,
     photo: args.photo ?? '',
   });
-  if ('problems' in result) throw new CliExit(EXIT.rejected, `Not enrolled:\n${formatProblems(result.problems)}`);
+  if ('problems' in result) throw new CliExit(EXIT.failed, `Not enrolled:\n${formatProblems(result.problems)}`);
   let photoBytes: Buffer | null = null;
   if (args.photo) {
     const photo = await loadReferencePhoto(path.resolve(args.photo));
-    if (typeof photo === 'string') throw new CliExit(EXIT.rejected, `Not enrolled: --photo ${photo}`);
+    if (typeof photo === 'string') throw new CliExit(EXIT.failed, `Not enrolled: --photo ${photo}`);
     photoBytes = photo;
   }
   const outcome = await new RegistryImportService(db, config.encryptionKey).importCitizens([{ ...result.citizen, photoBytes }]);
-  if (!outcome.ok) throw new CliExit(EXIT.rejected, `Not enrolled:\n${formatProblems(outcome.problems)}`);
+  if (!outcome.ok) throw new CliExit(EXIT.failed, `Not enrolled:\n${formatProblems(outcome.problems)}`);
   const c = result.citizen;
   console.log(
     `${existing ? 'Updated' : 'Enrolled'} ${maskIin(iin)} (${c.lastName} ${c.firstName}, ${c.birthDate}, ${c.sex})` +
       `${c.phone ? `, phone ${maskPhone(c.phone)} bound in BMG` : ''}${photoBytes ? ', reference photo stored' : ''}\n${formatSummary(outcome.summary)}`,
   );
   return EXIT.ok;
-});
+}, { beforeOpen: warnIfRegistryIsRemote });

@@ -1,20 +1,16 @@
 // npm run registry:serve -- [--port 4100] [--host 127.0.0.1]
 // Serves the embedded registry over the HTTP contract (docs/registry-http-contract.md), so Digital ID
 // can be tried with REGISTRY_URL. With PGlite give it its own DATA_DIR: one process per folder.
-import { parseArgs } from 'node:util';
 import { EmbeddedRegistryGateway } from '../registry/embedded-registry.gateway.js';
 import { startRegistryHttpServer } from '../registry/http-registry-server.js';
-import { EXIT, runRegistryCli } from '../registry/registry-cli.js';
+import { EXIT, parseCliArgs, runWithDatabase } from './cli-support.js';
 
-let args;
-try {
-  args = parseArgs({ options: { port: { type: 'string', default: '4100' }, host: { type: 'string', default: '127.0.0.1' } } }).values;
-} catch (err) {
-  console.error(`${(err as Error).message}\nUsage: npm run registry:serve -- [--port 4100] [--host 127.0.0.1]`);
-  process.exit(EXIT.usage);
-}
+const args = parseCliArgs(
+  { options: { port: { type: 'string', default: '4100' }, host: { type: 'string', default: '127.0.0.1' } } },
+  'Usage: npm run registry:serve -- [--port 4100] [--host 127.0.0.1]',
+);
 
-await runRegistryCli(async ({ config, db }) => {
+await runWithDatabase(async ({ config, db }) => {
   const server = await startRegistryHttpServer(new EmbeddedRegistryGateway(db, config.encryptionKey), { host: args.host, port: Number(args.port) });
   console.log(`Registry contract served at ${server.url} (set REGISTRY_URL=${server.url} for Digital ID); Ctrl+C stops it.`);
   await new Promise<void>((resolve) => {

@@ -40,7 +40,7 @@ export class EmbeddedRegistryGateway implements RegistryGateway {
     assertBindable(phone, iin);
     await this.db.transaction().execute(async (tx) => {
       if (!(await store.findPerson(tx, iin))) throw new AppError('PERSON_NOT_FOUND');
-      await store.upsertBinding(tx, phone, iin);
+      await store.upsertBindings(tx, [{ phone, iin }]);
     });
   }
 }

@@ -6,14 +6,7 @@ import type { DbOrTx } from '../platform/db/database.js';
 import { decrypt, encrypt } from '../platform/crypto.js';
 import type { RegistryPerson } from './registry.gateway.js';
 
-export interface PersonData {
-  iin: string;
-  lastName: string;
-  firstName: string;
-  middleName: string | null;
-  birthDate: string;
-  sex: 'M' | 'F';
-}
+export type PersonData = Omit<RegistryPerson, 'hasPhoto'>;
 
 export async function findPerson(db: DbOrTx, iin: string): Promise<RegistryPerson | null> {
   const row = await db
@@ -141,18 +134,6 @@ export async function findBinding(db: DbOrTx, phone: string): Promise<{ phone: s
 export async function findPhonesOfIin(db: DbOrTx, iin: string): Promise<string[]> {
   const rows = await db.selectFrom('bmg_bindings').select('phone').where('iin', '=', iin).orderBy('phone').execute();
   return rows.map((r) => r.phone);
-}
-
-/** Binds a phone to an IIN, replacing any earlier owner of the phone. */
-export async function upsertBinding(db: DbOrTx, phone: string, iin: string): Promise<'created' | 'updated' | 'unchanged'> {
-  const before = await findBinding(db, phone);
-  if (before?.iin === iin) return 'unchanged';
-  await db
-    .insertInto('bmg_bindings')
-    .values({ phone, iin, updated_at: sql`now()` as any })
-    .onConflict((oc) => oc.column('phone').doUpdateSet({ iin, updated_at: sql`now()` as any }))
-    .execute();
-  return before ? 'updated' : 'created';
 }
 
 export async function countPersons(db: DbOrTx): Promise<number> {

@@ -36,7 +36,7 @@ export default defineConfig({
   use: {
     baseURL: process.env.E2E_BASE_URL,
     ...phone,
-    trace: 'retain-on-failure',
+    trace: process.env.CI ? 'off' : 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
   projects: [

@@ -9,6 +9,8 @@ import type { EngineResultOf, EngineTask, WorkerRequest, WorkerResponse } from '
 export type EngineErrorKind = 'invalid_image' | 'timeout' | 'crashed' | 'unavailable';
 
 export class EngineError extends Error {
+  /** Set by callers that run many frames: which one failed. */
+  frameIndex?: number;
   constructor(
     readonly kind: EngineErrorKind,
     message: string,

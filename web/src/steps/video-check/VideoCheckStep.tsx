@@ -37,7 +37,7 @@ export function VideoCheckStep({
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'positioning' });
-  const { status, guidance, wellPlaced } = useFaceGuidance(video, VIEW_ASPECT, phase.kind === 'positioning');
+  const { status, guidance, faces, wellPlaced } = useFaceGuidance(video, VIEW_ASPECT, phase.kind === 'positioning');
   const abort = useRef<AbortController | null>(null);
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -91,7 +91,7 @@ export function VideoCheckStep({
       )}
       {phase.kind === 'positioning' && (
         <>
-          <p className={`guidance guidance-${guidance ?? 'loading'}`} role="status" aria-live="polite">
+          <p className={`guidance guidance-${guidance ?? 'loading'}`} role="status" aria-live="polite" data-faces={faces}>
             {status === 'loading' ? t('video.loading') : status === 'unavailable' ? t('video.guidance.unavailable') : guidance ? t(`video.guidance.${guidance}`) : t('video.loading')}
           </p>
           <button type="button" className="primary" disabled={!wellPlaced} onClick={() => void start()}>

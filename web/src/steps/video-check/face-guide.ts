@@ -3,8 +3,14 @@
 import { Human } from '@vladmandic/human';
 import { guidanceFor, toView, type FaceBox, type Guidance } from './guidance.rules.js';
 
+export interface Assessment {
+  guidance: Guidance;
+  /** The faces as seen in the view (for diagnostics: data-faces on the guidance line). */
+  faces: FaceBox[];
+}
+
 export interface FaceGuide {
-  assess(video: HTMLVideoElement, viewAspect: number): Promise<Guidance>;
+  assess(video: HTMLVideoElement, viewAspect: number): Promise<Assessment>;
 }
 
 export async function createFaceGuide(): Promise<FaceGuide> {
@@ -54,7 +60,7 @@ export async function createFaceGuide(): Promise<FaceGuide> {
 
   return {
     async assess(video, viewAspect) {
-      if (video.readyState < 2 || video.videoWidth === 0) return 'noFace';
+      if (video.readyState < 2 || video.videoWidth === 0) return { guidance: 'noFace', faces: [] };
       const result = await human.detect(video);
       const faces: FaceBox[] = result.face.map((face) => {
         const [x, y, width, height] = face.boxRaw;
@@ -62,7 +68,7 @@ export async function createFaceGuide(): Promise<FaceGuide> {
       });
       const videoAspect = video.videoWidth / video.videoHeight;
       const inView = faces.map((face) => toView(face, videoAspect, viewAspect));
-      return guidanceFor(inView, faces.length === 1 ? brightness(video, faces[0]) : null);
+      return { guidance: guidanceFor(inView, faces.length === 1 ? brightness(video, faces[0]) : null), faces: inView };
     },
   };
 }

@@ -12,10 +12,12 @@ export interface FaceBox {
 }
 
 /** The oval drawn over the view, in view fractions (the SVG in CameraView uses the same numbers). */
-export const OVAL = { cx: 0.5, cy: 0.46, rx: 0.36, ry: 0.34 } as const;
+export const OVAL = { cx: 0.5, cy: 0.48, rx: 0.38, ry: 0.35 } as const;
 
-const MIN_FACE_WIDTH = 0.34;
-const MAX_FACE_WIDTH = 0.9;
+// Sizes by the face box's height in the view. The detector's box is square and takes in the whole head,
+// so in a portrait view its width overstates the face; a head about as tall as the oval is right.
+const MIN_FACE_HEIGHT = 0.4;
+const MAX_FACE_HEIGHT = 0.95;
 const MAX_CENTRE_OFFSET_X = 0.13;
 const MAX_CENTRE_OFFSET_Y = 0.15;
 /** Mean luma (0..255) of the face below which detection and matching degrade. */
@@ -37,8 +39,8 @@ export function guidanceFor(faces: FaceBox[], faceBrightness: number | null): Gu
   if (faces.length === 0) return 'noFace';
   if (faces.length > 1) return 'oneFace';
   const face = faces[0];
-  if (face.width < MIN_FACE_WIDTH) return 'closer';
-  if (face.width > MAX_FACE_WIDTH) return 'further';
+  if (face.height < MIN_FACE_HEIGHT) return 'closer';
+  if (face.height > MAX_FACE_HEIGHT) return 'further';
   const cx = face.x + face.width / 2;
   const cy = face.y + face.height / 2;
   if (Math.abs(cx - OVAL.cx) > MAX_CENTRE_OFFSET_X || Math.abs(cy - OVAL.cy) > MAX_CENTRE_OFFSET_Y) return 'centre';

@@ -12,6 +12,7 @@ const LOAD_TIMEOUT_MS = 30_000;
 export function useFaceGuidance(videoRef: RefObject<HTMLVideoElement | null>, viewAspect: number, active: boolean) {
   const [status, setStatus] = useState<GuideStatus>('loading');
   const [guidance, setGuidance] = useState<Guidance | null>(null);
+  const [faces, setFaces] = useState<string>('');
   const [wellPlaced, setWellPlaced] = useState(false);
   const guide = useRef<import('./face-guide.js').FaceGuide | null>(null);
 
@@ -42,8 +43,9 @@ export function useFaceGuidance(videoRef: RefObject<HTMLVideoElement | null>, vi
         const video = videoRef.current;
         if (video && guide.current) {
           try {
-            const next = await guide.current.assess(video, viewAspect);
+            const { guidance: next, faces: seen } = await guide.current.assess(video, viewAspect);
             if (stopped) return;
+            setFaces(seen.map((f) => [f.x, f.y, f.width, f.height].map((n) => n.toFixed(2)).join(',')).join(' '));
             streak = next === 'good' ? streak + 1 : 0;
             setGuidance(next);
             setWellPlaced(streak >= GOOD_STREAK);
@@ -62,5 +64,5 @@ export function useFaceGuidance(videoRef: RefObject<HTMLVideoElement | null>, vi
     };
   }, [active, status, videoRef, viewAspect]);
 
-  return { status, guidance, wellPlaced: status === 'unavailable' || wellPlaced };
+  return { status, guidance, faces, wellPlaced: status === 'unavailable' || wellPlaced };
 }

@@ -1,0 +1,29 @@
+// Retention of moderation evidence: a pg-boss cron job nulls the evidence of decided cases once their
+// retention period is over, of cases left open far beyond it, and marks abandoned video checks.
+import type { AppContext } from '../app-context.js';
+import { deleteAbandonedEvidence, deleteExpiredEvidence } from '../moderation/moderation-case.store.js';
+import { abandonExpiredChecks } from './video-check.store.js';
+
+export const EVIDENCE_RETENTION_QUEUE = 'video-check-evidence-retention';
+/** Every hour at minute 17. */
+const SCHEDULE = '17 * * * *';
+/** An open case that nobody decided for this many retention periods is considered abandoned. */
+const ABANDONED_AFTER_PERIODS = 2;
+
+export async function runEvidenceRetention(ctx: AppContext, now = new Date()): Promise<{ decided: number; abandonedCases: number; abandonedChecks: number }> {
+  const retentionMs = ctx.config.videoCheck.evidenceRetentionDays * 86_400_000;
+  const decided = await deleteExpiredEvidence(ctx.db, now);
+  const abandonedCases = await deleteAbandonedEvidence(ctx.db, new Date(now.getTime() - ABANDONED_AFTER_PERIODS * Math.max(retentionMs, 86_400_000)), now);
+  const abandonedChecks = await abandonExpiredChecks(ctx.db, now);
+  if (decided + abandonedCases + abandonedChecks > 0) ctx.logger.info({ decided, abandonedCases, abandonedChecks }, 'video check evidence retention');
+  return { decided, abandonedCases, abandonedChecks };
+}
+
+export async function startEvidenceRetention(ctx: AppContext): Promise<{ stop(): Promise<void> }> {
+  await ctx.queue.createQueue(EVIDENCE_RETENTION_QUEUE);
+  await ctx.queue.schedule(EVIDENCE_RETENTION_QUEUE, SCHEDULE);
+  const workerId = await ctx.queue.work(EVIDENCE_RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
+    await runEvidenceRetention(ctx);
+  });
+  return { stop: () => ctx.queue.offWork({ id: workerId }) };
+}

@@ -1,0 +1,228 @@
+// Steps 5–6 of the flow on the server: issue a single-use video check with its challenges, then judge
+// the captured frames and act on the outcome in one transaction (profile, moderation case + SMS, or
+// a failed attempt and the lock). The browser only captures and guides; this decides.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { AppContext } from '../app-context.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { maskIin } from '../platform/masking.js';
+import type { Language } from '../platform/config.js';
+import { appendAudit } from '../audit/audit.store.js';
+import { completeRegistration, type RegistrationRow } from '../registration/registration.service.js';
+import { insertModerationCase } from '../moderation/moderation-case.store.js';
+import { drawChallenges, parseChallengeSetting, type Challenge, type ChallengeSetting } from './challenges.rules.js';
+import { EngineError, type EnginePool } from './engine/engine.pool.js';
+import { analyzeCheck, type CheckAnalysis } from './video-check.analysis.js';
+import { decideOutcome, type VideoCheckOutcome } from './video-check.rules.js';
+import * as store from './video-check.store.js';
+
+export interface VideoCheckIssued {
+  checkId: string;
+  challenges: Challenge[];
+  expiresAt: string;
+  capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number; challengeWindowMs: number };
+}
+
+export interface VideoCheckResult {
+  outcome: VideoCheckOutcome;
+  reasons: string[];
+  attemptsLeft: number;
+  lockedUntil?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REFERENCE_CACHE_SIZE = 1000;
+/** Seconds a client is asked to wait when the engine queue is full. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
+
+function isJpeg(b: Buffer): boolean {
+  return b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+}
+
+export class VideoCheckService {
+  private readonly setting: ChallengeSetting;
+  // Reference descriptors computed from photos (when the registry holds none), by IIN.
+  private readonly references = new Map<string, Float32Array | null>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly pool: EnginePool,
+  ) {
+    this.setting = parseChallengeSetting(ctx.config.videoCheck.challenges);
+  }
+
+  private get vc() {
+    return this.ctx.config.videoCheck;
+  }
+
+  /** 423 while locked; a lock that has run out is lifted (with a fresh set of attempts). */
+  private async assertCanCheck(registration: RegistrationRow, now: Date): Promise<void> {
+    if (registration.state !== 'AWAITING_VIDEO_CHECK') throw new AppError('INVALID_STATE', { state: registration.state, expected: 'AWAITING_VIDEO_CHECK' });
+    const lockedUntil = registration.locked_until ? new Date(registration.locked_until) : null;
+    if (lockedUntil && lockedUntil > now) throw new AppError('LOCKED', { lockedUntil: lockedUntil.toISOString() });
+    if (lockedUntil) await store.setVideoCheckFailures(this.ctx.db, registration.id, 0, null, now);
+  }
+
+  async issue(registration: RegistrationRow): Promise<VideoCheckIssued> {
+    const now = new Date();
+    await this.assertCanCheck(registration, now);
+    const challenges = drawChallenges(this.setting, this.vc.challengeCount, (n) => randomInt(n));
+    const id = randomUUID();
+    const expiresAt = new Date(now.getTime() + this.vc.checkTtlSeconds * 1000);
+    await store.insertVideoCheck(this.ctx.db, { id, registrationId: registration.id, challenges, now, expiresAt });
+    // Models load in the background while the citizen follows the challenges.
+    void this.pool.start().catch(() => undefined);
+    const { minFrames, maxFrames, maxFrameBytes, fps } = this.vc.capture;
+    return { checkId: id, challenges, expiresAt: expiresAt.toISOString(), capture: { minFrames, maxFrames, maxFrameBytes, fps, challengeWindowMs: this.vc.liveness.challengeWindowMs } };
+  }
+
+  /** Structural checks of a submission before any work: frame count, JPEG bytes, timestamps. */
+  validateSubmission(frames: Buffer[], timestamps: unknown): number[] {
+    const { minFrames, maxFrames } = this.vc.capture;
+    if (frames.length > maxFrames) throw new AppError('TOO_MANY_FRAMES', { maxFrames });
+    if (frames.length < minFrames) throw new AppError('TOO_FEW_FRAMES', { minFrames });
+    frames.forEach((f, index) => {
+      if (!isJpeg(f)) throw new AppError('FRAME_NOT_JPEG', { index });
+    });
+    if (!Array.isArray(timestamps) || timestamps.length !== frames.length || !timestamps.every((t) => typeof t === 'number' && Number.isFinite(t))) {
+      throw new AppError('INVALID_TIMESTAMPS');
+    }
+    return timestamps as number[];
+  }
+
+  async submit(registration: RegistrationRow, checkId: string, frames: Buffer[], timestamps: number[], meta: { clientIp: string }): Promise<VideoCheckResult> {
+    const now = new Date();
+    await this.assertCanCheck(registration, now);
+    const check = UUID.test(checkId) ? await store.findVideoCheck(this.ctx.db, checkId, registration.id) : null;
+    if (!check) throw new AppError('VIDEO_CHECK_NOT_FOUND');
+    if (check.status !== 'pending') throw new AppError('VIDEO_CHECK_USED');
+    if (check.expires_at <= now) throw new AppError('VIDEO_CHECK_EXPIRED');
+    if (!this.pool.admit(frames.length)) {
+      throw new AppError('VIDEO_CHECK_BUSY', { retryAfter: BUSY_RETRY_AFTER_SECONDS }, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
+    }
+    if (!(await store.claimVideoCheck(this.ctx.db, check.id, now))) throw new AppError('VIDEO_CHECK_USED');
+
+    let analysis: CheckAnalysis;
+    try {
+      analysis = await analyzeCheck(this.pool, this.vc, {
+        frames,
+        timestamps,
+        challenges: check.challenges,
+        reference: () => this.referenceDescriptor(registration.iin!),
+      });
+    } catch (err) {
+      // Nothing was judged: the check can be submitted again.
+      await store.releaseVideoCheck(this.ctx.db, check.id);
+      if (err instanceof EngineError && err.kind === 'invalid_image') throw new AppError('INVALID_FRAME', { index: err.frameIndex ?? null });
+      if (err instanceof EngineError) {
+        this.ctx.logger.warn({ kind: err.kind }, 'video check could not be analysed');
+        throw new AppError('VIDEO_CHECK_UNAVAILABLE');
+      }
+      throw err;
+    }
+    return this.conclude(registration, check.id, check.challenges, frames, analysis, meta);
+  }
+
+  private async conclude(
+    registration: RegistrationRow,
+    checkId: string,
+    challenges: Challenge[],
+    frames: Buffer[],
+    analysis: CheckAnalysis,
+    meta: { clientIp: string },
+  ): Promise<VideoCheckResult> {
+    const { judgement, similarity } = analysis;
+    const vc = this.vc;
+    // The reference photo goes into the evidence only when a moderator will look at it.
+    const willReview = judgement.qualityPassed && judgement.livenessPassed && !(similarity !== null && similarity >= vc.matchThreshold);
+    const referencePhoto = willReview ? await this.ctx.registry.getReferencePhoto(registration.iin!) : null;
+    const scores = {
+      similarity,
+      matchThreshold: vc.matchThreshold,
+      passiveScore: round(judgement.passiveScore),
+      activeScore: round(judgement.activeScore),
+      livenessScore: round(judgement.livenessScore),
+      goodFrames: judgement.goodFrames.length,
+      frames: frames.length,
+    };
+    const now = new Date();
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const reg = await store.lockRegistrationRow(trx, registration.id);
+      if (!reg || reg.state !== 'AWAITING_VIDEO_CHECK') throw new AppError('INVALID_STATE', { state: reg?.state ?? 'unknown' });
+      const failedBefore = reg.locked_until && reg.locked_until <= now ? 0 : reg.failed_video_checks;
+      const decision = decideOutcome(judgement, similarity, { matchThreshold: vc.matchThreshold, failedBefore, maxFailedChecks: vc.maxFailedChecks });
+      const reasons = decision.outcome === 'UNDER_REVIEW' ? [] : judgement.reasons.filter((r) => r !== 'FACE_MISMATCH');
+      const caseReasons = similarity === null ? ['NO_REFERENCE_FACE'] : ['FACE_MISMATCH'];
+      let failed = failedBefore;
+      let lockedUntil: Date | null = null;
+      if (decision.failed) {
+        failed = failedBefore + 1;
+        if (decision.outcome === 'LOCKED') {
+          lockedUntil = new Date(now.getTime() + vc.lockMinutes * 60_000);
+          failed = 0;
+        }
+        await store.setVideoCheckFailures(trx, registration.id, failed, lockedUntil, now);
+      }
+      await store.completeVideoCheck(trx, checkId, {
+        outcome: decision.outcome,
+        reasons: decision.outcome === 'UNDER_REVIEW' ? caseReasons : reasons,
+        similarity,
+        livenessScore: judgement.livenessScore,
+        trace: { challenges, challengeTrace: judgement.challengeTrace, scores, frameProblems: judgement.frameProblems },
+        now,
+      });
+      if (decision.outcome === 'PASSED') {
+        await completeRegistration(trx, registration.id, 'video_check');
+      } else if (decision.outcome === 'UNDER_REVIEW') {
+        await store.setRegistrationUnderReview(trx, registration.id, now);
+        await insertModerationCase(trx, this.ctx.config.encryptionKey, {
+          id: randomUUID(),
+          registrationId: registration.id,
+          videoCheckId: checkId,
+          similarity,
+          livenessScore: judgement.livenessScore,
+          reasons: caseReasons,
+          evidence: {
+            referencePhoto: referencePhoto ? referencePhoto.toString('base64') : null,
+            frames: judgement.bestFrames.map((i) => frames[i].toString('base64')),
+            scores,
+            challengeTrace: judgement.challengeTrace,
+          },
+          now,
+        });
+        await this.ctx.sms.enqueue(trx, { phone: reg.phone, language: reg.language as Language, purpose: 'video_check_under_review', params: {} });
+      }
+      await appendAudit(trx, {
+        type: 'video_check.completed',
+        actor: 'citizen',
+        registrationId: registration.id,
+        subject: registration.iin ? maskIin(registration.iin) : null,
+        clientIp: meta.clientIp,
+        details: { checkId, outcome: decision.outcome, reasons, similarity: similarity === null ? null : round(similarity), livenessScore: round(judgement.livenessScore) },
+      });
+      const result: VideoCheckResult = {
+        outcome: decision.outcome,
+        reasons,
+        attemptsLeft: decision.outcome === 'PASSED' || decision.outcome === 'UNDER_REVIEW' ? vc.maxFailedChecks - failedBefore : decision.outcome === 'LOCKED' ? 0 : vc.maxFailedChecks - failed,
+      };
+      if (lockedUntil) result.lockedUntil = lockedUntil.toISOString();
+      return result;
+    });
+  }
+
+  /** The registry's stored descriptor, or one computed from the reference photo (cached); null without a face. */
+  async referenceDescriptor(iin: string): Promise<ArrayLike<number> | null> {
+    const stored = await this.ctx.registry.getReferenceDescriptor(iin);
+    if (stored) return stored;
+    if (this.references.has(iin)) return this.references.get(iin)!;
+    const photo = await this.ctx.registry.getReferencePhoto(iin);
+    const computed = photo ? await this.pool.run({ type: 'describePhoto', jpeg: photo }) : null;
+    const descriptor = computed ? Float32Array.from(computed) : null;
+    if (this.references.size >= REFERENCE_CACHE_SIZE) this.references.delete(this.references.keys().next().value!);
+    this.references.set(iin, descriptor);
+    return descriptor;
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,211 @@
+// The video check over HTTP with the real face models: one server (and one engine pool) for the file.
+// Challenges are fixed to BLINK,TURN_LEFT so recorded videos can perform them; the shared face data
+// (FACE_DATA_DIR) and ffmpeg are needed for the tests with real faces, which skip without them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { addCitizen, latestOtpMessageId, randomPhone, readOtpFromOutbox } from './support/citizens.js';
+import { makeJpeg, makePng } from './support/jpeg.js';
+import { extractFrames, hasFfmpeg } from '../eval/face-data.js';
+
+const faceDir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
+const haveFaces = fs.existsSync(path.join(faceDir, 'video')) && hasFfmpeg();
+if (!haveFaces) console.warn(`video-check tests with real faces skipped: ${fs.existsSync(faceDir) ? 'ffmpeg not found' : `no face data at ${faceDir} (set FACE_DATA_DIR)`}`);
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '100000', VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT' });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function awaitingVideoCheck(photo?: Buffer) {
+  const phone = randomPhone();
+  const previous = await latestOtpMessageId(server, phone);
+  const start = await server.request('POST', '/api/v1/registrations', { body: { phone } });
+  expect(start.status).toBe(201);
+  const { id, token } = start.body as { id: string; token: string };
+  const code = await readOtpFromOutbox(server, phone, { after: previous });
+  expect((await server.request('POST', `/api/v1/registrations/${id}/otp`, { token, body: { code } })).status).toBe(200);
+  const citizen = await addCitizen(server, { phone, photo });
+  const iin = await server.request('POST', `/api/v1/registrations/${id}/iin`, { token, body: { iin: citizen.iin } });
+  expect(iin.body.state).toBe('AWAITING_VIDEO_CHECK');
+  return { id, token, phone, iin: citizen.iin };
+}
+
+async function issue(r: { id: string; token: string }) {
+  const res = await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`, { token: r.token });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { checkId: string; challenges: string[]; capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number } };
+}
+
+async function submit(r: { id: string; token: string }, checkId: string, frames: Buffer[], timestamps: unknown = frames.map((_, i) => i * 125)) {
+  const form = new FormData();
+  frames.forEach((f, i) => form.append('frames', new Blob([f], { type: 'image/jpeg' }), `frame${i}.jpg`));
+  form.append('timestamps', typeof timestamps === 'string' ? timestamps : JSON.stringify(timestamps));
+  const res = await fetch(`${server.url}/api/v1/registrations/${r.id}/video-checks/${checkId}`, { method: 'POST', headers: { authorization: `Bearer ${r.token}` }, body: form });
+  return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+}
+
+const plainFrames = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => makeJpeg({ colour: { r: 90 + i, g: 100, b: 110 } })));
+const video = (file: string, start: number, count: number) => extractFrames(path.join(faceDir, file), { fps: 8, count, startSeconds: start }).frames;
+const photo = (name: string) => fs.readFileSync(path.join(faceDir, 'registry', 'photos', `${name}.jpg`));
+
+describe(`video check API on ${testDbKind}`, () => {
+  it('issues a single-use check with the configured challenges and capture limits', async () => {
+    const r = await awaitingVideoCheck();
+    const check = await issue(r);
+    expect(check.challenges).toEqual(['BLINK', 'TURN_LEFT']);
+    expect(check.capture).toMatchObject({ minFrames: 8, maxFrames: 48, fps: 8 });
+    expect((await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`)).status).toBe(401);
+  });
+
+  describe('refuses malformed uploads with a 4xx code, never a 500', () => {
+    it.each([
+      ['garbage bytes', async () => [Buffer.from('definitely not an image'), ...(await plainFrames(7))], 415, 'FRAME_NOT_JPEG'],
+      ['a PNG named .jpg', async () => [await makePng(), ...(await plainFrames(7))], 415, 'FRAME_NOT_JPEG'],
+      ['too few frames', () => plainFrames(3), 400, 'TOO_FEW_FRAMES'],
+    ])('%s', async (_label, frames, status, code) => {
+      const r = await awaitingVideoCheck();
+      const { checkId } = await issue(r);
+      const res = await submit(r, checkId, await frames());
+      expect(res.status).toBe(status);
+      expect(res.body.error.code).toBe(code);
+    });
+
+    it('timestamps that are not one number per frame', async () => {
+      const r = await awaitingVideoCheck();
+      const { checkId } = await issue(r);
+      const frames = await plainFrames(8);
+      for (const ts of ['not json', JSON.stringify([1, 2, 3]), JSON.stringify(frames.map(() => 'x'))]) {
+        const res = await submit(r, checkId, frames, ts);
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('INVALID_TIMESTAMPS');
+      }
+    });
+
+    it('a 50 MB upload', async () => {
+      const r = await awaitingVideoCheck();
+      const { checkId } = await issue(r);
+      const res = await submit(r, checkId, [Buffer.alloc(50 * 1024 * 1024, 0xff)]);
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('BODY_TOO_LARGE');
+    });
+
+    it('a frame over the size limit', async () => {
+      const r = await awaitingVideoCheck();
+      const { checkId, capture } = await issue(r);
+      const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(capture.maxFrameBytes + 10)]);
+      const res = await submit(r, checkId, [big, ...(await plainFrames(7))]);
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('FRAME_TOO_LARGE');
+    });
+
+    it('10,000 frames', async () => {
+      const r = await awaitingVideoCheck();
+      const { checkId } = await issue(r);
+      const tiny = await makeJpeg({ width: 8, height: 8 });
+      const res = await submit(r, checkId, Array.from({ length: 10_000 }, () => tiny));
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('TOO_MANY_FRAMES');
+    });
+
+    it('a JSON body instead of multipart', async () => {
+      const r = await awaitingVideoCheck();
+      const { checkId } = await issue(r);
+      const res = await server.request('POST', `/api/v1/registrations/${r.id}/video-checks/${checkId}`, { token: r.token, body: { frames: [] } });
+      expect(res.status).toBe(415);
+      const other = await server.request('POST', `/api/v1/registrations/${r.id}/video-checks/${checkId}`, { token: r.token, body: 'x', headers: { 'content-type': 'application/octet-stream' } });
+      expect(other.status).toBe(415);
+    });
+
+    it('a truncated JPEG is refused and the engine keeps working', async () => {
+      const r = await awaitingVideoCheck();
+      const { checkId } = await issue(r);
+      const frames = await plainFrames(8);
+      frames[3] = frames[3].subarray(0, 40);
+      const res = await submit(r, checkId, frames);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'INVALID_FRAME', details: { index: 3 } });
+      // The same check can be submitted again with good frames: nothing was judged.
+      const again = await submit(r, checkId, await plainFrames(8));
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ outcome: 'RETRY', reasons: expect.arrayContaining(['NO_FACE']) });
+    });
+  });
+
+  it('answers a replayed check with 409 and locks the registration for 15 minutes after the third failed check', async () => {
+    const r = await awaitingVideoCheck();
+    const outcomes: any[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { checkId } = await issue(r);
+      const res = await submit(r, checkId, await plainFrames(8));
+      expect(res.status).toBe(200);
+      outcomes.push(res.body);
+      if (i === 0) {
+        const replay = await submit(r, checkId, await plainFrames(8));
+        expect(replay.status).toBe(409);
+        expect(replay.body.error.code).toBe('VIDEO_CHECK_USED');
+      }
+    }
+    expect(outcomes.map((o) => [o.outcome, o.attemptsLeft])).toEqual([
+      ['RETRY', 2],
+      ['RETRY', 1],
+      ['LOCKED', 0],
+    ]);
+    const lockedUntil = new Date(outcomes[2].lockedUntil).getTime();
+    expect(Math.round((lockedUntil - Date.now()) / 60_000)).toBe(15);
+    const next = await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`, { token: r.token });
+    expect(next.status).toBe(423);
+    expect(next.body.error).toMatchObject({ code: 'LOCKED', details: { lockedUntil: outcomes[2].lockedUntil } });
+    // Once the lock has run out the citizen may try again.
+    await server.ctx.db.updateTable('registrations').set({ locked_until: new Date(Date.now() - 1000) }).where('id', '=', r.id).execute();
+    expect((await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`, { token: r.token })).status).toBe(201);
+  });
+
+  describe.skipIf(!haveFaces)('with real faces', () => {
+    it('passes the person of the video against their own reference photo and creates the digital profile', async () => {
+      const r = await awaitingVideoCheck(photo('d9'));
+      const { checkId } = await issue(r);
+      // d9 from 9 s: a blink, then a turn to the left.
+      const res = await submit(r, checkId, video('video/d9.mp4', 9, 48));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ outcome: 'PASSED', reasons: [], attemptsLeft: 3 });
+      const profile = await server.ctx.db.selectFrom('digital_profiles').select(['verification_method']).where('iin', '=', r.iin).executeTakeFirst();
+      expect(profile?.verification_method).toBe('video_check');
+    });
+
+    it("sends a live face that does not match another person's reference to moderation and tells the citizen by SMS", async () => {
+      const r = await awaitingVideoCheck(photo('d12'));
+      const { checkId } = await issue(r);
+      const res = await submit(r, checkId, video('video/d9.mp4', 9, 48));
+      expect(res.body).toEqual({ outcome: 'UNDER_REVIEW', reasons: [], attemptsLeft: 3 });
+      const reg = await server.ctx.db.selectFrom('registrations').select('state').where('id', '=', r.id).executeTakeFirstOrThrow();
+      expect(reg.state).toBe('UNDER_REVIEW');
+      const c = await server.ctx.db.selectFrom('moderation_cases').selectAll().where('registration_id', '=', r.id).executeTakeFirstOrThrow();
+      expect(c).toMatchObject({ status: 'open', video_check_id: checkId, reasons: ['FACE_MISMATCH'] });
+      expect(c.similarity).toBeLessThan(server.config.videoCheck.matchThreshold);
+      expect(c.evidence_encrypted!.length).toBeGreaterThan(10_000);
+      const sms = await server.ctx.db.selectFrom('sms_messages').select('purpose').where('phone', '=', r.phone).where('purpose', '=', 'video_check_under_review').execute();
+      expect(sms).toHaveLength(1);
+    });
+
+    it('refuses a replay of the still reference photo with a head-turn challenge', async () => {
+      const r = await awaitingVideoCheck(photo('d9'));
+      const { checkId } = await issue(r);
+      const res = await submit(r, checkId, video('spoof/still-replay-d9.mp4', 0, 32));
+      expect(res.body).toMatchObject({ outcome: 'RETRY', reasons: ['CHALLENGE_NOT_MET'], attemptsLeft: 2 });
+    });
+
+    it('refuses a second face in the frame', async () => {
+      const r = await awaitingVideoCheck(photo('d9'));
+      const { checkId } = await issue(r);
+      const res = await submit(r, checkId, video('spoof/two-faces-d9-d12.mp4', 0, 16));
+      expect(res.body.outcome).toBe('RETRY');
+      expect(res.body.reasons).toContain('MULTIPLE_FACES');
+    });
+  });
+});
