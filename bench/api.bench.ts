@@ -13,6 +13,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { makeIin } from '../src/iin/iin.rules.js';
 import { upsertPerson } from '../src/registry/registry.store.js';
+import { createPostgresDatabase } from '../test/support/test-database.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -70,18 +71,8 @@ async function prepareVerified(server: RunningServer, n: number, verify: boolean
 
 async function benchDatabase(kind: 'pglite' | 'postgres') {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-bench-'));
-  let dbName: string | null = null;
-  let databaseUrl: string | undefined;
-  if (kind === 'postgres') {
-    dbName = `digitalid_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const u = new URL(PG_URL);
-    u.pathname = `/${dbName}`;
-    databaseUrl = u.toString();
-  }
+  const pgDb = kind === 'postgres' ? await createPostgresDatabase(PG_URL) : null;
+  const databaseUrl = pgDb?.url;
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -180,12 +171,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
   await floorApp.close();
   await server.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (dbName) {
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-  }
+  await pgDb?.drop();
 }
 
 async function postgresReachable(): Promise<boolean> {

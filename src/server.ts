@@ -36,7 +36,7 @@ export async function startServer(config: Config, options: { logger?: Logger; se
   try {
     await migrateToLatest(database.db);
     const metrics = createMetrics();
-    const queue = await startQueue({ db: database.db, logger });
+    const queue = await startQueue({ db: database.db, logger, maintenanceIntervalSeconds: config.queue.maintenanceIntervalSeconds });
     stops.push(() => queue.stop({ graceful: true, wait: true, close: false }));
     const registry = createRegistryGateway(config, database.db);
     if (options.seedDemo !== false) await seedDemoRegistry(database.db, config, logger);

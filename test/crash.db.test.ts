@@ -5,11 +5,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomPhone } from './support/citizens.js';
 import { testDbKind } from './support/test-server.js';
+import { createPostgresDatabase } from './support/test-database.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-crash-'));
 let databaseUrl: string | undefined;
@@ -64,20 +63,9 @@ afterAll(async () => {
 describe(`crash safety on ${testDbKind}`, () => {
   it('keeps every answered registration and sends every queued code after kill -9 and restart', async () => {
     if (process.env.DATABASE_URL) {
-      const name = `digitalid_crash_${randomBytes(5).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const u = new URL(process.env.DATABASE_URL);
-      u.pathname = `/${name}`;
-      databaseUrl = u.toString();
-      dropDatabase = async () => {
-        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      };
+      const created = await createPostgresDatabase(process.env.DATABASE_URL);
+      databaseUrl = created.url;
+      dropDatabase = created.drop;
     }
     const port = await freePort();
     child = await startProcess(port);

@@ -166,7 +166,7 @@ describe(`video check API on ${testDbKind}`, () => {
     expect((await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`, { token: r.token })).status).toBe(201);
   });
 
-  describe.skipIf(!haveFaces)('with real faces', () => {
+  describe.skipIf(!haveFaces)('with real faces', { timeout: 180_000 }, () => {
     it('passes the person of the video against their own reference photo and creates the digital profile', async () => {
       const r = await awaitingVideoCheck(photo('d9'));
       const { checkId } = await issue(r);
@@ -176,6 +176,9 @@ describe(`video check API on ${testDbKind}`, () => {
       expect(res.body).toEqual({ outcome: 'PASSED', reasons: [], attemptsLeft: 3 });
       const profile = await server.ctx.db.selectFrom('digital_profiles').select(['verification_method']).where('iin', '=', r.iin).executeTakeFirst();
       expect(profile?.verification_method).toBe('video_check');
+      // The reference descriptor was computed from the photo once and kept (encrypted) by the registry.
+      const person = await server.ctx.db.selectFrom('registry_persons').select('descriptor_encrypted').where('iin', '=', r.iin).executeTakeFirstOrThrow();
+      expect(person.descriptor_encrypted).not.toBeNull();
     });
 
     it("sends a live face that does not match another person's reference to moderation and tells the citizen by SMS", async () => {

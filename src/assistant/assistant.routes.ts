@@ -8,7 +8,7 @@ import { requestLanguage } from '../platform/error-handler.js';
 import { isLanguage } from '../platform/i18n.js';
 import { authorizeRegistration } from '../registration/registration.service.js';
 import { StaffService } from '../staff/staff.service.js';
-import { principal, registerCookieSupport, staffGuard } from '../staff/staff.auth.js';
+import { principal, prepareStaffScope, staffGuard } from '../staff/staff.auth.js';
 import { StaffErrorBody, StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
 import { VERIFICATION_CHECKLIST } from './assistant.rules.js';
 import { AssistantService } from './assistant.service.js';
@@ -48,7 +48,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
-    await registerCookieSupport(app);
+    await prepareStaffScope(app);
     const service = new AssistantService(ctx);
     const staff = new StaffService(ctx.db, ctx.config);
     const operator = staffGuard(staff, 'tickets');

@@ -9,6 +9,7 @@ import type { Language } from '../platform/config.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { completeRegistration, type RegistrationRow } from '../registration/registration.service.js';
 import { insertModerationCase } from '../moderation/moderation-case.store.js';
+import { saveDescriptor } from '../registry/registry.store.js';
 import { drawChallenges, parseChallengeSetting, type Challenge, type ChallengeSetting } from './challenges.rules.js';
 import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import { analyzeCheck, type CheckAnalysis } from './video-check.analysis.js';
@@ -209,7 +210,7 @@ export class VideoCheckService {
     });
   }
 
-  /** The registry's stored descriptor, or one computed from the reference photo (cached); null without a face. */
+  /** The registry's stored descriptor, or one computed from the reference photo (stored or cached); null without a face. */
   async referenceDescriptor(iin: string): Promise<ArrayLike<number> | null> {
     const stored = await this.ctx.registry.getReferenceDescriptor(iin);
     if (stored) return stored;
@@ -217,6 +218,13 @@ export class VideoCheckService {
     const photo = await this.ctx.registry.getReferencePhoto(iin);
     const computed = photo ? await this.pool.run({ type: 'describePhoto', jpeg: photo }) : null;
     const descriptor = computed ? Float32Array.from(computed) : null;
+    // The embedded registry keeps it (encrypted), so it is computed once per photo, as on import.
+    if (descriptor && this.ctx.registry.kind === 'embedded') {
+      await saveDescriptor(this.ctx.db, this.ctx.config.encryptionKey, iin, descriptor).catch((err: unknown) =>
+        this.ctx.logger.warn({ err: { message: String((err as Error)?.message) } }, 'could not store the reference descriptor'),
+      );
+      return descriptor;
+    }
     if (this.references.size >= REFERENCE_CACHE_SIZE) this.references.delete(this.references.keys().next().value!);
     this.references.set(iin, descriptor);
     return descriptor;

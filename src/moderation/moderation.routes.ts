@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { StaffService } from '../staff/staff.service.js';
-import { principal, registerCookieSupport, staffGuard } from '../staff/staff.auth.js';
+import { principal, prepareStaffScope, staffGuard } from '../staff/staff.auth.js';
 import { StaffErrorBody, StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
 import { MAX_DECISION_NOTE, ModerationService } from './moderation.service.js';
 
@@ -29,7 +29,7 @@ const errors = { 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody, 
 
 export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
-    await registerCookieSupport(app);
+    await prepareStaffScope(app);
     const service = new ModerationService(ctx);
     const moderator = staffGuard(new StaffService(ctx.db, ctx.config), 'moderation');
 

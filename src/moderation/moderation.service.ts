@@ -3,6 +3,7 @@
 // decision taken once. Approve completes the registration; reject ends it; either way one SMS.
 import type { AppContext } from '../app-context.js';
 import type { Language } from '../platform/config.js';
+import type { Tx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { maskIin, maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
@@ -47,6 +48,17 @@ function describeCase(c: store.CaseWithContext, now: Date) {
       registrationState: c.registration_state,
     },
   };
+}
+
+/** Locks the case for this transaction; it must be open and not held by another moderator's claim. */
+async function lockOpenCaseFor(trx: Tx, id: string, staff: StaffPrincipal, now: Date) {
+  const locked = await store.lockCase(trx, id);
+  if (!locked) throw new AppError('MODERATION_CASE_NOT_FOUND');
+  if (locked.status !== 'open') throw new AppError('CASE_ALREADY_DECIDED');
+  if (!mayWorkOn({ claimedBy: locked.claimed_by, claimedAt: locked.claimed_at }, staff.login, now)) {
+    throw new AppError('CASE_CLAIMED_BY_OTHER', { claimedBy: locked.claimed_by });
+  }
+  return locked;
 }
 
 export class ModerationService {
@@ -100,12 +112,7 @@ export class ModerationService {
     if (noteRequired(input.reason) && note === '') throw new AppError('DECISION_NOTE_REQUIRED');
     const now = new Date();
     await this.ctx.db.transaction().execute(async (trx) => {
-      const locked = await store.lockCase(trx, id);
-      if (!locked) throw new AppError('MODERATION_CASE_NOT_FOUND');
-      if (locked.status !== 'open') throw new AppError('CASE_ALREADY_DECIDED');
-      if (!mayWorkOn({ claimedBy: locked.claimed_by, claimedAt: locked.claimed_at }, staff.login, now)) {
-        throw new AppError('CASE_CLAIMED_BY_OTHER', { claimedBy: locked.claimed_by });
-      }
+      const locked = await lockOpenCaseFor(trx, id, staff, now);
       const saved = await store.saveDecision(trx, id, {
         status: input.decision === 'approve' ? 'approved' : 'rejected',
         staffLogin: staff.login,
@@ -141,12 +148,7 @@ export class ModerationService {
   private async changeClaim(staff: StaffPrincipal, id: string, clientIp: string, action: 'claim' | 'release') {
     const now = new Date();
     await this.ctx.db.transaction().execute(async (trx) => {
-      const locked = await store.lockCase(trx, id);
-      if (!locked) throw new AppError('MODERATION_CASE_NOT_FOUND');
-      if (locked.status !== 'open') throw new AppError('CASE_ALREADY_DECIDED');
-      if (!mayWorkOn({ claimedBy: locked.claimed_by, claimedAt: locked.claimed_at }, staff.login, now)) {
-        throw new AppError('CASE_CLAIMED_BY_OTHER', { claimedBy: locked.claimed_by });
-      }
+      const locked = await lockOpenCaseFor(trx, id, staff, now);
       await store.setClaim(trx, id, action === 'claim' ? staff.login : null, action === 'claim' ? now : null);
       await appendAudit(trx, { type: `moderation.case_${action === 'claim' ? 'claimed' : 'released'}`, actor: staff.actor, registrationId: locked.registration_id, clientIp, details: { caseId: id } });
     });

@@ -44,6 +44,12 @@ export interface Config {
     smpp: { url: string | null; systemId: string; password: string; sourceAddr: string };
     http: { url: string | null; token: string | null };
     maxRetries: number;
+    /** A send still in progress after this long is presumed lost (e.g. the process crashed) and retried. */
+    sendExpireSeconds: number;
+  };
+  queue: {
+    /** How often pg-boss supervises: expires stuck jobs, archives finished ones. */
+    maintenanceIntervalSeconds: number;
   };
   videoCheck: {
     challenges: string;
@@ -218,6 +224,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       },
       http: { url: smsHttpUrl, token: r.optional('SMS_HTTP_TOKEN') },
       maxRetries: r.int('SMS_MAX_RETRIES', 5, 0, 100),
+      sendExpireSeconds: r.int('SMS_SEND_EXPIRE_SECONDS', 120, 1, 3600),
+    },
+    queue: {
+      maintenanceIntervalSeconds: r.int('QUEUE_MAINTENANCE_INTERVAL_SECONDS', 60, 1, 3600),
     },
     videoCheck: {
       challenges: r.string('VIDEO_CHECK_CHALLENGES', 'random'),
@@ -225,7 +235,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       matchThreshold: r.decimal('VIDEO_CHECK_MATCH_THRESHOLD', 0.93, -1, 1),
       poolSize: r.int('VIDEO_CHECK_POOL_SIZE', Math.max(1, os.availableParallelism()), 1, 64),
       queueMaxFrames: r.int('VIDEO_CHECK_QUEUE_MAX_FRAMES', 256, 1, 100_000),
-      frameTimeoutMs: r.int('VIDEO_CHECK_FRAME_TIMEOUT_MS', 15_000, 100, 600_000),
+      frameTimeoutMs: r.int('VIDEO_CHECK_FRAME_TIMEOUT_MS', 30_000, 100, 600_000),
       checkTtlSeconds: r.int('VIDEO_CHECK_TTL_SECONDS', 180, 10, 3600),
       maxFailedChecks: r.int('VIDEO_CHECK_MAX_FAILED', 3, 1, 100),
       lockMinutes: r.int('VIDEO_CHECK_LOCK_MINUTES', 15, 1, 10_080),

@@ -11,7 +11,7 @@ export function inConnection(conn: DbOrTx): { db: PgBoss.Db } {
   return { db: { executeSql: (text, values) => executeSql(conn, text, values ?? []) } };
 }
 
-export async function startQueue(deps: { db: Db; logger: Logger }): Promise<PgBoss> {
+export async function startQueue(deps: { db: Db; logger: Logger; maintenanceIntervalSeconds?: number }): Promise<PgBoss> {
   const logger = deps.logger.child({ module: 'queue' });
   const boss = new PgBoss({
     ...inConnection(deps.db),
@@ -20,7 +20,7 @@ export async function startQueue(deps: { db: Db; logger: Logger }): Promise<PgBo
     // Supervision expires stuck active jobs (e.g. after a crash) so they are retried, and archives
     // finished ones. One short query a minute is cheap on PGlite's single connection too.
     supervise: true,
-    maintenanceIntervalSeconds: 60,
+    maintenanceIntervalSeconds: deps.maintenanceIntervalSeconds ?? 60,
     archiveCompletedAfterSeconds: 60 * 60,
     deleteAfterDays: 7,
     // Cron schedules (retention jobs) are available to every domain.

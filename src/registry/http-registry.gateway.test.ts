@@ -59,6 +59,26 @@ describe('http registry gateway', () => {
     await expect(new HttpRegistryGateway({ baseUrl: p.url, timeoutMs: 200 }).findPerson('880312311013')).rejects.toEqual(unavailable);
   });
 
+  it('turns a reply that stalls after its headers into REGISTRY_UNAVAILABLE', async () => {
+    const p = await peer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg' });
+      res.write(Buffer.from([0xff, 0xd8, 0xff]));
+    });
+    await expect(new HttpRegistryGateway({ baseUrl: p.url, timeoutMs: 300 }).getReferencePhoto('880312311013')).rejects.toEqual(unavailable);
+  });
+
+  it('refuses a reply larger than 10 MB while it streams in', async () => {
+    const p = await peer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg' });
+      const chunk = Buffer.alloc(1024 * 1024, 0xff);
+      for (let i = 0; i < 11; i++) res.write(chunk);
+      res.end();
+    });
+    await expect(new HttpRegistryGateway({ baseUrl: p.url, timeoutMs: 10_000 }).getReferencePhoto('880312311013')).rejects.toEqual(
+      expect.objectContaining({ code: 'REGISTRY_UNAVAILABLE', details: { reason: 'reply too large' } }),
+    );
+  });
+
   it('turns a refused connection into REGISTRY_UNAVAILABLE', async () => {
     const p = await peer(json(200, PERSON));
     const s = servers.pop()!;

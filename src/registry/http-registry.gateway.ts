@@ -5,12 +5,18 @@ import { AppError } from '../platform/errors/app-error.js';
 import type { RegistryGateway, RegistryPerson } from './registry.gateway.js';
 import { assertBindable, isJpeg } from './registry.rules.js';
 
-const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+/** Photos are the largest replies; anything bigger is refused while it streams in. */
+const MAX_REPLY_BYTES = 10 * 1024 * 1024;
 
 export interface HttpRegistryOptions {
   baseUrl: string;
   timeoutMs: number;
 }
+
+// Strings that cannot be an IIN or an E.164 phone are unknown by definition: no request, and no odd
+// paths such as "/persons/.." reaching the registry.
+const IIN_SHAPE = /^\d{12}$/;
+const PHONE_SHAPE = /^\+\d{11}$/;
 
 type Reply = { status: number; body: Buffer; contentType: string };
 
@@ -23,6 +29,7 @@ export class HttpRegistryGateway implements RegistryGateway {
   }
 
   async findPerson(iin: string): Promise<RegistryPerson | null> {
+    if (!IIN_SHAPE.test(iin)) return null;
     const reply = await this.call('GET', `/persons/${encodeURIComponent(iin)}`);
     if (reply.status === 404) return null;
     this.expect(reply, 200);
@@ -32,6 +39,7 @@ export class HttpRegistryGateway implements RegistryGateway {
   }
 
   async getReferencePhoto(iin: string): Promise<Buffer | null> {
+    if (!IIN_SHAPE.test(iin)) return null;
     const reply = await this.call('GET', `/persons/${encodeURIComponent(iin)}/photo`);
     if (reply.status === 404) return null;
     this.expect(reply, 200);
@@ -45,6 +53,7 @@ export class HttpRegistryGateway implements RegistryGateway {
   }
 
   async isPhoneBoundToIin(phone: string, iin: string): Promise<boolean> {
+    if (!PHONE_SHAPE.test(phone) || !IIN_SHAPE.test(iin)) return false;
     const reply = await this.call('GET', `/bmg/${encodeURIComponent(phone)}`);
     if (reply.status === 404) return false;
     this.expect(reply, 200);
@@ -69,13 +78,7 @@ export class HttpRegistryGateway implements RegistryGateway {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      const declared = Number(res.headers.get('content-length') ?? 0);
-      if (declared > MAX_PHOTO_BYTES) {
-        await res.body?.cancel();
-        throw unavailable('reply too large');
-      }
-      const bytes = Buffer.from(await res.arrayBuffer());
-      if (bytes.length > MAX_PHOTO_BYTES) throw unavailable('reply too large');
+      const bytes = await readCapped(res, MAX_REPLY_BYTES);
       return { status: res.status, body: bytes, contentType: res.headers.get('content-type') ?? '' };
     } catch (err) {
       if (err instanceof AppError) throw err;
@@ -95,6 +98,23 @@ export class HttpRegistryGateway implements RegistryGateway {
       throw unavailable('reply is not JSON');
     }
   }
+}
+
+async function readCapped(res: Response, max: number): Promise<Buffer> {
+  if (Number(res.headers.get('content-length') ?? 0) > max) {
+    await res.body?.cancel();
+    throw unavailable('reply too large');
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > max) throw unavailable('reply too large');
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks);
 }
 
 function unavailable(reason: string): AppError {

@@ -67,7 +67,7 @@ describe.each(implementations)(`registry gateway contract: %s (${process.env.DAT
     expect(await gateway().findPerson(AIGERIM.iin)).toMatchObject({ middleName: null, sex: 'F', hasPhoto: false });
   });
 
-  it.each([UNKNOWN_IIN, '12345', '../persons', '880312311013/photo'])('answers null for IIN %j that is not in the registry', async (iin) => {
+  it.each([UNKNOWN_IIN, '12345', '../persons', '880312311013/photo', '..', ''])('answers null for IIN %j that is not in the registry', async (iin) => {
     expect(await gateway().findPerson(iin)).toBeNull();
   });
 

@@ -4,6 +4,9 @@ import { startTestServer, testDbKind, type TestServer } from '../../test/support
 import { startSmsHttpGateway, type TestSmsHttpGateway } from '../../test/support/sms-http-gateway.js';
 import { waitForSmsStatus } from '../../test/support/sms-wait.js';
 
+// Starting a server on a fresh database can take minutes on a machine busy with other test runs.
+const SERVER_START_TIMEOUT_MS = 300_000;
+
 describe(`HTTP SMS provider (${testDbKind})`, () => {
   let gateway: TestSmsHttpGateway;
   let server: TestServer;
@@ -11,7 +14,7 @@ describe(`HTTP SMS provider (${testDbKind})`, () => {
   beforeAll(async () => {
     gateway = await startSmsHttpGateway();
     server = await startTestServer({ SMS_PROVIDER: 'http', SMS_HTTP_URL: gateway.url, SMS_HTTP_TOKEN: 'gateway-token', SMS_MAX_RETRIES: '1' });
-  });
+  }, SERVER_START_TIMEOUT_MS);
   afterAll(async () => {
     await server?.close();
     await gateway?.close();

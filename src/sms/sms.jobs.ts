@@ -23,8 +23,6 @@ export interface ReceiptJob {
 
 /** Backoff base for retries: pg-boss doubles it each attempt (2, 4, 8, … s). */
 export const SEND_RETRY_DELAY_SECONDS = 2;
-/** An attempt (including waiting for an SMPP bind) never takes longer than this. */
-export const SEND_EXPIRE_SECONDS = 120;
 /** Receipts may overtake the worker's "sent" update; they are retried for about half a minute. */
 export const RECEIPT_RETRY_LIMIT = 5;
 

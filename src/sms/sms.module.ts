@@ -66,7 +66,7 @@ function smsCounter(metrics: Metrics): Counter<'provider' | 'status'> {
   if (existing) return existing as Counter<'provider' | 'status'>;
   return new Counter({
     name: 'sms_messages_total',
-    help: 'SMS by provider and status (queued, sent, retry, delivered, undeliverable, failed)',
+    help: 'SMS by provider and status: queued (enqueue calls, including ones whose transaction rolled back), sent, retry, delivered, undeliverable, failed',
     labelNames: ['provider', 'status'],
     registers: [metrics.registry],
   });

@@ -9,6 +9,9 @@ import { perlSmscUnavailable, startPerlSmsc } from '../../test/support/perl-smsc
 import { startSmsHttpGateway } from '../../test/support/sms-http-gateway.js';
 import { waitForSmsStatus } from '../../test/support/sms-wait.js';
 
+// Starting a server on a fresh database can take minutes on a machine busy with other test runs.
+const SERVER_START_TIMEOUT_MS = 300_000;
+
 const PHONE = '+77011234567';
 const KAZAKH_REASON = 'бейнедегі бет тіркелімдегі фотосуретке сәйкес келмеді (ә ғ қ ң ө ұ ү һ і)';
 
@@ -114,7 +117,7 @@ for (const provider of providers) {
       peer = await provider.start();
       server = await startTestServer(peer.env);
       current.server = server;
-    });
+    }, SERVER_START_TIMEOUT_MS);
     afterAll(async () => {
       await server?.close();
       await peer?.close();

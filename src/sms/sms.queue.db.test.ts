@@ -16,6 +16,11 @@ import { createRestartableStorage, type RestartableStorage } from '../../test/su
 import { startSmsHttpGateway, type TestSmsHttpGateway } from '../../test/support/sms-http-gateway.js';
 import { waitForSmsStatus } from '../../test/support/sms-wait.js';
 
+// Starting a server on a fresh database can take minutes on a machine busy with other test runs.
+const SERVER_START_TIMEOUT_MS = 300_000;
+
+// These tests start servers themselves: a start can take long on a busy machine.
+const SERVER_TEST = { timeout: 300_000 };
 const OTP = { phone: '+77011234567', language: 'ru', purpose: 'otp', params: { code: '555123' } } as const;
 
 async function jobsFor(db: DbOrTx, messageId: string): Promise<number> {
@@ -27,7 +32,7 @@ describe(`SMS enqueue joins the caller's transaction (${testDbKind})`, () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ SMS_PROVIDER: 'outbox' });
-  });
+  }, SERVER_START_TIMEOUT_MS);
   afterAll(async () => {
     await server?.close();
   });
@@ -76,7 +81,7 @@ describe(`SMS survive a server restart (${testDbKind})`, () => {
     return server;
   }
 
-  it('sends after restart a message whose attempts failed while the gateway was down', async () => {
+  it('sends after restart a message whose attempts failed while the gateway was down', SERVER_TEST, async () => {
     // Reserve a port, then leave it closed: the first server's attempts are refused.
     const probe = await startSmsHttpGateway();
     const url = probe.url;
@@ -101,7 +106,7 @@ describe(`SMS survive a server restart (${testDbKind})`, () => {
     expect(gateway.requests[0].body).toMatchObject({ to: '+77011234567', id, text: 'Digital ID: код 555123. Действует 5 мин. Никому не сообщайте.' });
   });
 
-  it('sends after start a message committed while no server was running', async () => {
+  it('sends after start a message committed while no server was running', SERVER_TEST, async () => {
     // A first run creates the queues; then the server is down.
     await (await start({ SMS_PROVIDER: 'outbox' })).close();
     servers.length = 0;

@@ -3,11 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from '../../test/support/test-server.js';
 import { waitForSmsStatus } from '../../test/support/sms-wait.js';
 
+// Starting a server on a fresh database can take minutes on a machine busy with other test runs.
+const SERVER_START_TIMEOUT_MS = 300_000;
+
 describe(`GET /api/v1/dev/sms (${testDbKind})`, () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ SMS_PROVIDER: 'outbox' });
-  });
+  }, SERVER_START_TIMEOUT_MS);
   afterAll(async () => {
     await server?.close();
   });
@@ -66,7 +69,7 @@ describe(`the development outbox in production (${testDbKind})`, () => {
       SMS_PROVIDER: 'http',
       SMS_HTTP_URL: 'http://127.0.0.1:9/unused',
     });
-  });
+  }, SERVER_START_TIMEOUT_MS);
   afterAll(async () => {
     await server?.close();
   });

@@ -11,7 +11,7 @@ import { maskPhone } from '../platform/masking.js';
 import { inConnection } from '../platform/queue.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { SmsProviderError, type SmsProvider } from './sms.gateway.js';
-import { queueReceipt, SEND_EXPIRE_SECONDS, SEND_RETRY_DELAY_SECONDS, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
+import { queueReceipt, SEND_RETRY_DELAY_SECONDS, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
 import type { OutgoingSms, SmsOutbound } from './sms.outbound.js';
 import type { DeliveryReceipt } from './sms.receipt.rules.js';
 import * as store from './sms.store.js';
@@ -38,7 +38,8 @@ export class SmsService implements SmsOutbound {
   async enqueue(conn: DbOrTx, sms: OutgoingSms): Promise<string> {
     const phone = normalizeKzMobile(sms.phone);
     if (phone === null) throw new AppError('PHONE_INVALID');
-    const minutes = String(Math.ceil(this.deps.config.otp.ttlSeconds / 60));
+    // Rounded down: the text never promises more time than the code has.
+    const minutes = String(Math.max(1, Math.floor(this.deps.config.otp.ttlSeconds / 60)));
     const body = renderSms(sms.purpose, sms.language, { minutes, ...sms.params });
     const id = randomUUID();
     await store.insertMessage(conn, { id, phone, language: sms.language, purpose: sms.purpose, body });
@@ -50,7 +51,7 @@ export class SmsService implements SmsOutbound {
       retryLimit: this.deps.config.sms.maxRetries,
       retryDelay: SEND_RETRY_DELAY_SECONDS,
       retryBackoff: true,
-      expireInSeconds: SEND_EXPIRE_SECONDS,
+      expireInSeconds: this.deps.config.sms.sendExpireSeconds,
     });
     if (jobId === null) throw new AppError('INTERNAL_ERROR', { reason: 'SMS queue is missing' });
     this.deps.counter.inc({ provider: this.provider.name, status: 'queued' });

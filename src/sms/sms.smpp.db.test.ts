@@ -1,6 +1,6 @@
 // SMPP behaviour beyond the shared contract: connection trouble, receipt variants, masking in logs.
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../server.js';
 import { testDbKind } from '../../test/support/test-server.js';
@@ -9,6 +9,7 @@ import { startTestSmsc, type TestSmsc } from '../../test/support/smsc.js';
 import { waitForSmsStatus } from '../../test/support/sms-wait.js';
 
 const CREDENTIALS = { SMPP_SYSTEM_ID: 'digitalid', SMPP_PASSWORD: 'secret' };
+const SERVER_TEST = { timeout: 300_000 };
 
 describe(`SMPP provider on a troubled link (${testDbKind})`, () => {
   let storage: RestartableStorage;
@@ -25,24 +26,23 @@ describe(`SMPP provider on a troubled link (${testDbKind})`, () => {
     }),
   );
 
-  beforeAll(async () => {
+  // Each test starts its own server on fresh storage (a server start can take long on a busy machine).
+  beforeEach(async () => {
     storage = await createRestartableStorage();
   });
   afterEach(async () => {
     await server?.close();
     await smsc?.close();
+    await storage?.drop();
     server = null;
     smsc = null;
-  });
-  afterAll(async () => {
-    await storage?.drop();
   });
 
   async function enqueue(phone: string, code: string): Promise<string> {
     return server!.ctx.db.transaction().execute((trx) => server!.ctx.sms.enqueue(trx, { phone, language: 'ru', purpose: 'otp', params: { code } }));
   }
 
-  it('survives a refused connection and sends once the SMSC comes up, applying text-only receipts', async () => {
+  it('survives a refused connection and sends once the SMSC comes up, applying text-only receipts', SERVER_TEST, async () => {
     const probe = await startTestSmsc();
     const port = probe.port;
     await probe.close();
@@ -60,7 +60,7 @@ describe(`SMPP provider on a troubled link (${testDbKind})`, () => {
     expect(row.provider_message_id).toBe(message.messageId);
   });
 
-  it('reconnects after the SMSC drops the link and sends the next message', async () => {
+  it('reconnects after the SMSC drops the link and sends the next message', SERVER_TEST, async () => {
     smsc = await startTestSmsc({ systemId: 'digitalid', password: 'secret' });
     server = await startServer(storage.config({ SMS_PROVIDER: 'smpp', SMPP_URL: smsc.url, ...CREDENTIALS }), { logger, seedDemo: false });
     await waitForSmsStatus(server.ctx.db, await enqueue('+77011234567', '100001'), ['delivered']);
@@ -72,7 +72,7 @@ describe(`SMPP provider on a troubled link (${testDbKind})`, () => {
     expect(smsc.messages.map((m) => m.text.slice(16, 22))).toEqual(['100001', '100002']);
   });
 
-  it('marks a message undeliverable when the receipt says UNDELIV', async () => {
+  it('marks a message undeliverable when the receipt says UNDELIV', SERVER_TEST, async () => {
     smsc = await startTestSmsc({ systemId: 'digitalid', password: 'secret', receipt: 'tlv', outcome: (m) => (m.destination === '77019990000' ? 'UNDELIV' : 'DELIVRD') });
     server = await startServer(storage.config({ SMS_PROVIDER: 'smpp', SMPP_URL: smsc.url, ...CREDENTIALS }), { logger, seedDemo: false });
     const row = await waitForSmsStatus(server.ctx.db, await enqueue('+77019990000', '777111'), ['undeliverable']);

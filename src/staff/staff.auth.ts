@@ -21,8 +21,12 @@ export const STAFF_COOKIE_PATH = '/api/v1/staff';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export async function registerCookieSupport(app: FastifyInstance): Promise<void> {
+/** Cookie parsing for a plugin scope with staff routes; their answers (personal data) are never cached. */
+export async function prepareStaffScope(app: FastifyInstance): Promise<void> {
   if (!app.hasRequestDecorator('cookies')) await app.register(cookie);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
 }
 
 export function setSessionCookie(reply: FastifyReply, config: Config, token: string): void {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { StaffService, type StaffPrincipal } from './staff.service.js';
-import { clearSessionCookie, principal, registerCookieSupport, sessionToken, setSessionCookie, staffGuard } from './staff.auth.js';
+import { clearSessionCookie, principal, prepareStaffScope, sessionToken, setSessionCookie, staffGuard } from './staff.auth.js';
 import { StaffErrorBody, StaffMe, staffSecurity } from './staff.schemas.js';
 import { listAuditEvents } from './staff-audit.store.js';
 
@@ -28,15 +28,12 @@ const tags = ['staff'];
 
 export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
-    await registerCookieSupport(app);
+    await prepareStaffScope(app);
     const service = new StaffService(ctx.db, ctx.config);
     const me = (staff: StaffPrincipal, token: string) => ({
       staff: { id: staff.id, login: staff.login, role: staff.role, passwordChangeRequired: staff.passwordChangeRequired },
       csrfToken: service.csrfToken(token),
       idleTimeoutSeconds: ctx.config.staff.idleTimeoutSeconds,
-    });
-    app.addHook('onSend', async (_request, reply) => {
-      reply.header('cache-control', 'no-store');
     });
 
     app.post<{ Body: Static<typeof LoginBody> }>(

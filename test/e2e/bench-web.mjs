@@ -38,7 +38,7 @@ const css = fs.readdirSync(path.join(distDir, 'assets')).filter((f) => f.endsWit
 const cssGz = css.reduce((sum, f) => sum + gzipSize(`assets/${f}`), 0);
 console.log(`JavaScript before the camera step: ${kb(initialGz)} KB gzipped (${[...initial].join(', ')}); budget ${BUDGET.initialJsKb} KB`);
 console.log(`CSS: ${kb(cssGz)} KB gzipped`);
-console.log(`Lazy chunks (video step only): ${kb(lazyGz)} KB gzipped (${lazy.join(', ')}); face models are separate files under /models/human/`);
+console.log(`Lazy chunks (not loaded by the start page; face-guide = video step): ${kb(lazyGz)} KB gzipped (${lazy.join(', ')}); face models are separate files under /models/human/`);
 if (initial.size === 0 || [...initial].some((f) => /face-guide/.test(f))) {
   console.error('the face-detection chunk is loaded before the camera step');
   process.exit(1);

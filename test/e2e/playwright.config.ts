@@ -27,7 +27,8 @@ const phone = { ...devices['Pixel 7'], deviceScaleFactor: 1, defaultBrowserType:
 
 export default defineConfig({
   testDir: '.',
-  outputDir: '../../test-results/e2e',
+  // run.mjs gives each run its own folder: two runs at once must not delete each other's screenshots.
+  outputDir: process.env.E2E_OUTPUT_DIR ?? '../../test-results/e2e/latest',
   timeout: 150_000,
   expect: { timeout: 15_000 },
   workers: 1,
@@ -36,7 +37,7 @@ export default defineConfig({
   use: {
     baseURL: process.env.E2E_BASE_URL,
     ...phone,
-    trace: process.env.CI ? 'off' : 'retain-on-failure',
+    trace: process.env.E2E_TRACE === '1' ? 'retain-on-failure' : 'off',
     screenshot: 'only-on-failure',
   },
   projects: [

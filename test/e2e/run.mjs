@@ -1,7 +1,8 @@
 // `npm run test:e2e`: builds the web app if needed, makes the fake-camera videos (y4m) from the shared
 // face data, starts the real server on a temporary database and a free port, runs Playwright against it
 // with Debian's Chromium, and exits non-zero on failure. Skips with a message when a prerequisite is absent.
-// Env: E2E_JSON (write Playwright's JSON report there), FACE_DATA_DIR, E2E_KEEP_SERVER_LOG=1, PWARGS.
+// Env: E2E_JSON (write Playwright's JSON report there), FACE_DATA_DIR, E2E_OUTPUT_DIR, E2E_SERVER_URL (reuse a
+// running server), E2E_TRACE=1, E2E_KEEP_SERVER_LOG=1, PWARGS (extra Playwright arguments).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -44,6 +45,8 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// Screenshots and failure artefacts of this run (a folder per run: parallel runs do not collide).
+const outputDir = path.resolve(process.env.E2E_OUTPUT_DIR ?? path.join(repoRoot, 'test-results/e2e', new Date().toISOString().replace(/[:.]/g, '-')));
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-e2e-'));
 const cameraFiles = {};
 for (const [name, file] of Object.entries(CAMERAS)) {
@@ -96,7 +99,9 @@ function createStaffAccounts(dataDir) {
   }
   return accounts;
 }
-const staffAccounts = process.env.E2E_SERVER_URL ? {} : createStaffAccounts(path.join(workDir, 'data'));
+// Only when the staff-console project runs (each account costs a few seconds of CLI start-up).
+const staffProjectRuns = !/--project[= ]/.test(process.env.PWARGS ?? '') || /staff-console/.test(process.env.PWARGS ?? '');
+const staffAccounts = process.env.E2E_SERVER_URL || !staffProjectRuns ? {} : createStaffAccounts(path.join(workDir, 'data'));
 const server = process.env.E2E_SERVER_URL ? null : spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')], {
   cwd: repoRoot,
   stdio: ['ignore', logStream, logStream],
@@ -163,11 +168,13 @@ try {
           E2E_CAMERA_OTHER_PERSON: cameraFiles.otherPerson,
           E2E_STAFF: process.env.E2E_STAFF ?? JSON.stringify(staffAccounts),
           FACE_DATA_DIR: faceDataDir,
+          E2E_OUTPUT_DIR: outputDir,
           ...(jsonReport ? { PLAYWRIGHT_JSON_OUTPUT_NAME: jsonReport } : {}),
         },
       },
     );
     status = result.status ?? 1;
+    console.log(`screenshots and artefacts: ${path.relative(repoRoot, outputDir)}`);
     if (status !== 0 || process.env.E2E_KEEP_SERVER_LOG === '1') {
       console.log(`server log (last lines):\n${fs.readFileSync(serverLog, 'utf8').split('\n').slice(-40).join('\n')}`);
     }

@@ -71,6 +71,25 @@ async function signInToConsole(browser: Browser, testInfo: TestInfo, account: St
   return page;
 }
 
+/**
+ * Waits for the review page. On this shared 2-core machine a recording is sometimes cut short (the
+ * wizard offers a retry); the check is recorded again, within the attempts the wizard allows.
+ */
+async function reachReview(page: Page, language: Language): Promise<void> {
+  const review = page.getByRole('heading', { level: 1, name: text(language, 'video.reviewTitle') });
+  const retry = page.getByRole('heading', { level: 2, name: text(language, 'video.retryTitle') });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await expect(review.or(retry)).toBeVisible({ timeout: 120_000 });
+    if (await review.isVisible()) return;
+    await page.getByRole('button', { name: text(language, 'video.retry') }).click();
+    const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
+    await expect(start).toBeEnabled({ timeout: 60_000 });
+    await start.click();
+    await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 });
+  }
+  await expect(review).toBeVisible({ timeout: 120_000 });
+}
+
 async function decideCase(browser: Browser, testInfo: TestInfo, account: StaffAccount, language: Language, phone: string, decision: 'approve' | 'reject', reason: string) {
   const desk = await signInToConsole(browser, testInfo, account, language);
   await expect(desk.getByRole('heading', { level: 1, name: staffText(language, 'cases.heading') })).toBeVisible();
@@ -87,20 +106,20 @@ async function decideCase(browser: Browser, testInfo: TestInfo, account: StaffAc
   await desk.getByRole('button', { name: staffText(language, 'case.submit') }).click();
   const status = staffText(language, `cases.status.${decision === 'approve' ? 'approved' : 'rejected'}`);
   await expect(desk.getByText(new RegExp(`${staffText(language, 'case.decided', { status, by: account.login, at: 'AT' }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('AT', '.+')}`))).toBeVisible();
-  await snap(desk, testInfo, `moderation-case-${decision}d`);
+  await snap(desk, testInfo, `moderation-case-${decision === 'approve' ? 'approved' : 'rejected'}`);
   await desk.context().close();
 }
 
 test.describe.configure({ mode: 'serial' });
 
 test('a mismatched video check goes to a moderator who approves; the citizen gets an SMS and is registered (ru)', async ({ page, request, browser }, testInfo) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   const account = staffAccount('moderatorA');
   test.skip(!(await videoCheckApiPresent(request)), 'the video-check API is not deployed yet');
   // Someone else's face (the fake camera shows d12) in front of d14's registration.
   const person = citizen('photos/d14.jpg');
   await recordVideoCheck(page, request, testInfo, 'ru', person);
-  await expect(page.getByRole('heading', { level: 1, name: text('ru', 'video.reviewTitle') })).toBeVisible({ timeout: 90_000 });
+  await reachReview(page, 'ru');
   await decideCase(browser, testInfo, account, 'ru', person.phone, 'approve', 'registry_photo_outdated');
   expect(await smsArrives(request, person.phone, 'moderation_approved')).toContain('цифровой профиль создан');
   await page.reload();
@@ -109,12 +128,12 @@ test('a mismatched video check goes to a moderator who approves; the citizen get
 });
 
 test('a moderator rejects with a reason; the citizen gets the reason by SMS and sees the registration declined (kk)', async ({ page, request, browser }, testInfo) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   const account = staffAccount('moderatorB');
   test.skip(!(await videoCheckApiPresent(request)), 'the video-check API is not deployed yet');
   const person = citizen('photos/d10.jpg');
   await recordVideoCheck(page, request, testInfo, 'kk', person);
-  await expect(page.getByRole('heading', { level: 1, name: text('kk', 'video.reviewTitle') })).toBeVisible({ timeout: 90_000 });
+  await reachReview(page, 'kk');
   await decideCase(browser, testInfo, account, 'kk', person.phone, 'reject', 'different_person');
   expect(await smsArrives(request, person.phone, 'moderation_rejected')).toContain('бейнедегі адам тізілімдегі фотоға сәйкес емес');
   await page.reload();

@@ -51,7 +51,7 @@ export async function startPerlSmsc(systemId: string, password: string): Promise
     url: `smpp://127.0.0.1:${port}`,
     events,
     messages: () => events.filter((e) => e.event === 'message'),
-    async waitFor(predicate, timeoutMs = 20_000) {
+    async waitFor(predicate, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(events)) {
         if (Date.now() > deadline) throw new Error(`Perl SMSC events so far: ${JSON.stringify(events)}; stderr: ${stderr}`);

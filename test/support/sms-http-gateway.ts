@@ -46,7 +46,7 @@ export async function startSmsHttpGateway(port = 0): Promise<TestSmsHttpGateway>
       held = new Promise<void>((resolve) => (release = resolve));
       return { release };
     },
-    async waitForRequests(count, timeoutMs = 20_000) {
+    async waitForRequests(count, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (requests.length < count) {
         if (Date.now() > deadline) throw new Error(`gateway got ${requests.length} of ${count} requests`);

@@ -2,7 +2,7 @@
 import type { Db } from '../../src/platform/db/database.js';
 import type { SmsMessageRow, SmsStatus } from '../../src/sms/sms.store.js';
 
-export async function waitForSmsStatus(db: Db, id: string, statuses: SmsStatus[], timeoutMs = 30_000): Promise<SmsMessageRow> {
+export async function waitForSmsStatus(db: Db, id: string, statuses: SmsStatus[], timeoutMs = 60_000): Promise<SmsMessageRow> {
   const deadline = Date.now() + timeoutMs;
   let row: SmsMessageRow | undefined;
   for (;;) {

@@ -126,7 +126,7 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
     get enquireLinks() {
       return enquireLinks;
     },
-    async waitForMessages(count, timeoutMs = 20_000) {
+    async waitForMessages(count, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < count) {
         if (Date.now() > deadline) throw new Error(`test SMSC got ${messages.length} of ${count} messages`);

@@ -45,6 +45,13 @@ const here = import.meta.url;
 const workerEntry = new URL(here.endsWith('.ts') ? './engine.worker.ts' : './engine.worker.js', here).href;
 const bootFile = fileURLToPath(new URL('./engine.worker-boot.mjs', here));
 
+/** A reference photo takes face-api's full path (SSD + landmarks), several times a frame's work. */
+const PHOTO_TIMEOUT_FACTOR = 4;
+
+function timeoutOf(type: WorkerRequest['type'], frameTimeoutMs: number): number {
+  return type === 'describePhoto' ? frameTimeoutMs * PHOTO_TIMEOUT_FACTOR : frameTimeoutMs;
+}
+
 export interface EnginePoolStats {
   size: number;
   ready: number;
@@ -203,12 +210,12 @@ export class EnginePool {
       slot.task = task;
       slot.timer = setTimeout(() => {
         // A stuck engine is replaced: its task fails, the rest of the queue goes on.
-        this.options.logger?.warn({ timeoutMs: this.options.taskTimeoutMs }, 'face engine task timed out; replacing the worker');
+        this.options.logger?.warn({ type: task.request.type, timeoutMs: timeoutOf(task.request.type, this.options.taskTimeoutMs) }, 'face engine task timed out; replacing the worker');
         const t = slot.task;
         slot.task = null;
         t?.reject(new EngineError('timeout', 'face analysis timed out'));
         void slot.worker.terminate();
-      }, this.options.taskTimeoutMs);
+      }, timeoutOf(task.request.type, this.options.taskTimeoutMs));
       slot.worker.postMessage(task.request, [task.request.jpeg.buffer as ArrayBuffer]);
     }
   }

@@ -6,6 +6,7 @@ import { staffApi, type CaseDetail, type CaseSummary, type DecisionReasons, type
 import { navigate, type OnError } from './StaffApp.js';
 import { formatScore, formatTime, timeLeft } from './format.js';
 import { STAFF_NS } from './i18n.js';
+import { ErrorLine, ListBody, useAction } from './parts.js';
 
 export function CaseQueue({ onError }: { onError: OnError }) {
   const { t } = useTranslation(STAFF_NS);
@@ -58,16 +59,9 @@ export function CaseQueue({ onError }: { onError: OnError }) {
           {t('common.refresh')}
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {cases === null ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : cases.length === 0 ? (
-        <p>{t('common.none')}</p>
-      ) : (
+      <ErrorLine error={error} />
+      <ListBody items={cases}>
+        {(rows) => (
         <table className="staff-table">
           <thead>
             <tr>
@@ -81,7 +75,7 @@ export function CaseQueue({ onError }: { onError: OnError }) {
             </tr>
           </thead>
           <tbody>
-            {cases.map((c) => (
+            {rows.map((c) => (
               <tr key={c.id} data-case-id={c.id}>
                 <td>{formatTime(c.createdAt)}</td>
                 <td className={c.secondsLeft < 0 ? 'overdue' : c.secondsLeft < 3 * 3600 ? 'due-soon' : undefined}>
@@ -102,12 +96,14 @@ export function CaseQueue({ onError }: { onError: OnError }) {
             ))}
           </tbody>
         </table>
-      )}
+        )}
+      </ListBody>
     </section>
   );
 }
 
 function JsonList({ value }: { value: unknown }) {
+  if (Array.isArray(value) && value.length === 0) return <p>—</p>;
   if (Array.isArray(value)) {
     return (
       <ol className="trace">
@@ -125,8 +121,7 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [reasons, setReasons] = useState<DecisionReasons>({ approve: [], reject: [] });
   const [decision, setDecision] = useState<'approve' | 'reject'>('approve');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useAction(onError);
 
   const load = useCallback(() => {
     staffApi
@@ -139,23 +134,11 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
   }, [id, onError]);
   useEffect(load, [load]);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      load();
-    } catch (e) {
-      setError(onError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    void act(() => staffApi.decide(id, decision, String(form.get('reason')), String(form.get('note') ?? '')));
+    void act(() => staffApi.decide(id, decision, String(form.get('reason')), String(form.get('note') ?? '')), load);
   };
 
   if (!detail) {
@@ -245,11 +228,7 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
           </div>
         )}
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {open && (
         <div className="decision">
           <h2>{t('case.decision')}</h2>
@@ -257,7 +236,7 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
             <p>
               {detail.claimedBy ? `${t('cases.takenBy')}: ${detail.claimedBy}. ` : ''}
               {t('case.claimFirst')}{' '}
-              <button type="button" className="primary" disabled={busy} onClick={() => void act(() => staffApi.claimCase(id))}>
+              <button type="button" className="primary" disabled={busy} onClick={() => void act(() => staffApi.claimCase(id), load)}>
                 {t('common.claim')}
               </button>
             </p>
@@ -293,7 +272,7 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
                 <button type="submit" className="primary" disabled={busy}>
                   {t('case.submit')}
                 </button>
-                <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => staffApi.releaseCase(id))}>
+                <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => staffApi.releaseCase(id), load)}>
                   {t('common.release')}
                 </button>
               </div>

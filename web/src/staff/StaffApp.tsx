@@ -92,8 +92,7 @@ export default function StaffApp() {
     <div className="page staff-page">
       <header className="header">
         <div className="brand">
-          <span className="brand-name">Digital ID</span>
-          <span className="brand-tagline">{t('title')}</span>
+          <span className="brand-name">{t('title')}</span>
         </div>
         {me && !me.staff.passwordChangeRequired && (
           <nav className="staff-nav" aria-label={t('title')}>

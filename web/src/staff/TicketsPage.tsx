@@ -5,6 +5,7 @@ import { staffApi, type StaffMe, type TicketSummary } from './staffApi.js';
 import { navigate, type OnError } from './StaffApp.js';
 import { formatTime } from './format.js';
 import { STAFF_NS } from './i18n.js';
+import { ErrorLine, ListBody, useAction } from './parts.js';
 
 export function TicketQueue({ onError }: { onError: OnError }) {
   const { t } = useTranslation(STAFF_NS);
@@ -38,16 +39,9 @@ export function TicketQueue({ onError }: { onError: OnError }) {
           {t('common.refresh')}
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {tickets === null ? (
-        <p role="status">{t('common.loading')}</p>
-      ) : tickets.length === 0 ? (
-        <p>{t('common.none')}</p>
-      ) : (
+      <ErrorLine error={error} />
+      <ListBody items={tickets}>
+        {(rows) => (
         <table className="staff-table">
           <thead>
             <tr>
@@ -60,7 +54,7 @@ export function TicketQueue({ onError }: { onError: OnError }) {
             </tr>
           </thead>
           <tbody>
-            {tickets.map((ticket) => (
+            {rows.map((ticket) => (
               <tr key={ticket.id} data-ticket-id={ticket.id}>
                 <td>{formatTime(ticket.createdAt)}</td>
                 <td>{ticket.phone}</td>
@@ -76,7 +70,8 @@ export function TicketQueue({ onError }: { onError: OnError }) {
             ))}
           </tbody>
         </table>
-      )}
+        )}
+      </ListBody>
     </section>
   );
 }
@@ -86,8 +81,7 @@ export function TicketView({ id, me, onError }: { id: string; me: StaffMe; onErr
   const [ticket, setTicket] = useState<TicketSummary | null>(null);
   const [items, setItems] = useState<string[]>([]);
   const [checked, setChecked] = useState<Record<string, boolean>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useAction(onError);
 
   const load = useCallback(() => {
     staffApi
@@ -100,23 +94,11 @@ export function TicketView({ id, me, onError }: { id: string; me: StaffMe; onErr
   }, [id, onError]);
   useEffect(load, [load]);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      load();
-    } catch (e) {
-      setError(onError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const resolve = (event: FormEvent<HTMLFormElement>, outcome: 'bound' | 'declined') => {
     event.preventDefault();
     const note = String(new FormData(event.currentTarget.form ?? event.currentTarget).get('note') ?? '');
-    void act(() => staffApi.resolveTicket(id, outcome, checked, note));
+    void act(() => staffApi.resolveTicket(id, outcome, checked, note), load);
   };
 
   if (!ticket) return <section>{error ? <p className="error" role="alert">{error}</p> : <p role="status">{t('common.loading')}</p>}</section>;
@@ -144,11 +126,7 @@ export function TicketView({ id, me, onError }: { id: string; me: StaffMe; onErr
         <dt>{t('tickets.created')}</dt>
         <dd>{formatTime(ticket.createdAt)}</dd>
       </dl>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {!open && (
         <p className="success">
           {t('ticket.done', { status: t(`tickets.status.${ticket.status}`), by: ticket.resolvedBy ?? '—', at: formatTime(ticket.resolvedAt) })}
@@ -158,7 +136,7 @@ export function TicketView({ id, me, onError }: { id: string; me: StaffMe; onErr
       {open && !mine && (
         <p>
           {ticket.claimedBy ? `${t('cases.takenBy')}: ${ticket.claimedBy}. ` : ''}
-          <button type="button" className="primary" disabled={busy} onClick={() => void act(() => staffApi.claimTicket(id))}>
+          <button type="button" className="primary" disabled={busy} onClick={() => void act(() => staffApi.claimTicket(id), load)}>
             {t('common.claim')}
           </button>
         </p>
@@ -189,7 +167,7 @@ export function TicketView({ id, me, onError }: { id: string; me: StaffMe; onErr
               onClick={(e) => {
                 const form = (e.currentTarget as HTMLButtonElement).form!;
                 const note = String(new FormData(form).get('note') ?? '');
-                void act(() => staffApi.resolveTicket(id, 'declined', checked, note));
+                void act(() => staffApi.resolveTicket(id, 'declined', checked, note), load);
               }}
             >
               {t('ticket.decline')}

@@ -17,5 +17,6 @@ export function formatTime(iso: string | null): string {
 }
 
 export function formatScore(value: number | null | undefined): string {
-  return typeof value === 'number' ? value.toFixed(2) : '—';
+  if (typeof value !== 'number') return '—';
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameAnalysis } from './engine/face-engine.js';
+import { frameProblems } from './quality.rules.js';
+import { cosineSimilarity, fuseDescriptors, ratesAtFmr } from './match.rules.js';
+import { decideOutcome, judgeSequence, timestampsPlausible } from './video-check.rules.js';
+
+const quality = { minFaceRatio: 0.2, maxCenterOffset: 0.3, minBrightness: 40, maxBrightness: 225, minSharpness: 25 };
+const liveness = { turnYawDegrees: 8, blinkClosedRatio: 0.7, minBlinkFrames: 2, challengeWindowMs: 5000, minLivenessScore: 0.6, minGoodFrameShare: 0.6 };
+const rules = { quality, liveness, timestamps: { maxSpanMs: 180_000 } };
+
+function frame(p: Partial<NonNullable<FrameAnalysis['primary']>> | null = {}, extraFaces = 0): FrameAnalysis {
+  const primary = p === null ? null : { box: [150, 100, 340, 340], yaw: 0, pitch: 0, roll: 0, noseOffset: 0, leftEye: 0.32, rightEye: 0.32, brightness: 120, sharpness: 300, real: 0.75, live: 0.9, alignBox: [170, 120, 300, 300], ...p };
+  return {
+    width: 640,
+    height: 480,
+    faces: primary ? [{ box: primary.box as [number, number, number, number], score: 1 }, ...Array.from({ length: extraFaces }, () => ({ box: [10, 10, 200, 200] as [number, number, number, number], score: 0.9 }))] : [],
+    primary: primary as FrameAnalysis['primary'],
+    decodeMs: 1,
+    modelMs: 10,
+  };
+}
+
+describe('frame quality', () => {
+  it.each<[string, FrameAnalysis, string[]]>([
+    ['a good frame', frame(), []],
+    ['no face', frame(null), ['NO_FACE']],
+    ['another face beside', frame({}, 1), ['MULTIPLE_FACES']],
+    ['a face far away', frame({ alignBox: [300, 220, 60, 60] }), ['FACE_TOO_SMALL']],
+    ['a face at the edge', frame({ alignBox: [500, 150, 140, 200] }), ['FACE_NOT_CENTERED']],
+    ['too dark', frame({ brightness: 20 }), ['POOR_LIGHTING']],
+    ['too bright', frame({ brightness: 250 }), ['POOR_LIGHTING']],
+    ['blurred', frame({ sharpness: 10 }), ['BLURRY']],
+  ])('%s', (_label, f, problems) => {
+    expect(frameProblems(f, quality)).toEqual(problems);
+  });
+});
+
+describe('timestamps', () => {
+  it.each<[string, number[], boolean]>([
+    ['steady 8 fps', [0, 125, 250, 375], true],
+    ['going backwards', [0, 125, 100, 375], false],
+    ['all at once', [0, 0, 0, 0], false],
+    ['a gap of 5 s', [0, 125, 5125], false],
+    ['negative', [-5, 120, 245], false],
+    ['longer than the check lives', [0, 1000, 2000, 200_000], false],
+  ])('%s', (_label, ts, ok) => {
+    expect(timestampsPlausible(ts, { maxSpanMs: 180_000 })).toBe(ok);
+  });
+});
+
+describe('sequence judgement and outcome', () => {
+  const ts = (n: number) => Array.from({ length: n }, (_, i) => i * 125);
+
+  it('passes quality and liveness for a good sequence with a blink asked and done', () => {
+    const eyes = [0.32, 0.32, 0.32, 0.2, 0.08, 0.32, 0.32, 0.32];
+    const j = judgeSequence(eyes.map((e) => frame({ leftEye: e, rightEye: e })), ts(8), ['BLINK'], rules);
+    expect(j).toMatchObject({ qualityPassed: true, livenessPassed: true, reasons: [] });
+    expect(j.bestFrames).toHaveLength(3);
+  });
+
+  it('retries with CHALLENGE_NOT_MET when the asked turn never happens', () => {
+    const j = judgeSequence(ts(8).map(() => frame()), ts(8), ['TURN_LEFT'], rules);
+    expect(j.reasons).toEqual(['CHALLENGE_NOT_MET']);
+    expect(j.livenessPassed).toBe(false);
+  });
+
+  it('suspects a spoof in passive mode when nothing moves and the passive score is low', () => {
+    const j = judgeSequence(ts(8).map(() => frame({ real: 0.3 })), ts(8), [], rules);
+    expect(j.reasons).toEqual(['SPOOF_SUSPECTED']);
+  });
+
+  it('does not refuse on a low passive score alone when the challenges were performed', () => {
+    const yaws = [0, 0, 0, 0, -12, 0, 0, 0];
+    const j = judgeSequence(yaws.map((y) => frame({ yaw: y, real: 0.25 })), ts(8), ['TURN_LEFT'], rules);
+    expect(j.livenessPassed).toBe(true);
+  });
+
+  it('names the problems most frames had when too few frames are good', () => {
+    const frames = [...Array.from({ length: 6 }, () => frame({ brightness: 10 })), frame(), frame()];
+    expect(judgeSequence(frames, ts(8), [], rules).reasons).toContain('POOR_LIGHTING');
+    expect(judgeSequence(Array.from({ length: 8 }, () => frame(null)), ts(8), [], rules).reasons).toContain('NO_FACE');
+  });
+
+  it('refuses other faces in the frame', () => {
+    const frames = ts(8).map((_, i) => frame({}, i < 3 ? 1 : 0));
+    expect(judgeSequence(frames, ts(8), [], rules).reasons).toContain('MULTIPLE_FACES');
+  });
+
+  it.each<[string, { q: boolean; l: boolean }, number | null, number, string, boolean]>([
+    ['live, good and matching', { q: true, l: true }, 0.97, 0, 'PASSED', false],
+    ['live and good but another face', { q: true, l: true }, 0.8, 0, 'UNDER_REVIEW', false],
+    ['live and good without a reference face', { q: true, l: true }, null, 0, 'UNDER_REVIEW', false],
+    ['not live: first failure', { q: true, l: false }, null, 0, 'RETRY', true],
+    ['poor quality: second failure', { q: false, l: true }, null, 1, 'RETRY', true],
+    ['third failure locks', { q: true, l: false }, null, 2, 'LOCKED', true],
+  ])('%s → %s', (_label, j, similarity, failedBefore, outcome, failed) => {
+    expect(decideOutcome({ qualityPassed: j.q, livenessPassed: j.l }, similarity, { matchThreshold: 0.93, failedBefore, maxFailedChecks: 3 })).toEqual({ outcome, failed });
+  });
+});
+
+describe('matching arithmetic', () => {
+  it('fuses normalised descriptors and compares by cosine', () => {
+    expect(cosineSimilarity([1, 0], [2, 0])).toBeCloseTo(1);
+    expect(cosineSimilarity([1, 0], [0, 3])).toBeCloseTo(0);
+    expect(Array.from(fuseDescriptors([[2, 0], [0, 4]]))).toEqual([0.5, 0.5]);
+  });
+
+  it('finds the threshold at a false-match rate and the false non-match rate there', () => {
+    const impostor = Array.from({ length: 1000 }, (_, i) => i / 1000);
+    const r = ratesAtFmr([0.5, 0.995, 0.9995, 1], impostor, 0.001);
+    expect(r.fmr).toBeLessThanOrEqual(0.001);
+    expect(r.fnmr).toBe(0.5);
+  });
+});

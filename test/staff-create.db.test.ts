@@ -1,0 +1,70 @@
+// `npm run staff:create` as an administrator runs it: a real process against a fresh database.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import argon2 from 'argon2';
+import { URI } from 'otpauth';
+import { loadConfig } from '../src/platform/config.js';
+import { openDatabase } from '../src/platform/db/database.js';
+import { StaffService } from '../src/staff/staff.service.js';
+import { createPostgresDatabase } from './support/test-database.js';
+import { testDbKind } from './support/test-server.js';
+
+let env: Record<string, string>;
+let dataDir: string;
+let dropPg: (() => Promise<void>) | null = null;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-cli-'));
+  const pg = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
+  dropPg = pg ? pg.drop : null;
+  env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '', LOG_LEVEL: 'silent' };
+});
+afterAll(async () => {
+  await dropPg?.();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function staffCreate(...args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/staff-create.ts', ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe(`npm run staff:create on ${testDbKind}`, () => {
+  it('creates an account and prints its one-time password and TOTP enrolment URI once', async () => {
+    const run = staffCreate('--login', 'aigerim.s', '--role', 'moderator');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Staff account created: aigerim.s (moderator)');
+    const password = /One-time password[^\n]*\n\s+(\S+)/.exec(run.stdout)![1];
+    const uri = /(otpauth:\/\/totp\/\S+)/.exec(run.stdout)![1];
+    expect(uri).toMatch(/issuer=Digital%20ID/);
+
+    const config = loadConfig(env);
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+    try {
+      const row = await database.db.selectFrom('staff_accounts').selectAll().where('login', '=', 'aigerim.s').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ role: 'moderator', password_change_required: true });
+      expect(row.password_hash).toMatch(/^\$argon2id\$/);
+      expect(await argon2.verify(row.password_hash, password)).toBe(true);
+      // The authenticator app enrolled from the URI shows the codes the server expects.
+      const now = new Date();
+      expect(URI.parse(uri).generate({ timestamp: now.getTime() })).toBe(await new StaffService(database.db, config).currentTotp('aigerim.s', now));
+      expect(row.totp_secret_encrypted.toString('latin1')).not.toContain(/secret=([A-Z2-7]+)/.exec(uri)![1]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses a login that is taken, an unknown role and a malformed login', () => {
+    const taken = staffCreate('--login', 'aigerim.s', '--role', 'operator');
+    expect(taken.status).toBe(1);
+    expect(taken.stderr).toContain('already exists');
+    const role = staffCreate('--login', 'someone', '--role', 'boss');
+    expect(role.status).toBe(2);
+    expect(role.stderr).toContain('--role must be one of moderator, operator, admin');
+    const login = staffCreate('--login', 'Bad Login', '--role', 'admin');
+    expect(login.status).toBe(2);
+  });
+});

@@ -1,0 +1,66 @@
+// Evidence retention: decided cases lose their evidence after the retention period; checks left
+// unsubmitted are marked abandoned. The job's body is run directly (pg-boss schedules it hourly).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { insertModerationCase } from '../src/moderation/moderation-case.store.js';
+import { insertVideoCheck } from '../src/biometrics/video-check.store.js';
+import { runEvidenceRetention } from '../src/biometrics/evidence-retention.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function registration(): Promise<string> {
+  const id = randomUUID();
+  await server.ctx.db
+    .insertInto('registrations')
+    .values({ id, token_hash: Buffer.from(randomUUID()), state: 'UNDER_REVIEW', phone: '+77011234567', language: 'ru', expires_at: new Date(Date.now() + 3600_000), created_at: new Date(), updated_at: new Date() })
+    .execute();
+  return id;
+}
+
+async function openCase(registrationId: string, now: Date): Promise<string> {
+  const id = randomUUID();
+  const evidence = { referencePhoto: 'AAAA', frames: ['BBBB'], scores: { similarity: 0.5 }, challengeTrace: [] };
+  await insertModerationCase(server.ctx.db, server.config.encryptionKey, { id, registrationId, videoCheckId: null, similarity: 0.5, livenessScore: 0.9, reasons: ['FACE_MISMATCH'], evidence, now });
+  return id;
+}
+
+describe(`video check evidence retention on ${testDbKind}`, () => {
+  it('deletes the evidence of decided cases after their retention period and keeps the rest', async () => {
+    const now = new Date();
+    const expired = await openCase(await registration(), now);
+    const kept = await openCase(await registration(), now);
+    const open = await openCase(await registration(), now);
+    await server.ctx.db.updateTable('moderation_cases').set({ status: 'approved', decided_at: now, evidence_delete_after: new Date(now.getTime() - 1000) }).where('id', '=', expired).execute();
+    await server.ctx.db.updateTable('moderation_cases').set({ status: 'rejected', decided_at: now, evidence_delete_after: new Date(now.getTime() + 86_400_000) }).where('id', '=', kept).execute();
+
+    const result = await runEvidenceRetention(server.ctx, now);
+    expect(result.decided).toBe(1);
+    const rows = await server.ctx.db.selectFrom('moderation_cases').select(['id', 'evidence_encrypted', 'evidence_deleted_at']).where('id', 'in', [expired, kept, open]).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(expired)).toMatchObject({ evidence_encrypted: null });
+    expect(byId.get(expired)!.evidence_deleted_at).not.toBeNull();
+    expect(byId.get(kept)!.evidence_encrypted).not.toBeNull();
+    expect(byId.get(open)!.evidence_encrypted).not.toBeNull();
+  });
+
+  it('deletes the evidence of cases left open far beyond the retention period, and marks unsubmitted checks abandoned', async () => {
+    const longAgo = new Date(Date.now() - 2 * (server.config.videoCheck.evidenceRetentionDays + 1) * 86_400_000);
+    const reg = await registration();
+    const stale = await openCase(reg, longAgo);
+    const checkId = randomUUID();
+    await insertVideoCheck(server.ctx.db, { id: checkId, registrationId: reg, challenges: ['BLINK'], now: longAgo, expiresAt: new Date(longAgo.getTime() + 180_000) });
+    const result = await runEvidenceRetention(server.ctx);
+    expect(result.abandonedCases).toBeGreaterThanOrEqual(1);
+    const c = await server.ctx.db.selectFrom('moderation_cases').select('evidence_encrypted').where('id', '=', stale).executeTakeFirstOrThrow();
+    expect(c.evidence_encrypted).toBeNull();
+    const check = await server.ctx.db.selectFrom('video_checks').select('status').where('id', '=', checkId).executeTakeFirstOrThrow();
+    expect(check.status).toBe('abandoned');
+  });
+});
