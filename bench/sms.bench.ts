@@ -28,7 +28,7 @@ async function run(dbLabel: string): Promise<void> {
   const smsc = await startTestSmsc({ systemId: 'digitalid', password: 'secret' });
   for (const provider of ['outbox', 'smpp'] as const) {
     const storage = await createRestartableStorage();
-    const env = provider === 'smpp' ? { SMS_PROVIDER: 'smpp', SMPP_URL: smsc.url, SMPP_SYSTEM_ID: 'digitalid', SMPP_PASSWORD: 'secret' } : { SMS_PROVIDER: 'outbox' };
+    const env: Record<string, string> = provider === 'smpp' ? { SMS_PROVIDER: 'smpp', SMPP_URL: smsc.url, SMPP_SYSTEM_ID: 'digitalid', SMPP_PASSWORD: 'secret' } : { SMS_PROVIDER: 'outbox' };
     const server = await startServer(storage.config(env), { seedDemo: false });
     try {
       await waitAll(server, [await enqueue(server, 0)], 'delivered'); // warm up (bind, plans)

@@ -41,18 +41,18 @@ export class OtpService {
     }
 
     const windowStart = new Date(now.getTime() - otp.sendLimitWindowSeconds * 1000);
-    for (const [column, value, limit] of [
-      ['phone', input.phone, otp.sendLimitPerPhone],
-      ['client_ip', input.clientIp, otp.sendLimitPerIp],
+    const sent = await store.countSendsSince(conn, input.phone, input.clientIp, windowStart);
+    for (const [count, limit] of [
+      [sent.phone, otp.sendLimitPerPhone],
+      [sent.ip, otp.sendLimitPerIp],
     ] as const) {
-      const sent = await store.countSendsSince(conn, column, value, windowStart);
-      if (sent.count >= limit) {
-        const retryAfter = secondsUntil(new Date((sent.oldest ?? now).getTime() + otp.sendLimitWindowSeconds * 1000), now);
+      if (count.count >= limit) {
+        const retryAfter = secondsUntil(new Date((count.oldest ?? now).getTime() + otp.sendLimitWindowSeconds * 1000), now);
         throw new AppError('OTP_SEND_LIMIT', { retryAfter }, { 'retry-after': String(retryAfter) });
       }
     }
 
-    await store.voidActiveCodes(conn, input.registrationId);
+    if (input.isResend) await store.voidActiveCodes(conn, input.registrationId);
     const code = generateOtp(otp.length);
     const expiresAt = new Date(now.getTime() + otp.ttlSeconds * 1000);
     const resendAvailableAt = new Date(now.getTime() + otp.resendCooldownSeconds * 1000);

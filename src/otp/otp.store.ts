@@ -10,15 +10,25 @@ export async function lockPhone(conn: DbOrTx, phone: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${'otp-phone:' + phone}))`.execute(conn);
 }
 
-/** Sends in the window, oldest first timestamp included, for a Retry-After. */
-export async function countSendsSince(conn: DbOrTx, column: 'phone' | 'client_ip', value: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
-  const row = await conn
-    .selectFrom('otp_codes')
-    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
-    .where(column, '=', value)
-    .where('created_at', '>', since)
-    .executeTakeFirstOrThrow();
-  return { count: Number(row.count), oldest: row.oldest ? new Date(row.oldest as unknown as string) : null };
+export interface SendCount {
+  count: number;
+  oldest: Date | null;
+}
+
+/** Codes sent to the phone and from the IP since `since`, with the oldest of each for a Retry-After. */
+export async function countSendsSince(conn: DbOrTx, phone: string, ip: string, since: Date): Promise<{ phone: SendCount; ip: SendCount }> {
+  const { rows } = await sql<{ phone_count: string; phone_oldest: Date | null; ip_count: string; ip_oldest: Date | null }>`
+    select count(*) filter (where phone = ${phone}) as phone_count,
+           min(created_at) filter (where phone = ${phone}) as phone_oldest,
+           count(*) filter (where client_ip = ${ip}) as ip_count,
+           min(created_at) filter (where client_ip = ${ip}) as ip_oldest
+    from otp_codes
+    where created_at > ${since} and (phone = ${phone} or client_ip = ${ip})`.execute(conn);
+  const row = rows[0];
+  return {
+    phone: { count: Number(row.phone_count), oldest: row.phone_oldest ? new Date(row.phone_oldest) : null },
+    ip: { count: Number(row.ip_count), oldest: row.ip_oldest ? new Date(row.ip_oldest) : null },
+  };
 }
 
 export async function voidActiveCodes(conn: DbOrTx, registrationId: string): Promise<void> {
