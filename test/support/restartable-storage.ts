@@ -3,9 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { loadConfig, type Config } from '../../src/platform/config.js';
+import { createPostgresDatabase } from './test-database.js';
 
 export interface RestartableStorage {
   config(env?: Record<string, string>): Config;
@@ -14,19 +13,7 @@ export interface RestartableStorage {
 
 export async function createRestartableStorage(): Promise<RestartableStorage> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-durable-'));
-  const adminUrl = process.env.DATABASE_URL;
-  let databaseUrl: string | null = null;
-  let name = '';
-  if (adminUrl) {
-    name = `digitalid_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-  }
+  const pgDb = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
   return {
     config(env = {}) {
       return loadConfig({
@@ -35,17 +22,12 @@ export async function createRestartableStorage(): Promise<RestartableStorage> {
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
         ...env,
       });
     },
     async drop() {
-      if (adminUrl) {
-        const admin = new pg.Client({ connectionString: adminUrl });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
-      }
+      await pgDb?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
