@@ -41,7 +41,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'wizard', testMatch: 'wizard.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
+    { name: 'wizard', testMatch: /wizard[\w-]*\.spec\.ts/, use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
     { name: 'camera-denied', testMatch: 'camera-denied.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE, 'deny') } },
     { name: 'genuine-face', testMatch: 'happy-path.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
     { name: 'still-replay', testMatch: 'still-replay.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_STILL_REPLAY) } },

@@ -17,22 +17,6 @@ test('the start page shows the phone step, the support link from the server conf
   await snap(page, testInfo, 'start');
 });
 
-test('the phone field keeps the +7 (7__) ___-__-__ mask while typing and accepts a pasted number', async ({ page }) => {
-  await openWizard(page, 'ru');
-  const field = page.getByLabel(text('ru', 'phone.label'));
-  await field.click();
-  await expect(field).toHaveValue('+7 (7__) ___-__-__');
-  await field.pressSequentially('0112345');
-  await expect(field).toHaveValue('+7 (701) 123-45-__');
-  await field.press('Backspace');
-  await field.press('Backspace');
-  await expect(field).toHaveValue('+7 (701) 123-__-__');
-  await page.getByRole('button', { name: text('ru', 'phone.submit') }).click();
-  await expect(page.getByRole('alert').filter({ hasText: text('ru', 'phone.incomplete') })).toBeVisible();
-  await field.fill('8 701 123 45 01');
-  await expect(field).toHaveValue('+7 (701) 123-45-01');
-});
-
 for (const language of LANGUAGES) {
   test(`a wrong SMS code shows the attempts left, then the right code leads on (${language})`, async ({ page, request }, testInfo) => {
     const { phone } = citizen('photos/d14.jpg');

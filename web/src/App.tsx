@@ -53,6 +53,8 @@ export function App() {
   const [bmgIin, setBmgIin] = useState('');
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // "Change the number" comes back to the phone step with the number still there to correct.
+  const [lastPhone, setLastPhone] = useState<string | undefined>(undefined);
   const firstStep = useRef(true);
 
   const setSession = (next: Session | null) => {
@@ -114,9 +116,10 @@ export function App() {
             </p>
           )}
           <PhoneStep
-            initialPhone={session?.phone}
+            initialPhone={session?.phone ?? lastPhone}
             onStarted={(phone, started) => {
               setNotice(null);
+              setLastPhone(phone);
               setSession({ id: started.id, token: started.token, phone, otp: started.otp });
               setStep('code');
             }}

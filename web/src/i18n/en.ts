@@ -48,7 +48,7 @@ const en = {
     title: 'Your phone number',
     intro: 'We will send an SMS with a confirmation code. Use the number linked to your IIN in the Mobile Citizens Database.',
     label: 'Mobile phone number',
-    hint: 'Kazakhstan mobile number, 10 digits after +7',
+    hint: 'Kazakhstan mobile number, e.g. 8 701 123 45 67 or +7 701 123 45 67',
     incomplete: 'Enter all 10 digits of the number.',
     submit: 'Get SMS code',
   },

@@ -1,47 +1,76 @@
-import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type StartedRegistration } from '../../api.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { describeError } from '../../format.js';
 import { StepHeading } from '../../components/StepHeading.js';
-import { caretAfterDigits, digitsFromInput, digitsFromNumber, formatMasked, PHONE_MASK, toE164 } from './phone-mask.js';
+import { normalizeKzMobile } from '../../../../src/phone/phone.rules.js';
+import { applyEdit, caretAfterDigits, formatMasked, fromWhole, nationalDigits, PHONE_MASK, typedFromE164, type Typed } from './phone-mask.js';
 
 export function PhoneStep({ initialPhone, onStarted }: { initialPhone?: string; onStarted: (phone: string, started: StartedRegistration) => void }) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
-  const [digits, setDigits] = useState(() => (initialPhone ? digitsFromNumber(initialPhone) : ''));
+  const [typed, setTyped] = useState<Typed>(() => (initialPhone ? typedFromE164(initialPhone) : ''));
   const [focused, setFocused] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const shown = digits.length === 0 && !focused ? '' : formatMasked(digits);
+  const national = nationalDigits(typed);
+  const shown = national.length === 0 && !focused ? '' : formatMasked(national);
+  // The native listener below reads the latest values without re-subscribing on each key.
+  const latest = useRef({ typed, shown });
+  latest.current = { typed, shown };
 
   useLayoutEffect(() => {
     const el = input.current;
     if (el && focused && document.activeElement === el) {
-      const caret = caretAfterDigits(digits);
+      const caret = caretAfterDigits(national);
       el.setSelectionRange(caret, caret);
     }
-  }, [digits, focused]);
+  }, [typed, focused, national]);
 
-  // Backspace right after a separator would only delete the separator, which the mask puts back.
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    const el = event.currentTarget;
-    if (event.key === 'Backspace' && digits.length > 0 && el.selectionStart === el.selectionEnd) {
+  // Every edit is announced before the browser applies it (beforeinput): the field applies it to what
+  // was typed instead, so "8", "+7" or "7" typed first is read as a prefix, not as the operator code.
+  // Edits the browser does not announce this way (autofill, some keyboards' composition) arrive in
+  // onChange and are read as a whole number.
+  useEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    const onBeforeInput = (event: InputEvent) => {
+      const { typed: current, shown: text } = latest.current;
+      const selection = { start: el.selectionStart ?? text.length, end: el.selectionEnd ?? text.length };
+      let edit: Parameters<typeof applyEdit>[2] | null = null;
+      if (event.inputType === 'insertText' || event.inputType === 'insertReplacementText' || event.inputType === 'insertFromPaste' || event.inputType === 'insertFromDrop') {
+        const data = event.data ?? event.dataTransfer?.getData('text/plain') ?? '';
+        edit = { kind: 'insert', text: data };
+      } else if (event.inputType.startsWith('deleteContentBackward') || event.inputType.startsWith('deleteWordBackward') || event.inputType === 'deleteSoftLineBackward' || event.inputType === 'deleteHardLineBackward') {
+        edit = { kind: 'deleteBackward' };
+      } else if (event.inputType.startsWith('deleteContentForward') || event.inputType.startsWith('deleteWordForward') || event.inputType === 'deleteByCut') {
+        edit = { kind: 'deleteForward' };
+      }
+      if (!edit || !event.cancelable) return;
       event.preventDefault();
-      setDigits(digits.slice(0, -1));
-    }
-  };
+      setTyped(applyEdit(current, text, edit, selection));
+      setError(null);
+    };
+    el.addEventListener('beforeinput', onBeforeInput);
+    return () => el.removeEventListener('beforeinput', onBeforeInput);
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (digits.length !== 9) {
+    if (national.length !== 10) {
       setError(t('phone.incomplete'));
+      input.current?.focus();
+      return;
+    }
+    const phone = normalizeKzMobile(`+7${national}`);
+    if (!phone) {
+      setError(t('errors.PHONE_INVALID'));
       input.current?.focus();
       return;
     }
     setError(null);
     setBusy(true);
-    const phone = toE164(digits);
     try {
       onStarted(phone, await api.start(phone));
     } catch (err) {
@@ -70,12 +99,7 @@ export function PhoneStep({ initialPhone, onStarted }: { initialPhone?: string; 
           aria-describedby="phone-hint phone-error"
           onFocus={() => setFocused(true)}
           onBlur={() => setFocused(false)}
-          onKeyDown={onKeyDown}
-          onPaste={(event) => {
-            event.preventDefault();
-            setDigits(digitsFromNumber(event.clipboardData.getData('text')));
-          }}
-          onChange={(event) => setDigits(digitsFromInput(event.target.value, digits))}
+          onChange={(event) => setTyped(fromWhole(event.target.value))}
         />
         <p id="phone-hint" className="hint">
           {t('phone.hint')}
