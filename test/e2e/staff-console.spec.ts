@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { URI } from 'otpauth';
-import { citizen, citizensWithoutPhoto, openWizard, passIin, passPhoneAndCode, recordVideoCheck, snap, text, videoCheckApiPresent, type Language } from './support.js';
+import { citizen, citizensWithoutPhoto, openWizard, passIin, passPhoneAndCode, reachReview, recordVideoCheck, snap, text, videoCheckApiPresent, type Language } from './support.js';
 import { STAFF_TEXTS } from '../../web/src/staff/texts.js';
 
 interface StaffAccount {
@@ -69,25 +69,6 @@ async function signInToConsole(browser: Browser, testInfo: TestInfo, account: St
   await page.getByRole('button', { name: staffText(language, 'password.submit') }).click();
   await expect(page.getByText(staffText(language, 'nav.signedInAs', { login: account.login, role: staffText(language, `roles.${account.role}`) }))).toBeVisible();
   return page;
-}
-
-/**
- * Waits for the review page. On this shared 2-core machine a recording is sometimes cut short (the
- * wizard offers a retry); the check is recorded again, within the attempts the wizard allows.
- */
-async function reachReview(page: Page, language: Language): Promise<void> {
-  const review = page.getByRole('heading', { level: 1, name: text(language, 'video.reviewTitle') });
-  const retry = page.getByRole('heading', { level: 2, name: text(language, 'video.retryTitle') });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    await expect(review.or(retry)).toBeVisible({ timeout: 120_000 });
-    if (await review.isVisible()) return;
-    await page.getByRole('button', { name: text(language, 'video.retry') }).click();
-    const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
-    await expect(start).toBeEnabled({ timeout: 60_000 });
-    await start.click();
-    await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 });
-  }
-  await expect(review).toBeVisible({ timeout: 120_000 });
 }
 
 async function decideCase(browser: Browser, testInfo: TestInfo, account: StaffAccount, language: Language, phone: string, decision: 'approve' | 'reject', reason: string) {

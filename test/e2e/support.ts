@@ -154,3 +154,22 @@ export async function recordVideoCheck(
   if (await page.getByText(text(language, 'video.sending')).isVisible()) await page.screenshot({ path: testInfo.outputPath('video-sending-phone.png') });
   await expect(page.getByText(text(language, 'video.sending'))).toBeHidden({ timeout: 120_000 });
 }
+
+/**
+ * Waits for the review page. On this shared 2-core machine a recording is sometimes cut short (the
+ * wizard offers a retry); the check is recorded again, within the attempts the wizard allows.
+ */
+export async function reachReview(page: Page, language: Language): Promise<void> {
+  const review = page.getByRole('heading', { level: 1, name: text(language, 'video.reviewTitle') });
+  const retry = page.getByRole('heading', { level: 2, name: text(language, 'video.retryTitle') });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await expect(review.or(retry)).toBeVisible({ timeout: 120_000 });
+    if (await review.isVisible()) return;
+    await page.getByRole('button', { name: text(language, 'video.retry') }).click();
+    const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
+    await expect(start).toBeEnabled({ timeout: 60_000 });
+    await start.click();
+    await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 });
+  }
+  await expect(review).toBeVisible({ timeout: 120_000 });
+}

@@ -60,7 +60,7 @@ test('the phone field reads a pasted number in any format, and backspace removes
   const field = page.getByLabel(text('ru', 'phone.label'));
   for (const way of PASTED_WAYS) {
     await clearField(page);
-    await page.evaluate((value) => navigator.clipboard.writeText(value), way);
+    await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(way)})`);
     await page.keyboard.press('ControlOrMeta+V');
     await expect(field, `pasted "${way}"`).toHaveValue(SHOWN);
   }
