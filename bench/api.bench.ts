@@ -80,6 +80,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
     LOG_LEVEL: 'silent',
     OTP_SEND_LIMIT_PER_IP: '1000000',
     OTP_SEND_LIMIT_PER_PHONE: '1000',
+    IIN_ATTEMPTS_PER_IP_PER_DAY: '1000000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const server = await startServer(config, { seedDemo: false });

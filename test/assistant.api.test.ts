@@ -76,6 +76,24 @@ describe(`virtual assistant BMG tickets on ${testDbKind}`, () => {
     expect(noToken.status).toBe(401);
   });
 
+  it('opens a ticket only at the IIN step and only for the IIN whose BMG check failed there', async () => {
+    const c = await citizenWithBmgMismatch();
+    const other = await addCitizen(server, { bindPhone: false });
+    const foreign = await server.request('POST', '/api/v1/assistant/tickets', { token: c.token, body: { registrationId: c.registrationId, iin: other.iin } });
+    expect(foreign.status).toBe(409);
+    expect(foreign.body.error.code).toBe('TICKET_IIN_NOT_CHECKED');
+
+    // Past the IIN step the phone is bound: no ticket, for any IIN.
+    const passed = await citizenWithBmgMismatch();
+    await server.ctx.registry.bindPhone(passed.phone, passed.iin);
+    expect((await server.request('POST', `/api/v1/registrations/${passed.registrationId}/iin`, { token: passed.token, body: { iin: passed.iin } })).status).toBe(200);
+    const late = await server.request('POST', '/api/v1/assistant/tickets', { token: passed.token, body: { registrationId: passed.registrationId, iin: passed.iin } });
+    expect(late.status).toBe(409);
+    expect(late.body.error).toMatchObject({ code: 'INVALID_STATE', details: { state: 'AWAITING_VIDEO_CHECK' } });
+    const tickets = await server.ctx.db.selectFrom('assistant_tickets').select('id').where('registration_id', 'in', [c.registrationId, passed.registrationId]).execute();
+    expect(tickets).toEqual([]);
+  });
+
   it('shows a ticket only to the holder of its registration token', async () => {
     const a = await citizenWithBmgMismatch();
     const b = await citizenWithBmgMismatch();
@@ -142,6 +160,35 @@ describe(`virtual assistant BMG tickets on ${testDbKind}`, () => {
     ]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
     expect([first, second].find((r) => r.status === 409)!.body.error.code).toBe('TICKET_ALREADY_CLOSED');
+  });
+
+  it('decides a ticket once when "declined" and "bound" arrive at once: one wins, and binding, state, SMS and audit agree', async () => {
+    for (let round = 0; round < 6; round++) {
+      const c = await citizenWithBmgMismatch();
+      const ticket = await openTicket(c);
+      const requests = [
+        operator.request('POST', `/api/v1/staff/tickets/${ticket.id}/resolve`, { body: { outcome: 'declined', checklist: {}, note: 'Не явился' } }),
+        operator.request('POST', `/api/v1/staff/tickets/${ticket.id}/resolve`, { body: { outcome: 'bound', checklist: fullChecklist } }),
+      ];
+      const [declined, bound] = await Promise.all(round % 2 ? requests : [...requests].reverse()).then((r) => (round % 2 ? r : [...r].reverse()));
+      expect([declined.status, bound.status].sort(), JSON.stringify([declined.body, bound.body])).toEqual([200, 409]);
+      const loser = declined.status === 409 ? declined : bound;
+      expect(loser.body.error.code).toBe('TICKET_ALREADY_CLOSED');
+      const boundWon = bound.status === 200;
+
+      const row = await server.ctx.db.selectFrom('assistant_tickets').select('status').where('id', '=', ticket.id).executeTakeFirstOrThrow();
+      expect(row.status).toBe(boundWon ? 'resolved' : 'declined');
+      expect(await server.ctx.registry.isPhoneBoundToIin(c.phone, c.iin)).toBe(boundWon);
+      const sms = await server.ctx.db.selectFrom('sms_messages').select('purpose').where('phone', '=', c.phone).where('purpose', '=', 'bmg_updated').execute();
+      expect(sms).toHaveLength(boundWon ? 1 : 0);
+      const decisions = await server.ctx.db
+        .selectFrom('audit_events')
+        .select('type')
+        .where('registration_id', '=', c.registrationId)
+        .where('type', 'in', ['bmg.binding_updated', 'assistant.ticket_declined'])
+        .execute();
+      expect(decisions.map((d) => d.type)).toEqual([boundWon ? 'bmg.binding_updated' : 'assistant.ticket_declined']);
+    }
   });
 
   it('declines only with a written reason, and sends no SMS', async () => {

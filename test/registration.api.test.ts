@@ -167,7 +167,7 @@ describe(`registration API on ${testDbKind}`, () => {
       const citizen = await addCitizen(server, { phone: r.phone });
       const res = await server.request('POST', `/api/v1/registrations/${r.id}/iin`, { token: r.token, body: { iin: citizen.iin } });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ state: 'AWAITING_VIDEO_CHECK', person: { maskedName: 'Асқар С.' } });
+      expect(res.body).toEqual({ state: 'AWAITING_VIDEO_CHECK', person: { maskedName: 'Асқар С.' }, lockedUntil: null, attemptsLeft: 3 });
     });
 
     it.each([

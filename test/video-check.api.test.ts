@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
-import { addCitizen, latestOtpMessageId, randomPhone, readOtpFromOutbox } from './support/citizens.js';
+import { addCitizen, randomPhone, verifiedRegistration } from './support/citizens.js';
 import { makeJpeg, makePng } from './support/jpeg.js';
 import { extractFrames, hasFfmpeg } from '../eval/face-data.js';
+import { hmacSha256 } from '../src/platform/crypto.js';
 
 const faceDir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
 const haveFaces = fs.existsSync(path.join(faceDir, 'video')) && hasFfmpeg();
@@ -16,25 +17,44 @@ if (!haveFaces) console.warn(`video-check tests with real faces skipped: ${fs.ex
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '100000', VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT' });
+  server = await startTestServer({
+    OTP_SEND_LIMIT_PER_IP: '100000',
+    OTP_SEND_LIMIT_PER_PHONE: '1000',
+    IIN_ATTEMPTS_PER_PHONE_PER_DAY: '1000',
+    IIN_ATTEMPTS_PER_IP_PER_DAY: '100000',
+    VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000',
+    VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT',
+  });
 });
 afterAll(async () => {
   await server?.close();
 });
 
-async function awaitingVideoCheck(photo?: Buffer) {
-  const phone = randomPhone();
-  const previous = await latestOtpMessageId(server, phone);
-  const start = await server.request('POST', '/api/v1/registrations', { body: { phone } });
-  expect(start.status).toBe(201);
-  const { id, token } = start.body as { id: string; token: string };
-  const code = await readOtpFromOutbox(server, phone, { after: previous });
-  expect((await server.request('POST', `/api/v1/registrations/${id}/otp`, { token, body: { code } })).status).toBe(200);
-  const citizen = await addCitizen(server, { phone, photo });
-  const iin = await server.request('POST', `/api/v1/registrations/${id}/iin`, { token, body: { iin: citizen.iin } });
+/** A registration at the video-check step: a new citizen, or another registration of a given one. */
+async function awaitingVideoCheck(photo?: Buffer, person?: { phone: string; iin: string }) {
+  const { id, token, phone } = await verifiedRegistration(server, person?.phone);
+  const iinOf = person?.iin ?? (await addCitizen(server, { phone, photo })).iin;
+  const iin = await server.request('POST', `/api/v1/registrations/${id}/iin`, { token, body: { iin: iinOf } });
   expect(iin.body.state).toBe('AWAITING_VIDEO_CHECK');
-  return { id, token, phone, iin: citizen.iin };
+  return { id, token, phone, iin: iinOf, answer: iin.body as { lockedUntil: string | null; attemptsLeft: number } };
 }
+
+/** Lets the lock of a person and phone run out (as 15 minutes would). */
+async function expireLock(r: { phone: string; iin: string }) {
+  for (const [kind, value] of [
+    ['iin', r.iin],
+    ['phone', r.phone],
+  ] as const) {
+    await server.ctx.db
+      .updateTable('video_check_locks')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('subject_kind', '=', kind)
+      .where('subject_hash', '=', hmacSha256(server.config.secretKey, 'video-check-subject', kind, value))
+      .execute();
+  }
+}
+
+const registrationOf = (r: { id: string; token: string }) => server.request('GET', `/api/v1/registrations/${r.id}`, { token: r.token });
 
 async function issue(r: { id: string; token: string }) {
   const res = await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`, { token: r.token });
@@ -161,9 +181,91 @@ describe(`video check API on ${testDbKind}`, () => {
     const next = await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`, { token: r.token });
     expect(next.status).toBe(423);
     expect(next.body.error).toMatchObject({ code: 'LOCKED', details: { lockedUntil: outcomes[2].lockedUntil } });
-    // Once the lock has run out the citizen may try again.
-    await server.ctx.db.updateTable('registrations').set({ locked_until: new Date(Date.now() - 1000) }).where('id', '=', r.id).execute();
+    // Once the lock has run out the citizen may try again, with a fresh set of attempts.
+    await expireLock(r);
     expect((await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`, { token: r.token })).status).toBe(201);
+    expect((await registrationOf(r)).body).toMatchObject({ lockedUntil: null, attemptsLeft: 3 });
+  });
+
+  it('judges at most VIDEO_CHECK_MAX_FAILED of ten checks issued and then submitted at once', async () => {
+    const r = await awaitingVideoCheck();
+    const checks: string[] = [];
+    for (let i = 0; i < 10; i++) checks.push((await issue(r)).checkId);
+    const frames = await plainFrames(8);
+    const results = await Promise.all(checks.map((checkId) => submit(r, checkId, frames)));
+    const judged = results.filter((res) => res.status === 200);
+    expect(judged.length).toBeGreaterThanOrEqual(1);
+    expect(judged.length).toBeLessThanOrEqual(server.config.videoCheck.maxFailedChecks);
+    // Only the newest check is open: the nine before it were voided when it was issued.
+    const refused = results.filter((res) => res.status !== 200);
+    expect(refused.map((res) => [res.status, res.body.error.code])).toEqual(refused.map(() => [409, 'VIDEO_CHECK_SUPERSEDED']));
+    expect(results[9].status).toBe(200);
+  });
+
+  it('counts failures per person: ten registrations of one citizen submitting at once get at most three judgements, and the lock they earn stays', async () => {
+    const first = await awaitingVideoCheck();
+    const registrations = [first];
+    for (let i = 1; i < 10; i++) registrations.push(await awaitingVideoCheck(undefined, first));
+    const checks: string[] = [];
+    for (const r of registrations) checks.push((await issue(r)).checkId);
+    const frames = await plainFrames(8);
+    const results = await Promise.all(registrations.map((r, i) => submit(r, checks[i], frames)));
+
+    const judged = results.filter((res) => res.status === 200);
+    expect(judged.length).toBeLessThanOrEqual(server.config.videoCheck.maxFailedChecks);
+    for (const res of results.filter((x) => x.status !== 200)) {
+      expect([[409, 'VIDEO_CHECK_IN_PROGRESS'], [423, 'LOCKED']]).toContainEqual([res.status, res.body.error.code]);
+    }
+    const locked = judged.filter((res) => res.body.outcome === 'LOCKED');
+    expect(locked).toHaveLength(1);
+    const { lockedUntil } = locked[0].body;
+    expect(Math.round((Date.parse(lockedUntil) - Date.now()) / 60_000)).toBe(15);
+    // No later result shortened or cleared it: every registration of the person shows it and refuses a check.
+    for (const r of registrations) {
+      expect((await registrationOf(r)).body).toMatchObject({ lockedUntil, attemptsLeft: 0 });
+      const next = await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`, { token: r.token });
+      expect(next.status).toBe(423);
+      expect(next.body.error).toMatchObject({ code: 'LOCKED', details: { lockedUntil } });
+    }
+  });
+
+  it('carries the used attempts and the lock over to a new registration of the same phone or IIN, and shows them at once', async () => {
+    const a = await awaitingVideoCheck();
+    expect(a.answer).toEqual(expect.objectContaining({ lockedUntil: null, attemptsLeft: 3 }));
+    const failed = await submit(a, (await issue(a)).checkId, await plainFrames(8));
+    expect(failed.body).toMatchObject({ outcome: 'RETRY', attemptsLeft: 2 });
+
+    // The same person and phone start again: one failure is already used.
+    const b = await awaitingVideoCheck(undefined, a);
+    expect(b.answer).toMatchObject({ lockedUntil: null, attemptsLeft: 2 });
+    expect((await registrationOf(b)).body).toMatchObject({ lockedUntil: null, attemptsLeft: 2 });
+    await submit(b, (await issue(b)).checkId, await plainFrames(8));
+    const lockedResult = await submit(b, (await issue(b)).checkId, await plainFrames(8));
+    expect(lockedResult.body).toMatchObject({ outcome: 'LOCKED', attemptsLeft: 0 });
+
+    // The same IIN with another phone bound to it in BMG: locked from the IIN step on.
+    const otherPhone = randomPhone();
+    await server.ctx.registry.bindPhone(otherPhone, a.iin);
+    const c = await awaitingVideoCheck(undefined, { phone: otherPhone, iin: a.iin });
+    expect(c.answer).toMatchObject({ lockedUntil: lockedResult.body.lockedUntil, attemptsLeft: 0 });
+    expect((await registrationOf(c)).body).toMatchObject({ state: 'AWAITING_VIDEO_CHECK', lockedUntil: lockedResult.body.lockedUntil, attemptsLeft: 0 });
+    expect((await server.request('POST', `/api/v1/registrations/${c.id}/video-checks`, { token: c.token })).status).toBe(423);
+    // The same phone before any IIN (a new registration at the code step) already shows the lock.
+    const started = await server.request('POST', '/api/v1/registrations', { body: { phone: a.phone } });
+    expect((await registrationOf(started.body)).body).toMatchObject({ state: 'AWAITING_OTP', lockedUntil: lockedResult.body.lockedUntil, attemptsLeft: 0 });
+  });
+
+  it('keeps one open check per registration: issuing a new check voids the unsubmitted one', async () => {
+    const r = await awaitingVideoCheck();
+    const old = await issue(r);
+    const current = await issue(r);
+    const stale = await submit(r, old.checkId, await plainFrames(8));
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('VIDEO_CHECK_SUPERSEDED');
+    const res = await submit(r, current.checkId, await plainFrames(8));
+    expect(res.status).toBe(200);
+    const statuses = await server.ctx.db.selectFrom('video_checks').select(['id', 'status']).where('registration_id', '=', r.id).execute();
+    expect(Object.fromEntries(statuses.map((c) => [c.id, c.status]))).toEqual({ [old.checkId]: 'abandoned', [current.checkId]: 'completed' });
   });
 
   describe.skipIf(!haveFaces)('with real faces', { timeout: 180_000 }, () => {
@@ -174,6 +276,9 @@ describe(`video check API on ${testDbKind}`, () => {
       const res = await submit(r, checkId, video('video/d9.mp4', 9, 48));
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ outcome: 'PASSED', reasons: [], attemptsLeft: 3 });
+      // The citizen is told by SMS, as when a moderator approves.
+      const sms = await server.ctx.db.selectFrom('sms_messages').select(['purpose', 'language']).where('phone', '=', r.phone).where('purpose', '=', 'video_check_passed').execute();
+      expect(sms).toEqual([{ purpose: 'video_check_passed', language: 'ru' }]);
       const profile = await server.ctx.db.selectFrom('digital_profiles').select(['verification_method']).where('iin', '=', r.iin).executeTakeFirst();
       expect(profile?.verification_method).toBe('video_check');
       // The reference descriptor was computed from the photo once and kept (encrypted) by the registry.

@@ -13,6 +13,14 @@ export const assistantErrors = defineErrors({
       en: 'Please confirm your phone number with the SMS code first.',
     },
   },
+  TICKET_IIN_NOT_CHECKED: {
+    status: 409,
+    message: {
+      kk: 'Өтінімді тек ЖСН қадамында БМГ тексеруінен өтпеген ЖСН үшін ашуға болады. Алдымен ЖСН-ды сол қадамда енгізіңіз.',
+      ru: 'Заявку можно подать только на ИИН, который не прошёл проверку БМГ на шаге ИИН. Сначала введите ИИН на этом шаге.',
+      en: 'A request can only name the IIN that failed the BMG check at the IIN step. Please enter the IIN at that step first.',
+    },
+  },
   TICKET_ALREADY_CLOSED: {
     status: 409,
     message: {

@@ -88,7 +88,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
         const ticket = await findTicket(ctx.db, request.params.id);
         if (!ticket) throw new AppError('TICKET_NOT_FOUND');
         try {
-          await authorizeRegistration(ctx, ticket.registration_id, request.headers.authorization);
+          await authorizeRegistration(ctx, ticket.registration_id, request.headers.authorization, { allowFinished: true });
         } catch (err) {
           // A ticket outlives the registration's 30-minute idle window; an expired registration is
           // reported only after its token was checked, so 410 still proves the caller holds it.

@@ -27,3 +27,8 @@ export const MAX_NOTE_LENGTH = 500;
 export function phoneProven(registrationState: string): boolean {
   return registrationState !== 'AWAITING_OTP';
 }
+
+/** A ticket is opened from the IIN step, where BMG refused the pair; never from a finished registration. */
+export function mayOpenTicket(registrationState: string): boolean {
+  return registrationState === 'AWAITING_IIN';
+}

@@ -10,10 +10,11 @@ import { maskIin, maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { validateIin } from '../iin/iin.rules.js';
 import type { RegistrationRow } from '../registration/registration.service.js';
+import { IinAttempts } from '../registration/iin-attempts.service.js';
 import type { StaffPrincipal } from '../staff/staff.service.js';
 import { loginOf } from '../staff/staff.store.js';
 import { isClaimActive, mayWorkOn } from '../staff/claim.rules.js';
-import { MAX_NOTE_LENGTH, missingChecklistItems, phoneProven, VERIFICATION_CHECKLIST, type Checklist, type TicketOutcome, type TicketStatus } from './assistant.rules.js';
+import { MAX_NOTE_LENGTH, mayOpenTicket, missingChecklistItems, phoneProven, VERIFICATION_CHECKLIST, type Checklist, type TicketOutcome, type TicketStatus } from './assistant.rules.js';
 import * as store from './assistant.store.js';
 
 /** What the citizen sees of a ticket. */
@@ -51,7 +52,11 @@ function describeForOperator(t: TicketWithStaff, now: Date, full: boolean) {
 }
 
 export class AssistantService {
-  constructor(private readonly ctx: AppContext) {}
+  private readonly iinAttempts: IinAttempts;
+
+  constructor(private readonly ctx: AppContext) {
+    this.iinAttempts = new IinAttempts(ctx);
+  }
 
   /** Opens a ticket, or returns the registration's open one (a second press shows the first). */
   async createTicket(
@@ -60,8 +65,11 @@ export class AssistantService {
     clientIp: string,
   ): Promise<{ created: boolean; ticket: ReturnType<typeof describeTicketForCitizen> }> {
     if (!phoneProven(registration.state)) throw new AppError('TICKET_PHONE_NOT_PROVEN');
+    if (!mayOpenTicket(registration.state)) throw new AppError('INVALID_STATE', { state: registration.state, expected: 'AWAITING_IIN' });
     const check = validateIin(input.iin);
     if (!check.ok) throw new AppError(check.code);
+    // Only the IIN whose BMG check failed at this registration's IIN step, not any IIN at all.
+    if (!(await this.iinAttempts.hadBmgMismatch(this.ctx.db, registration.id, input.iin))) throw new AppError('TICKET_IIN_NOT_CHECKED');
     const note = input.note.trim().slice(0, MAX_NOTE_LENGTH);
     const now = new Date();
     const id = randomUUID();
@@ -127,26 +135,28 @@ export class AssistantService {
 
   /**
    * 'bound': every checklist item ticked, the binding written in the registry, the citizen told by SMS.
-   * 'declined': a note says why. Either way the ticket closes once; a second decision gets 409.
+   * 'declined': a note says why. The ticket is decided once, under its row lock: the binding (in the
+   * same transaction with the embedded registry), the ticket's state, the SMS and the audit row commit
+   * together or not at all; a concurrent or second decision waits for the lock and gets 409.
    */
   async resolve(staff: StaffPrincipal, id: string, input: { outcome: TicketOutcome; checklist: Checklist; note: string }, clientIp: string) {
     const now = new Date();
     const note = input.note.trim().slice(0, MAX_NOTE_LENGTH);
-    const ticket = await store.findTicket(this.ctx.db, id);
-    if (!ticket) throw new AppError('TICKET_NOT_FOUND');
-    if (ticket.status !== 'open') throw new AppError('TICKET_ALREADY_CLOSED');
-    await this.assertMayWorkOn(this.ctx.db, ticket, staff, now);
     const checklist: Checklist = Object.fromEntries(VERIFICATION_CHECKLIST.map((item) => [item, input.checklist[item] === true]));
     if (input.outcome === 'bound') {
       const missing = missingChecklistItems(checklist);
       if (missing.length > 0) throw new AppError('TICKET_CHECKLIST_INCOMPLETE', { missing });
-      // The registry may be remote: it is called before our transaction. Binding is idempotent, so a
-      // lost race below leaves the same binding the winner wrote.
-      await this.ctx.registry.bindPhone(ticket.phone, ticket.iin);
     } else if (note === '') {
       throw new AppError('TICKET_NOTE_REQUIRED');
     }
     await this.ctx.db.transaction().execute(async (trx) => {
+      const ticket = await store.findTicket(trx, id, { forUpdate: true });
+      if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+      if (ticket.status !== 'open') throw new AppError('TICKET_ALREADY_CLOSED');
+      await this.assertMayWorkOn(trx, ticket, staff, now);
+      // An http registry is called while the ticket's row is held, so no other decision can slip in;
+      // if our commit then fails, the ticket stays open and binding again is harmless (idempotent).
+      if (input.outcome === 'bound') await this.ctx.registry.bindPhone(ticket.phone, ticket.iin, trx);
       const closed = await store.closeTicket(trx, id, {
         status: input.outcome === 'bound' ? 'resolved' : 'declined',
         staffId: staff.id,

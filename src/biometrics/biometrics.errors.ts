@@ -25,6 +25,30 @@ export const biometricsErrors = defineErrors({
       en: 'The video check has expired. Please start a new one.',
     },
   },
+  VIDEO_CHECK_SUPERSEDED: {
+    status: 409,
+    message: {
+      kk: 'Жаңа бейнетексеру басталды, бұл тексеру жарамсыз. Соңғысын жіберіңіз.',
+      ru: 'Начата новая видеопроверка, эта больше недействительна. Отправьте последнюю.',
+      en: 'A newer video check was started, so this one is void. Please submit the latest one.',
+    },
+  },
+  VIDEO_CHECK_IN_PROGRESS: {
+    status: 409,
+    message: {
+      kk: 'Алдыңғы бейнетексеру әлі тексерілуде. Нәтижесін күтіңіз.',
+      ru: 'Предыдущая видеопроверка ещё анализируется. Дождитесь её результата.',
+      en: 'Your previous video check is still being analysed. Please wait for its result.',
+    },
+  },
+  VIDEO_CHECK_ISSUE_LIMIT: {
+    status: 429,
+    message: {
+      kk: 'Бейнетексеру тым жиі басталды. {retryAfter} секундтан кейін қайталаңыз.',
+      ru: 'Видеопроверка запускалась слишком часто. Повторите через {retryAfter} с.',
+      en: 'Too many video checks were started. Please try again in {retryAfter} s.',
+    },
+  },
   VIDEO_CHECK_BUSY: {
     status: 503,
     message: {

@@ -75,7 +75,7 @@ export function videoCheckRoutes(ctx: AppContext): FastifyPluginAsync {
         onRequest: authorize,
         schema: { tags, summary: 'Start a video check: its challenges and capture limits', security: secured, params: IdParams, response: { 201: Issued } },
       },
-      async (request, reply) => reply.status(201).send(await service.issue(authorized.get(request)!)),
+      async (request, reply) => reply.status(201).send(await service.issue(authorized.get(request)!, { clientIp: request.ip })),
     );
 
     app.post(

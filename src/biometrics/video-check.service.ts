@@ -14,6 +14,8 @@ import { drawChallenges, parseChallengeSetting, type Challenge, type ChallengeSe
 import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import { analyzeCheck, type CheckAnalysis } from './video-check.analysis.js';
 import { decideOutcome, type VideoCheckOutcome } from './video-check.rules.js';
+import { VideoCheckLocks } from './video-check-lock.service.js';
+import { limitRetryAfter } from '../platform/limits.rules.js';
 import * as store from './video-check.store.js';
 
 export interface VideoCheckIssued {
@@ -43,33 +45,50 @@ export class VideoCheckService {
   private readonly setting: ChallengeSetting;
   // Reference descriptors computed from photos (when the registry holds none), by IIN.
   private readonly references = new Map<string, Float32Array | null>();
+  private readonly locks: VideoCheckLocks;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly pool: EnginePool,
   ) {
     this.setting = parseChallengeSetting(ctx.config.videoCheck.challenges);
+    this.locks = new VideoCheckLocks(ctx.config);
   }
 
   private get vc() {
     return this.ctx.config.videoCheck;
   }
 
-  /** 423 while locked; a lock that has run out is lifted (with a fresh set of attempts). */
-  private async assertCanCheck(registration: RegistrationRow, now: Date): Promise<void> {
-    if (registration.state !== 'AWAITING_VIDEO_CHECK') throw new AppError('INVALID_STATE', { state: registration.state, expected: 'AWAITING_VIDEO_CHECK' });
-    const lockedUntil = registration.locked_until ? new Date(registration.locked_until) : null;
-    if (lockedUntil && lockedUntil > now) throw new AppError('LOCKED', { lockedUntil: lockedUntil.toISOString() });
-    if (lockedUntil) await store.setVideoCheckFailures(this.ctx.db, registration.id, 0, null, now);
-  }
-
-  async issue(registration: RegistrationRow): Promise<VideoCheckIssued> {
+  /**
+   * One open check per registration: a new one voids the unsubmitted one; none while one is being
+   * analysed. Issued checks (abandoned ones too) are limited per registration and per IP.
+   */
+  async issue(registration: RegistrationRow, meta: { clientIp: string }): Promise<VideoCheckIssued> {
     const now = new Date();
-    await this.assertCanCheck(registration, now);
+    assertAwaitingCheck(registration);
+    await this.locks.assertNotLocked(this.ctx.db, registration, now);
     const challenges = drawChallenges(this.setting, this.vc.challengeCount, (n) => randomInt(n));
     const id = randomUUID();
     const expiresAt = new Date(now.getTime() + this.vc.checkTtlSeconds * 1000);
-    await store.insertVideoCheck(this.ctx.db, { id, registrationId: registration.id, challenges, now, expiresAt });
+    const { perRegistration, perIp, windowSeconds } = this.vc.issueLimit;
+    await this.ctx.db.transaction().execute(async (trx) => {
+      // The registration's row lock serialises its issues, so its limit cannot be raced; the per-IP
+      // count may overshoot by the requests in flight (as the OTP send limit).
+      assertAwaitingCheck(await store.lockRegistrationRow(trx, registration.id));
+      if (await store.hasCheckInFlight(trx, registration.id, now)) throw new AppError('VIDEO_CHECK_IN_PROGRESS');
+      const issued = await store.countIssuedSince(trx, registration.id, meta.clientIp, new Date(now.getTime() - windowSeconds * 1000));
+      const retryAfter = limitRetryAfter(
+        [
+          { used: issued.registration, limit: perRegistration },
+          { used: issued.ip, limit: perIp },
+        ],
+        windowSeconds,
+        now,
+      );
+      if (retryAfter !== null) throw new AppError('VIDEO_CHECK_ISSUE_LIMIT', { retryAfter }, { 'retry-after': String(retryAfter) });
+      await store.abandonPendingChecks(trx, registration.id);
+      await store.insertVideoCheck(trx, { id, registrationId: registration.id, challenges, clientIp: meta.clientIp, now, expiresAt });
+    });
     // Models load in the background while the citizen follows the challenges.
     void this.pool.start().catch(() => undefined);
     const { minFrames, maxFrames, maxFrameBytes, fps } = this.vc.capture;
@@ -92,15 +111,20 @@ export class VideoCheckService {
 
   async submit(registration: RegistrationRow, checkId: string, frames: Buffer[], timestamps: number[], meta: { clientIp: string }): Promise<VideoCheckResult> {
     const now = new Date();
-    await this.assertCanCheck(registration, now);
+    assertAwaitingCheck(registration);
     const check = UUID.test(checkId) ? await store.findVideoCheck(this.ctx.db, checkId, registration.id) : null;
     if (!check) throw new AppError('VIDEO_CHECK_NOT_FOUND');
-    if (check.status !== 'pending') throw new AppError('VIDEO_CHECK_USED');
+    if (check.status === 'abandoned' && check.expires_at > now) throw new AppError('VIDEO_CHECK_SUPERSEDED');
+    if (check.status !== 'pending' && check.status !== 'abandoned') throw new AppError('VIDEO_CHECK_USED');
     if (check.expires_at <= now) throw new AppError('VIDEO_CHECK_EXPIRED');
     if (!this.pool.admit(frames.length)) {
       throw new AppError('VIDEO_CHECK_BUSY', { retryAfter: BUSY_RETRY_AFTER_SECONDS }, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
     }
-    if (!(await store.claimVideoCheck(this.ctx.db, check.id, now))) throw new AppError('VIDEO_CHECK_USED');
+    // Admission and claim under the person's row locks: checks in flight count as failures in advance.
+    await this.ctx.db.transaction().execute(async (trx) => {
+      await this.locks.admit(trx, registration, now);
+      if (!(await store.claimVideoCheck(trx, check.id, now))) throw new AppError('VIDEO_CHECK_USED');
+    });
 
     let analysis: CheckAnalysis;
     try {
@@ -120,7 +144,13 @@ export class VideoCheckService {
       }
       throw err;
     }
-    return this.conclude(registration, check.id, check.challenges, frames, analysis, meta);
+    try {
+      return await this.conclude(registration, check.id, check.challenges, frames, analysis, meta);
+    } catch (err) {
+      // Nothing was recorded: the check must not stay "in flight" and hold back the person's attempts.
+      await store.releaseVideoCheck(this.ctx.db, check.id).catch(() => undefined);
+      throw err;
+    }
   }
 
   private async conclude(
@@ -149,20 +179,12 @@ export class VideoCheckService {
     return this.ctx.db.transaction().execute(async (trx) => {
       const reg = await store.lockRegistrationRow(trx, registration.id);
       if (!reg || reg.state !== 'AWAITING_VIDEO_CHECK') throw new AppError('INVALID_STATE', { state: reg?.state ?? 'unknown' });
-      const failedBefore = reg.locked_until && reg.locked_until <= now ? 0 : reg.failed_video_checks;
-      const decision = decideOutcome(judgement, similarity, { matchThreshold: vc.matchThreshold, failedBefore, maxFailedChecks: vc.maxFailedChecks });
+      // The person's failure count and lock, held until commit: concurrent results are counted one by one.
+      const held = await this.locks.hold(trx, reg, now);
+      const decision = decideOutcome(judgement, similarity, { matchThreshold: vc.matchThreshold, failedBefore: held.current.failedChecks, maxFailedChecks: vc.maxFailedChecks });
+      const lock = await this.locks.record(trx, held, decision.failed, now);
       const reasons = decision.outcome === 'UNDER_REVIEW' ? [] : judgement.reasons.filter((r) => r !== 'FACE_MISMATCH');
       const caseReasons = similarity === null ? ['NO_REFERENCE_FACE'] : ['FACE_MISMATCH'];
-      let failed = failedBefore;
-      let lockedUntil: Date | null = null;
-      if (decision.failed) {
-        failed = failedBefore + 1;
-        if (decision.outcome === 'LOCKED') {
-          lockedUntil = new Date(now.getTime() + vc.lockMinutes * 60_000);
-          failed = 0;
-        }
-        await store.setVideoCheckFailures(trx, registration.id, failed, lockedUntil, now);
-      }
       await store.completeVideoCheck(trx, checkId, {
         outcome: decision.outcome,
         reasons: decision.outcome === 'UNDER_REVIEW' ? caseReasons : reasons,
@@ -173,6 +195,7 @@ export class VideoCheckService {
       });
       if (decision.outcome === 'PASSED') {
         await completeRegistration(trx, registration.id, 'video_check');
+        await this.ctx.sms.enqueue(trx, { phone: reg.phone, language: reg.language as Language, purpose: 'video_check_passed', params: {} });
       } else if (decision.outcome === 'UNDER_REVIEW') {
         await store.setRegistrationUnderReview(trx, registration.id, now);
         await insertModerationCase(trx, this.ctx.config.encryptionKey, {
@@ -200,12 +223,8 @@ export class VideoCheckService {
         clientIp: meta.clientIp,
         details: { checkId, outcome: decision.outcome, reasons, similarity: similarity === null ? null : round(similarity), livenessScore: round(judgement.livenessScore) },
       });
-      const result: VideoCheckResult = {
-        outcome: decision.outcome,
-        reasons,
-        attemptsLeft: decision.outcome === 'PASSED' || decision.outcome === 'UNDER_REVIEW' ? vc.maxFailedChecks - failedBefore : decision.outcome === 'LOCKED' ? 0 : vc.maxFailedChecks - failed,
-      };
-      if (lockedUntil) result.lockedUntil = lockedUntil.toISOString();
+      const result: VideoCheckResult = { outcome: decision.outcome, reasons, attemptsLeft: lock.attemptsLeft };
+      if (decision.outcome === 'LOCKED' && lock.lockedUntil) result.lockedUntil = lock.lockedUntil.toISOString();
       return result;
     });
   }
@@ -229,6 +248,10 @@ export class VideoCheckService {
     this.references.set(iin, descriptor);
     return descriptor;
   }
+}
+
+function assertAwaitingCheck(registration: { state: string } | null): void {
+  if (registration?.state !== 'AWAITING_VIDEO_CHECK') throw new AppError('INVALID_STATE', { state: registration?.state ?? 'UNKNOWN', expected: 'AWAITING_VIDEO_CHECK' });
 }
 
 function round(n: number): number {

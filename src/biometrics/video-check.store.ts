@@ -1,4 +1,4 @@
-// SQL of the video check: its rows, and the registration columns it owns (failed checks, lock).
+// SQL of the video check: its rows (one open per registration; issue counts for the limits).
 import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { Challenge } from './challenges.rules.js';
@@ -11,11 +11,67 @@ export interface VideoCheckRow {
   expires_at: Date;
 }
 
-export async function insertVideoCheck(conn: DbOrTx, c: { id: string; registrationId: string; challenges: Challenge[]; now: Date; expiresAt: Date }): Promise<void> {
+export async function insertVideoCheck(
+  conn: DbOrTx,
+  c: { id: string; registrationId: string; challenges: Challenge[]; clientIp: string; now: Date; expiresAt: Date },
+): Promise<void> {
   await conn
     .insertInto('video_checks')
-    .values({ id: c.id, registration_id: c.registrationId, challenges: JSON.stringify(c.challenges), status: 'pending', created_at: c.now, expires_at: c.expiresAt })
+    .values({
+      id: c.id,
+      registration_id: c.registrationId,
+      challenges: JSON.stringify(c.challenges),
+      status: 'pending',
+      client_ip: c.clientIp,
+      created_at: c.now,
+      expires_at: c.expiresAt,
+    })
     .execute();
+}
+
+/** A new check voids the registration's unsubmitted ones: one open check, one challenge order at a time. */
+export async function abandonPendingChecks(conn: DbOrTx, registrationId: string): Promise<number> {
+  const rows = await conn
+    .updateTable('video_checks')
+    .set({ status: 'abandoned' })
+    .where('registration_id', '=', registrationId)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+/** Whether one of the registration's checks is being analysed now. */
+export async function hasCheckInFlight(conn: DbOrTx, registrationId: string, now: Date): Promise<boolean> {
+  const row = await conn
+    .selectFrom('video_checks')
+    .select('id')
+    .where('registration_id', '=', registrationId)
+    .where('status', '=', 'processing')
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface IssueCount {
+  count: number;
+  oldest: Date | null;
+}
+
+/** Checks issued (whatever became of them) for the registration and from the IP since `since`. */
+export async function countIssuedSince(conn: DbOrTx, registrationId: string, clientIp: string, since: Date): Promise<{ registration: IssueCount; ip: IssueCount }> {
+  const { rows } = await sql<{ reg_count: string; reg_oldest: Date | null; ip_count: string; ip_oldest: Date | null }>`
+    select count(*) filter (where registration_id = ${registrationId}) as reg_count,
+           min(created_at) filter (where registration_id = ${registrationId}) as reg_oldest,
+           count(*) filter (where client_ip = ${clientIp}) as ip_count,
+           min(created_at) filter (where client_ip = ${clientIp}) as ip_oldest
+    from video_checks
+    where created_at > ${since} and (registration_id = ${registrationId} or client_ip = ${clientIp})`.execute(conn);
+  const row = rows[0];
+  return {
+    registration: { count: Number(row.reg_count), oldest: row.reg_oldest ? new Date(row.reg_oldest) : null },
+    ip: { count: Number(row.ip_count), oldest: row.ip_oldest ? new Date(row.ip_oldest) : null },
+  };
 }
 
 export async function findVideoCheck(conn: DbOrTx, id: string, registrationId: string): Promise<VideoCheckRow | null> {
@@ -65,24 +121,15 @@ export async function completeVideoCheck(
     .execute();
 }
 
-export async function lockRegistrationRow(conn: DbOrTx, id: string): Promise<{ state: string; failed_video_checks: number; locked_until: Date | null; phone: string; language: string; iin: string | null } | null> {
-  const row = await conn
-    .selectFrom('registrations')
-    .select(['state', 'failed_video_checks', 'locked_until', 'phone', 'language', 'iin'])
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  return row ? { ...row, locked_until: row.locked_until ? new Date(row.locked_until) : null } : null;
-}
-
-export async function setVideoCheckFailures(conn: DbOrTx, id: string, failed: number, lockedUntil: Date | null, now: Date): Promise<void> {
-  await conn.updateTable('registrations').set({ failed_video_checks: failed, locked_until: lockedUntil, updated_at: now }).where('id', '=', id).execute();
+export async function lockRegistrationRow(conn: DbOrTx, id: string): Promise<{ state: string; phone: string; language: string; iin: string | null } | null> {
+  const row = await conn.selectFrom('registrations').select(['state', 'phone', 'language', 'iin']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return row ?? null;
 }
 
 export async function setRegistrationUnderReview(conn: DbOrTx, id: string, now: Date): Promise<void> {
   await conn
     .updateTable('registrations')
-    .set({ state: 'UNDER_REVIEW', failed_video_checks: 0, locked_until: null, updated_at: now })
+    .set({ state: 'UNDER_REVIEW', updated_at: now })
     .where('id', '=', id)
     .where('state', '=', 'AWAITING_VIDEO_CHECK')
     .execute();

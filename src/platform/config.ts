@@ -33,6 +33,8 @@ export interface Config {
   };
   registration: {
     idleTimeoutSeconds: number;
+    /** IINs looked up in the registry: per registration (then it ends), per phone and per IP per day. */
+    iinAttempts: { perRegistration: number; perPhonePerDay: number; perIpPerDay: number };
   };
   registry: {
     provider: 'embedded' | 'http';
@@ -65,6 +67,8 @@ export interface Config {
     checkTtlSeconds: number;
     maxFailedChecks: number;
     lockMinutes: number;
+    /** Checks issued per registration and per IP within the window (abandoned ones count). */
+    issueLimit: { perRegistration: number; perIp: number; windowSeconds: number };
     evidenceRetentionDays: number;
     capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number };
     quality: { minFaceRatio: number; maxCenterOffset: number; minBrightness: number; maxBrightness: number; minSharpness: number };
@@ -208,6 +212,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     registration: {
       idleTimeoutSeconds: r.int('REGISTRATION_IDLE_TIMEOUT_SECONDS', 1800, 60, 86400),
+      iinAttempts: {
+        perRegistration: r.int('IIN_ATTEMPTS_PER_REGISTRATION', 5, 1, 100),
+        perPhonePerDay: r.int('IIN_ATTEMPTS_PER_PHONE_PER_DAY', 10, 1, 10_000),
+        perIpPerDay: r.int('IIN_ATTEMPTS_PER_IP_PER_DAY', 200, 1, 1_000_000),
+      },
     },
     registry: {
       provider: registryProvider,
@@ -239,6 +248,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       checkTtlSeconds: r.int('VIDEO_CHECK_TTL_SECONDS', 180, 10, 3600),
       maxFailedChecks: r.int('VIDEO_CHECK_MAX_FAILED', 3, 1, 100),
       lockMinutes: r.int('VIDEO_CHECK_LOCK_MINUTES', 15, 1, 10_080),
+      issueLimit: {
+        perRegistration: r.int('VIDEO_CHECK_ISSUE_LIMIT_PER_REGISTRATION', 10, 1, 1000),
+        perIp: r.int('VIDEO_CHECK_ISSUE_LIMIT_PER_IP', 120, 1, 1_000_000),
+        windowSeconds: r.int('VIDEO_CHECK_ISSUE_LIMIT_WINDOW_SECONDS', 3600, 1, 86400),
+      },
       evidenceRetentionDays: r.int('VIDEO_CHECK_EVIDENCE_RETENTION_DAYS', 30, 0, 3650),
       capture: {
         minFrames: r.int('VIDEO_CHECK_MIN_FRAMES', 8, 2, 200),

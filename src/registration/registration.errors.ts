@@ -17,6 +17,30 @@ export const registrationErrors = defineErrors({
       en: 'The registration has expired (30 minutes idle). Please start again.',
     },
   },
+  REGISTRATION_FINISHED: {
+    status: 409,
+    message: {
+      kk: 'Бұл тіркеу аяқталған ({state}). Қажет болса, жаңасын бастаңыз.',
+      ru: 'Эта регистрация уже завершена ({state}). При необходимости начните новую.',
+      en: 'This registration has already ended ({state}). Start a new one if you need to.',
+    },
+  },
+  IIN_ATTEMPTS_EXCEEDED: {
+    status: 429,
+    message: {
+      kk: 'ЖСН тым көп рет енгізілді, бұл тіркеу тоқтатылды. ЖСН-ды жеке куәлігіңізден тексеріп, тіркеуді қайта бастаңыз немесе ХҚКО-ға жүгініңіз.',
+      ru: 'ИИН вводился слишком много раз, эта регистрация завершена. Сверьте ИИН с удостоверением личности и начните регистрацию заново или обратитесь в ЦОН.',
+      en: 'The IIN was entered too many times, so this registration has ended. Check the IIN on your identity card and start again, or visit a service centre.',
+    },
+  },
+  IIN_ATTEMPT_LIMIT: {
+    status: 429,
+    message: {
+      kk: 'Бүгін ЖСН тым көп рет тексерілді. {retryAfter} секундтан кейін қайталаңыз немесе ХҚКО-ға жүгініңіз.',
+      ru: 'Сегодня ИИН проверялся слишком много раз. Повторите через {retryAfter} с или обратитесь в ЦОН.',
+      en: 'Too many IIN checks today. Please try again in {retryAfter} s or visit a service centre.',
+    },
+  },
   INVALID_STATE: {
     status: 409,
     message: {

@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context.js';
 import { requestLanguage } from '../platform/error-handler.js';
 import { isLanguage } from '../platform/i18n.js';
 import { RegistrationState } from './registration.rules.js';
-import { authorizeRegistration, describeRegistration, RegistrationService, type RegistrationRow } from './registration.service.js';
+import { authorizeRegistration, RegistrationService, type RegistrationRow } from './registration.service.js';
 
 const ErrorBody = Type.Object(
   {
@@ -40,7 +40,10 @@ const Registration = Type.Object({
   language: Type.String(),
   person: Type.Union([Type.Null(), Type.Object({ maskedName: Type.String() })]),
   expiresAt: Type.String({ format: 'date-time' }),
-  lockedUntil: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+  lockedUntil: Type.Union([Type.Null(), Type.String({ format: 'date-time' })], {
+    description: 'While set, video checks are refused (423) for this person (IIN) and phone, in every registration of theirs',
+  }),
+  attemptsLeft: Type.Integer({ minimum: 0, description: 'Failed video checks left before the lock; kept per person (IIN) and phone' }),
   rejectionReason: Type.Union([Type.Null(), Type.String()]),
   createdAt: Type.String({ format: 'date-time' }),
   completedAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
@@ -58,6 +61,11 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsync {
     const onRequest = async (request: FastifyRequest) => {
       const { id } = request.params as IdParams;
       authorizedRegistrations.set(request, await authorizeRegistration(ctx, id, request.headers.authorization));
+    };
+    // A finished registration's token still reads its outcome; it opens no step.
+    const onRead = async (request: FastifyRequest) => {
+      const { id } = request.params as IdParams;
+      authorizedRegistrations.set(request, await authorizeRegistration(ctx, id, request.headers.authorization, { allowFinished: true }));
     };
     const authorize = async (request: FastifyRequest) => authorizedRegistrations.get(request)!;
 
@@ -125,12 +133,18 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsync {
           body: IinBody,
           security: secured,
           response: {
-            200: Type.Object({ state: StateEnum, person: Type.Object({ maskedName: Type.String() }) }),
+            200: Type.Object({
+              state: StateEnum,
+              person: Type.Object({ maskedName: Type.String() }),
+              lockedUntil: Type.Union([Type.Null(), Type.String({ format: 'date-time' })], { description: "The person's video-check lock, if one is in force" }),
+              attemptsLeft: Type.Integer({ minimum: 0, description: 'Failed video checks left before the lock' }),
+            }),
             401: errorRef,
             404: errorRef,
             409: errorRef,
             410: errorRef,
             422: errorRef,
+            429: errorRef,
             503: errorRef,
           },
         },
@@ -141,10 +155,10 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: IdParams }>(
       '/registrations/:id',
       {
-        onRequest,
+        onRequest: onRead,
         schema: { tags, summary: 'The registration and its state', params: IdParams, security: secured, response: { 200: Registration, 401: errorRef, 404: errorRef, 410: errorRef } },
       },
-      async (request) => describeRegistration(await authorize(request)),
+      async (request) => service.describe(await authorize(request)),
     );
   };
 }

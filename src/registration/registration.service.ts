@@ -11,7 +11,9 @@ import { appendAudit } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { validateIin } from '../iin/iin.rules.js';
 import { OtpService, type OtpTiming } from '../otp/otp.service.js';
-import { isIdleExpired, RegistrationState } from './registration.rules.js';
+import { VideoCheckLocks } from '../biometrics/video-check-lock.service.js';
+import { FINAL_STATES, isIdleExpired, RegistrationState } from './registration.rules.js';
+import { IinAttempts, type IinAttempt } from './iin-attempts.service.js';
 import * as store from './registration.store.js';
 import type { RegistrationRow } from './registration.store.js';
 
@@ -33,15 +35,24 @@ function assertState(registration: RegistrationRow, expected: RegistrationState)
 
 /**
  * Resolves the registration a step call is about: 401 without a valid bearer token, 404 for an
- * unknown id, 410 once idle for longer than the timeout. A valid call extends the idle expiry.
+ * unknown id, 410 once idle for longer than the timeout, 409 REGISTRATION_FINISHED once completed or
+ * rejected (its token then only reads: `allowFinished`). A valid call extends the idle expiry.
  */
-export async function authorizeRegistration(ctx: AppContext, id: string, authorization: string | undefined): Promise<RegistrationRow> {
+export async function authorizeRegistration(
+  ctx: AppContext,
+  id: string,
+  authorization: string | undefined,
+  options: { allowFinished?: boolean } = {},
+): Promise<RegistrationRow> {
   const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')?.[1];
   if (!token) throw new AppError('UNAUTHORIZED');
   if (!UUID.test(id)) throw new AppError('REGISTRATION_NOT_FOUND');
   const registration = await store.findRegistration(ctx.db, id);
   if (!registration) throw new AppError('REGISTRATION_NOT_FOUND');
   if (!constantTimeEqual(tokenHash(ctx, token), registration.token_hash)) throw new AppError('UNAUTHORIZED');
+  if (!options.allowFinished && (FINAL_STATES as readonly string[]).includes(registration.state)) {
+    throw new AppError('REGISTRATION_FINISHED', { state: registration.state });
+  }
   const now = new Date();
   if (isIdleExpired(registration.state, new Date(registration.expires_at), now)) throw new AppError('REGISTRATION_EXPIRED');
   await store.touchRegistration(ctx.db, id, now, idleExpiry(ctx, now));
@@ -71,9 +82,19 @@ export async function completeRegistration(trx: Tx, registrationId: string, meth
 
 export class RegistrationService {
   private readonly otp: OtpService;
+  private readonly iinAttempts: IinAttempts;
+  private readonly locks: VideoCheckLocks;
 
   constructor(private readonly ctx: AppContext) {
     this.otp = new OtpService(ctx.config, ctx.sms);
+    this.iinAttempts = new IinAttempts(ctx);
+    this.locks = new VideoCheckLocks(ctx.config);
+  }
+
+  /** The registration with the video-check lock and attempts of its person and phone (kept across registrations). */
+  async describe(registration: RegistrationRow) {
+    const lock = await this.locks.status(this.ctx.db, registration);
+    return { ...describeRegistration(registration), lockedUntil: lock.lockedUntil?.toISOString() ?? null, attemptsLeft: lock.attemptsLeft };
   }
 
   async start(input: { phone: unknown; language: Language; clientIp: string }): Promise<{ id: string; token: string; state: RegistrationState; otp: OtpTiming }> {
@@ -147,31 +168,35 @@ export class RegistrationService {
     return { state: RegistrationState.AWAITING_IIN };
   }
 
-  async submitIin(registration: RegistrationRow, iinInput: string, clientIp: string): Promise<{ state: RegistrationState; person: { maskedName: string } }> {
+  async submitIin(
+    registration: RegistrationRow,
+    iinInput: string,
+    clientIp: string,
+  ): Promise<{ state: RegistrationState; person: { maskedName: string }; lockedUntil: string | null; attemptsLeft: number }> {
     assertState(registration, RegistrationState.AWAITING_IIN);
     const check = validateIin(iinInput);
     if (!check.ok) throw new AppError(check.code);
     const iin = iinInput;
     const subject = maskIin(iin);
 
-    // Registry calls may go over the network: they happen before, not inside, the transaction.
-    const person = await this.ctx.registry.findPerson(iin);
-    if (!person) {
-      await appendAudit(this.ctx.db, { type: 'iin.not_found', actor: 'citizen', registrationId: registration.id, subject, clientIp });
-      throw new AppError('PERSON_NOT_FOUND');
+    // Every lookup is counted before it is made: the step must not become a registry oracle.
+    const attempt = await this.iinAttempts.begin(registration, iin, clientIp);
+    const audit = { actor: 'citizen', registrationId: registration.id, subject, clientIp };
+    let person: Awaited<ReturnType<AppContext['registry']['findPerson']>>;
+    let bound: boolean;
+    try {
+      // Registry calls may go over the network: they happen before, not inside, the transaction.
+      person = await this.ctx.registry.findPerson(iin);
+      bound = person !== null && (await this.ctx.registry.isPhoneBoundToIin(registration.phone, iin));
+    } catch (err) {
+      await this.iinAttempts.unavailable(attempt);
+      throw err;
     }
-    if (!(await this.ctx.registry.isPhoneBoundToIin(registration.phone, iin))) {
-      await appendAudit(this.ctx.db, {
-        type: 'bmg.mismatch',
-        actor: 'citizen',
-        registrationId: registration.id,
-        subject,
-        clientIp,
-        details: { phone: maskPhone(registration.phone) },
-      });
-      throw new AppError('BMG_PHONE_MISMATCH', { assistant: true });
+    if (!person) return this.failIin(attempt, 'not_found', 'PERSON_NOT_FOUND', { ...audit, type: 'iin.not_found' });
+    if (!bound) {
+      return this.failIin(attempt, 'bmg_mismatch', 'BMG_PHONE_MISMATCH', { ...audit, type: 'bmg.mismatch', details: { phone: maskPhone(registration.phone) } }, { assistant: true });
     }
-    if (await store.hasDigitalProfile(this.ctx.db, iin)) throw new AppError('ALREADY_REGISTERED');
+    if (await store.hasDigitalProfile(this.ctx.db, iin)) return this.failIin(attempt, 'already_registered', 'ALREADY_REGISTERED', { ...audit, type: 'iin.already_registered' });
 
     const maskedName = maskName(person.firstName, person.lastName);
     const now = new Date();
@@ -181,9 +206,25 @@ export class RegistrationService {
         const current = await store.findRegistration(trx, registration.id);
         throw new AppError('INVALID_STATE', { state: current?.state ?? 'UNKNOWN' });
       }
-      await appendAudit(trx, { type: 'iin.accepted', actor: 'citizen', registrationId: registration.id, subject, clientIp });
+      await this.iinAttempts.accepted(trx, attempt);
+      await appendAudit(trx, { ...audit, type: 'iin.accepted' });
     });
-    return { state: RegistrationState.AWAITING_VIDEO_CHECK, person: { maskedName } };
+    // The person may already be locked out of video checks by an earlier registration: say so at once.
+    const lock = await this.locks.status(this.ctx.db, { phone: registration.phone, iin });
+    return { state: RegistrationState.AWAITING_VIDEO_CHECK, person: { maskedName }, lockedUntil: lock.lockedUntil?.toISOString() ?? null, attemptsLeft: lock.attemptsLeft };
+  }
+
+  /** Counts a failed lookup and answers its error, or IIN_ATTEMPTS_EXCEEDED when it was the last one allowed. */
+  private async failIin(
+    attempt: IinAttempt,
+    outcome: Parameters<IinAttempts['fail']>[1],
+    code: string,
+    audit: Parameters<IinAttempts['fail']>[2],
+    details: Record<string, unknown> = {},
+  ): Promise<never> {
+    const attemptsLeft = await this.iinAttempts.fail(attempt, outcome, audit);
+    if (attemptsLeft === 0) throw new AppError('IIN_ATTEMPTS_EXCEEDED');
+    throw new AppError(code, { ...details, attemptsLeft });
   }
 
   private async auditLimit(phone: string, clientIp: string, registrationId: string | null): Promise<void> {
@@ -199,7 +240,6 @@ export function describeRegistration(r: RegistrationRow) {
     language: r.language,
     person: r.masked_name ? { maskedName: r.masked_name } : null,
     expiresAt: new Date(r.expires_at).toISOString(),
-    lockedUntil: r.locked_until && new Date(r.locked_until) > new Date() ? new Date(r.locked_until).toISOString() : null,
     rejectionReason: r.rejection_reason,
     createdAt: new Date(r.created_at).toISOString(),
     completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,

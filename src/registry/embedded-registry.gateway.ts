@@ -1,6 +1,6 @@
 // The registries as tables in our own database: for development, demos and deployments where the
 // state registries are replicated locally.
-import type { Db } from '../platform/db/database.js';
+import type { Db, DbOrTx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import type { RegistryGateway, RegistryPerson } from './registry.gateway.js';
 import * as store from './registry.store.js';
@@ -36,11 +36,12 @@ export class EmbeddedRegistryGateway implements RegistryGateway {
     return binding?.iin === iin;
   }
 
-  async bindPhone(phone: string, iin: string): Promise<void> {
+  async bindPhone(phone: string, iin: string, conn?: DbOrTx): Promise<void> {
     assertBindable(phone, iin);
-    await this.db.transaction().execute(async (tx) => {
+    const bind = async (tx: DbOrTx) => {
       if (!(await store.findPerson(tx, iin))) throw new AppError('PERSON_NOT_FOUND');
       await store.upsertBindings(tx, [{ phone, iin }]);
-    });
+    };
+    await (conn ? bind(conn) : this.db.transaction().execute(bind));
   }
 }

@@ -1,6 +1,7 @@
 // One gateway for the two state registries the flow consults: the population registry (who the
 // person is, their reference photo) and the Mobile Citizens Database, BMG (which phone belongs to
 // which IIN). Implementations: embedded (tables in our database) and http (REGISTRY_URL).
+import type { DbOrTx } from '../platform/db/database.js';
 
 export interface RegistryPerson {
   iin: string;
@@ -20,8 +21,11 @@ export interface RegistryGateway {
   getReferencePhoto(iin: string): Promise<Buffer | null>;
   /** True when BMG binds this phone (E.164) to this IIN. */
   isPhoneBoundToIin(phone: string, iin: string): Promise<boolean>;
-  /** Creates or replaces the BMG binding of a phone (service-centre operators). */
-  bindPhone(phone: string, iin: string): Promise<void>;
+  /**
+   * Creates or replaces the BMG binding of a phone (service-centre operators). The embedded registry
+   * writes it in `conn` when given, so it commits or rolls back with the caller's transaction.
+   */
+  bindPhone(phone: string, iin: string, conn?: DbOrTx): Promise<void>;
   /**
    * The reference photo's face descriptor when the registry holds one (computed on import by the
    * embedded registry); null otherwise, in which case the caller computes it from the photo.

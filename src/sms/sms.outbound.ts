@@ -2,7 +2,7 @@ import type { Language } from '../platform/config.js';
 import type { DbOrTx } from '../platform/db/database.js';
 
 /** What an SMS is for; each purpose has a kk/ru/en text template (see sms.texts.ts). */
-export type SmsPurpose = 'otp' | 'video_check_under_review' | 'moderation_approved' | 'moderation_rejected' | 'bmg_updated';
+export type SmsPurpose = 'otp' | 'video_check_under_review' | 'video_check_passed' | 'moderation_approved' | 'moderation_rejected' | 'bmg_updated';
 
 export interface OutgoingSms {
   phone: string;

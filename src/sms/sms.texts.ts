@@ -16,6 +16,11 @@ export const SMS_TEXTS: Record<SmsPurpose, Record<Language, string>> = {
     ru: 'Digital ID: ваша видеопроверка на рассмотрении. Результат сообщим по SMS.',
     en: 'Digital ID: your video check is under review. We will send you the result by SMS.',
   },
+  video_check_passed: {
+    kk: 'Digital ID: бейнетексеруден өттіңіз, цифрлық профиліңіз құрылды.',
+    ru: 'Digital ID: видеопроверка пройдена, ваш цифровой профиль создан.',
+    en: 'Digital ID: your video check passed and your digital profile is created.',
+  },
   moderation_approved: {
     kk: 'Digital ID: жеке басыңыз расталды, цифрлық профиліңіз құрылды.',
     ru: 'Digital ID: личность подтверждена, ваш цифровой профиль создан.',

@@ -46,7 +46,9 @@ export async function readOtpFromOutbox(server: TestServer, phone: string, optio
   while (Date.now() < deadline) {
     const res = await server.request('GET', `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
     const messages: Array<{ id: string; body: string; purpose: string; status: string }> = res.body?.messages ?? [];
-    const newest = messages.find((m) => m.purpose === 'otp' && m.status !== 'queued' && m.id !== options.after);
+    // Newest first: only messages newer than `after` (an older code must never be taken for the new one).
+    const afterIndex = options.after ? messages.findIndex((m) => m.id === options.after) : -1;
+    const newest = (afterIndex >= 0 ? messages.slice(0, afterIndex) : messages).find((m) => m.purpose === 'otp' && m.status !== 'queued');
     const code = newest && /\b(\d{6})\b/.exec(newest.body)?.[1];
     if (newest && code) return code;
     await new Promise((r) => setTimeout(r, 200));
@@ -57,4 +59,16 @@ export async function readOtpFromOutbox(server: TestServer, phone: string, optio
 export async function latestOtpMessageId(server: TestServer, phone: string): Promise<string | undefined> {
   const res = await server.request('GET', `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
   return res.body?.messages?.find((m: { purpose: string }) => m.purpose === 'otp')?.id;
+}
+
+/** A registration whose phone the SMS code proved: at the IIN step. */
+export async function verifiedRegistration(server: TestServer, phone = randomPhone()): Promise<{ id: string; token: string; phone: string }> {
+  const previous = await latestOtpMessageId(server, phone);
+  const start = await server.request('POST', '/api/v1/registrations', { body: { phone } });
+  if (start.status !== 201) throw new Error(`start answered ${start.status}: ${JSON.stringify(start.body)}`);
+  const { id, token } = start.body as { id: string; token: string };
+  const code = await readOtpFromOutbox(server, phone, { after: previous });
+  const otp = await server.request('POST', `/api/v1/registrations/${id}/otp`, { token, body: { code } });
+  if (otp.status !== 200) throw new Error(`the code answered ${otp.status}: ${JSON.stringify(otp.body)}`);
+  return { id, token, phone };
 }

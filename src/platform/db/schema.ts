@@ -12,8 +12,6 @@ export interface RegistrationsTable {
   language: string;
   iin: string | null;
   masked_name: string | null;
-  failed_video_checks: Generated<number>;
-  locked_until: NullableTimestamp;
   rejection_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -143,9 +141,29 @@ export interface VideoChecksTable {
   similarity: number | null;
   liveness_score: number | null;
   trace: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  client_ip: string | null;
   created_at: Timestamp;
   expires_at: Timestamp;
   completed_at: NullableTimestamp;
+}
+
+/** Failed video checks and the lock of one subject: a person (IIN) or a phone, keyed by HMAC. */
+export interface VideoCheckLocksTable {
+  subject_kind: 'iin' | 'phone';
+  subject_hash: Buffer;
+  failed_checks: Generated<number>;
+  locked_until: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface IinAttemptsTable {
+  id: string;
+  registration_id: string;
+  phone_hash: Buffer;
+  iin_hash: Buffer;
+  client_ip: string;
+  outcome: 'pending' | 'accepted' | 'not_found' | 'bmg_mismatch' | 'already_registered' | 'unavailable';
+  created_at: Timestamp;
 }
 
 export interface ModerationCasesTable {
@@ -181,5 +199,7 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   assistant_tickets: AssistantTicketsTable;
   video_checks: VideoChecksTable;
+  video_check_locks: VideoCheckLocksTable;
+  iin_attempts: IinAttemptsTable;
   moderation_cases: ModerationCasesTable;
 }

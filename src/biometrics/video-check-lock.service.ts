@@ -1,0 +1,76 @@
+// The failure count and the lock of a registration's person and phone: read for display, checked
+// before a check is analysed, and updated after it is judged — the last two under the subjects' row
+// locks, inside the caller's transaction.
+import type { Config } from '../platform/config.js';
+import type { DbOrTx, Tx } from '../platform/db/database.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { hmacSha256 } from '../platform/crypto.js';
+import { admitCheck, attemptsLeft, effectiveLock, nextLock, type EffectiveLock, type LockRules, type NextLock } from './video-check-lock.rules.js';
+import * as store from './video-check-lock.store.js';
+
+export interface LockStatus {
+  lockedUntil: Date | null;
+  attemptsLeft: number;
+}
+
+export interface Person {
+  phone: string;
+  iin: string | null;
+}
+
+export interface HeldLock {
+  subjects: store.SubjectKey[];
+  current: EffectiveLock;
+}
+
+export class VideoCheckLocks {
+  private readonly rules: LockRules;
+
+  constructor(private readonly config: Config) {
+    this.rules = { maxFailedChecks: config.videoCheck.maxFailedChecks, lockMs: config.videoCheck.lockMinutes * 60_000 };
+  }
+
+  private subjects(person: Person): store.SubjectKey[] {
+    const key = (kind: store.SubjectKey['kind'], value: string) => ({ kind, hash: hmacSha256(this.config.secretKey, 'video-check-subject', kind, value) });
+    return person.iin ? [key('iin', person.iin), key('phone', person.phone)] : [key('phone', person.phone)];
+  }
+
+  /** The lock in force and the attempts left, for the citizen's screen. */
+  async status(conn: DbOrTx, person: Person, now = new Date()): Promise<LockStatus> {
+    const lock = effectiveLock(await store.readSubjects(conn, this.subjects(person)), now);
+    return { lockedUntil: lock.lockedUntil, attemptsLeft: attemptsLeft(lock, this.rules) };
+  }
+
+  /** 423 while locked; 409 when the checks already being analysed could use up the attempts left. */
+  async admit(trx: Tx, person: Person, now: Date): Promise<void> {
+    const lock = effectiveLock(await store.lockSubjects(trx, this.subjects(person), now), now);
+    const admission = admitCheck(lock, await store.countChecksInFlight(trx, person, now), this.rules);
+    if (admission.ok) return;
+    if (admission.reason === 'LOCKED') throw lockedError(admission.lockedUntil);
+    throw new AppError('VIDEO_CHECK_IN_PROGRESS');
+  }
+
+  /** 423 while locked (for issuing a check: nothing is analysed, so checks in flight do not matter). */
+  async assertNotLocked(conn: DbOrTx, person: Person, now: Date): Promise<void> {
+    const { lockedUntil } = await this.status(conn, person, now);
+    if (lockedUntil) throw lockedError(lockedUntil);
+  }
+
+  /** Holds the person's rows (FOR UPDATE) until the transaction ends; `record` then writes the result. */
+  async hold(trx: Tx, person: Person, now: Date): Promise<HeldLock> {
+    const subjects = this.subjects(person);
+    return { subjects, current: effectiveLock(await store.lockSubjects(trx, subjects, now), now) };
+  }
+
+  /** Records a judged check for every subject of the person. */
+  async record(trx: Tx, held: HeldLock, failed: boolean, now: Date): Promise<NextLock & { attemptsLeft: number }> {
+    const next = nextLock(held.current, failed, this.rules, now);
+    if (next.counted) await store.saveSubjects(trx, held.subjects, next, now);
+    return { ...next, attemptsLeft: attemptsLeft(next, this.rules) };
+  }
+}
+
+export function lockedError(lockedUntil: Date): AppError {
+  const retryAfter = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000));
+  return new AppError('LOCKED', { lockedUntil: lockedUntil.toISOString(), attemptsLeft: 0 }, { 'retry-after': String(retryAfter) });
+}

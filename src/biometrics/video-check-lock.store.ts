@@ -1,0 +1,77 @@
+// SQL of the per-subject failure count and lock (video_check_locks), and the checks in flight.
+import type { DbOrTx } from '../platform/db/database.js';
+import type { SubjectLock } from './video-check-lock.rules.js';
+
+export interface SubjectKey {
+  kind: 'iin' | 'phone';
+  /** HMAC of the IIN or phone: the table never holds either. */
+  hash: Buffer;
+}
+
+/** A fixed order (IIN before phone) so two transactions never wait for each other's rows in a cycle. */
+function ordered(subjects: readonly SubjectKey[]): SubjectKey[] {
+  return [...subjects].sort((a, b) => a.kind.localeCompare(b.kind) || Buffer.compare(a.hash, b.hash));
+}
+
+function toLock(row: { failed_checks: number; locked_until: Date | null }): SubjectLock {
+  return { failedChecks: row.failed_checks, lockedUntil: row.locked_until ? new Date(row.locked_until) : null };
+}
+
+export async function readSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]): Promise<SubjectLock[]> {
+  const rows = [];
+  for (const s of subjects) {
+    const row = await conn
+      .selectFrom('video_check_locks')
+      .select(['failed_checks', 'locked_until'])
+      .where('subject_kind', '=', s.kind)
+      .where('subject_hash', '=', s.hash)
+      .executeTakeFirst();
+    if (row) rows.push(toLock(row));
+  }
+  return rows;
+}
+
+/** Creates the subjects' rows if needed and holds them (FOR UPDATE) until the transaction ends. */
+export async function lockSubjects(conn: DbOrTx, subjects: readonly SubjectKey[], now: Date): Promise<SubjectLock[]> {
+  const rows = [];
+  for (const s of ordered(subjects)) {
+    await conn
+      .insertInto('video_check_locks')
+      .values({ subject_kind: s.kind, subject_hash: s.hash, failed_checks: 0, locked_until: null, updated_at: now })
+      .onConflict((oc) => oc.columns(['subject_kind', 'subject_hash']).doNothing())
+      .execute();
+    const row = await conn
+      .selectFrom('video_check_locks')
+      .select(['failed_checks', 'locked_until'])
+      .where('subject_kind', '=', s.kind)
+      .where('subject_hash', '=', s.hash)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    rows.push(toLock(row));
+  }
+  return rows;
+}
+
+export async function saveSubjects(conn: DbOrTx, subjects: readonly SubjectKey[], state: SubjectLock, now: Date): Promise<void> {
+  for (const s of ordered(subjects)) {
+    await conn
+      .updateTable('video_check_locks')
+      .set({ failed_checks: state.failedChecks, locked_until: state.lockedUntil, updated_at: now })
+      .where('subject_kind', '=', s.kind)
+      .where('subject_hash', '=', s.hash)
+      .execute();
+  }
+}
+
+/** Checks being analysed now for any registration of this phone or IIN. */
+export async function countChecksInFlight(conn: DbOrTx, person: { phone: string; iin: string | null }, now: Date): Promise<number> {
+  const row = await conn
+    .selectFrom('video_checks as c')
+    .innerJoin('registrations as r', 'r.id', 'c.registration_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('c.status', '=', 'processing')
+    .where('c.expires_at', '>', now)
+    .where((eb) => (person.iin ? eb.or([eb('r.phone', '=', person.phone), eb('r.iin', '=', person.iin)]) : eb('r.phone', '=', person.phone)))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
