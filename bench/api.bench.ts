@@ -29,6 +29,10 @@ interface Row {
   non2xx: number;
 }
 const rows: Row[] = [];
+/** Shutdown right after load: how long `close()` took, and anything that failed after it returned. */
+const shutdowns: Array<{ db: string; ms: number }> = [];
+const lateFailures: string[] = [];
+process.on('unhandledRejection', (reason) => lateFailures.push(reason instanceof Error ? reason.message : String(reason)));
 
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -170,7 +174,10 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
   );
 
   await floorApp.close();
+  // Straight after the load, with SMS still queued: the same order as on SIGTERM (src/server.ts).
+  const closeStarted = Date.now();
   await server.close();
+  shutdowns.push({ db: kind, ms: Date.now() - closeStarted });
   fs.rmSync(dataDir, { recursive: true, force: true });
   await pgDb?.drop();
 }
@@ -197,4 +204,7 @@ for (const r of rows) {
   const floor = rows.find((f) => f.db === r.db && f.scenario.startsWith('floor'))!.rps;
   console.log(`| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((100 * r.rps) / floor)}% | ${r.errors} | ${r.non2xx} |`);
 }
-process.exit(0);
+// Late completions would surface as unhandled rejections within a moment of the close.
+await new Promise((resolve) => setTimeout(resolve, 1000));
+console.log(`\nshutdown after load: ${shutdowns.map((s) => `${s.db} ${s.ms} ms`).join(', ')}; unhandled rejections: ${lateFailures.length}${lateFailures.length ? ` (${lateFailures.join('; ')})` : ''}`);
+process.exit(lateFailures.length > 0 ? 1 : 0);

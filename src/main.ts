@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from './platform/config.js';
 import { DirectoryLockedError } from './platform/db/lock-file.js';
 import { startServer } from './server.js';
 
+/** Long enough for an SMS attempt (15 s) and a video check in flight; shorter than a typical 60 s kill grace. */
+const SHUTDOWN_DEADLINE_MS = 45_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -19,12 +22,23 @@ async function main(): Promise<void> {
       { url: server.url, database: server.database.kind, sms: config.sms.provider, registry: config.registry.provider },
       `Digital ID is listening on ${server.url} (API docs: ${server.url}/api/docs)`,
     );
+    // SIGTERM/SIGINT: stop taking work, finish what is in hand, close the database (server.ts), exit 0.
+    // A shutdown that hangs past the deadline, or a second signal, ends the process with 1.
     let stopping = false;
     const shutdown = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        server.ctx.logger.warn({ signal }, 'second signal during shutdown: exiting now');
+        process.exit(1);
+      }
       stopping = true;
+      const started = Date.now();
       server.ctx.logger.info({ signal }, 'shutting down');
+      setTimeout(() => {
+        server.ctx.logger.error({ waitedMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
       await server.close();
+      server.ctx.logger.info({ ms: Date.now() - started }, 'stopped');
       process.exit(0);
     };
     process.on('SIGINT', () => void shutdown('SIGINT'));

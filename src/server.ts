@@ -1,11 +1,17 @@
 // Composition root: opens the database, migrates, starts the queue and adapters, builds the app.
+// Shutdown runs the other way round, each step only after the one before has finished:
+//   1. HTTP: stop accepting connections and answer the requests already in (503 to new ones on kept-alive
+//      connections); the video check's plugin then stops its face-engine workers and its retention job;
+//   2. SMS: the workers finish and complete the jobs in hand, then the SMPP/http connection goes;
+//   3. pg-boss: maintenance and cron stop, and every statement it issued (completions too) has run;
+//   4. the database.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { createMetrics } from './platform/metrics.js';
-import { startQueue } from './platform/queue.js';
+import { startQueue, stopQueue } from './platform/queue.js';
 import { createRegistryGateway } from './registry/registry.factory.js';
 import { seedDemoRegistry } from './registry/demo-seed.js';
 import { startSms } from './sms/sms.module.js';
@@ -23,21 +29,24 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { logger?: Logger; seedDemo?: boolean; listen?: boolean } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Stop steps in start order; `close` runs them in reverse, once, whoever calls it.
   const stops: Array<() => Promise<void>> = [() => database.close()];
-  const close = async () => {
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (err) {
-        logger.warn({ err }, 'error while stopping');
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const stop of [...stops].reverse()) {
+        try {
+          await stop();
+        } catch (err) {
+          logger.warn({ err }, 'error while stopping');
+        }
       }
-    }
-  };
+    })());
   try {
     await migrateToLatest(database.db);
     const metrics = createMetrics();
     const queue = await startQueue({ db: database.db, logger, maintenanceIntervalSeconds: config.queue.maintenanceIntervalSeconds });
-    stops.push(() => queue.stop({ graceful: true, wait: true, close: false }));
+    stops.push(() => stopQueue(queue, logger));
     const registry = createRegistryGateway(config, database.db);
     if (options.seedDemo !== false) await seedDemoRegistry(database.db, config, logger);
     const sms = await startSms({ config, db: database.db, queue, logger, metrics });

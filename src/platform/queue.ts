@@ -1,5 +1,11 @@
 // pg-boss on our own database. It never opens a pool of its own: every statement goes through our
 // Kysely connection (on PGlite there is exactly one), and `send` can join a caller's transaction.
+//
+// Shutdown is the delicate part. pg-boss's own `work()` calls `complete` without awaiting it and its
+// `stop({wait:true})` forgets workers removed with `offWork`, so a completion could reach the database
+// after it was closed ("driver has already been destroyed", an unhandled rejection). Our workers
+// therefore run their own fetch → handle → complete loop (`startWorker`), whose `stop()` resolves only
+// after the last completion ran; and `stopQueue` waits until no statement pg-boss issued is in flight.
 import PgBoss from 'pg-boss';
 import { executeSql, type Db, type DbOrTx } from './db/database.js';
 import type { Logger } from './logging.js';
@@ -11,10 +17,39 @@ export function inConnection(conn: DbOrTx): { db: PgBoss.Db } {
   return { db: { executeSql: (text, values) => executeSql(conn, text, values ?? []) } };
 }
 
+/** Promises still running; `idle` resolves once none is left across a full turn of the event loop. */
+class InFlight {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  track<T>(promise: Promise<T>): Promise<T> {
+    this.pending.add(promise);
+    promise.then(
+      () => this.pending.delete(promise),
+      () => this.pending.delete(promise),
+    );
+    return promise;
+  }
+
+  /** True when idle, false when `deadline` (epoch ms) passed first. */
+  async idle(deadline: number): Promise<boolean> {
+    for (;;) {
+      // A completion is issued a few microtasks after its handler resolves: let them all run first.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.pending.size === 0) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await Promise.race([Promise.allSettled([...this.pending]), sleep(left)]);
+    }
+  }
+}
+
+const statementsOf = new WeakMap<PgBoss, InFlight>();
+
 export async function startQueue(deps: { db: Db; logger: Logger; maintenanceIntervalSeconds?: number }): Promise<PgBoss> {
   const logger = deps.logger.child({ module: 'queue' });
+  const statements = new InFlight();
   const boss = new PgBoss({
-    ...inConnection(deps.db),
+    db: { executeSql: (text, values) => statements.track(executeSql(deps.db, text, values ?? [])) },
     schema: 'pgboss',
     migrate: true,
     // Supervision expires stuck active jobs (e.g. after a crash) so they are retried, and archives
@@ -26,7 +61,121 @@ export async function startQueue(deps: { db: Db; logger: Logger; maintenanceInte
     // Cron schedules (retention jobs) are available to every domain.
     schedule: true,
   });
+  statementsOf.set(boss, statements);
   boss.on('error', (err: unknown) => logger.error({ err }, 'queue error'));
   await boss.start();
   return boss;
+}
+
+/**
+ * Stops pg-boss (its maintenance, cron and any `work()` worker, whose running job may finish within
+ * `timeoutMs`) and resolves once none of the statements it issued — completions included — is still
+ * running: only then may the database be closed. Stop our own workers (`startWorker`) first.
+ */
+export async function stopQueue(boss: PgBoss, logger: Logger, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+  const idle = await (statementsOf.get(boss)?.idle(deadline + 2_000) ?? true);
+  if (!idle) logger.warn({ module: 'queue' }, 'queue statements still running at shutdown');
+}
+
+export interface QueueWorker {
+  /** Takes no new jobs; resolves when the batch in hand was handled and completed (or failed). */
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  batchSize: number;
+  pollingIntervalSeconds: number;
+}
+
+/** Longest pause between fetches while the database is unreachable. */
+const MAX_FETCH_BACKOFF_MS = 5_000;
+/** A completion that fails (database briefly gone) is tried again this often before giving up. */
+const COMPLETE_ATTEMPTS = 5;
+
+/**
+ * Works on queue `name`: fetches a batch, awaits `handle`, then completes the batch (or fails it when
+ * `handle` throws). A job whose completion could not be written stays active and is retried after its
+ * expiry, so handlers must be idempotent (the SMS worker is: a finished message is never sent again).
+ */
+export function startWorker<T extends object>(
+  boss: PgBoss,
+  name: string,
+  options: WorkerOptions,
+  handle: (jobs: PgBoss.JobWithMetadata<T>[]) => Promise<void>,
+  logger: Logger,
+): QueueWorker {
+  const log = logger.child({ module: 'queue', queue: name });
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const settle = async (what: string, ids: string[], write: () => Promise<unknown>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        if (attempt >= COMPLETE_ATTEMPTS) {
+          log.warn({ reason: reason(err), jobs: ids.length }, `could not ${what} jobs; they are retried after their expiry`);
+          return;
+        }
+        await sleep(attempt * 500);
+      }
+    }
+  };
+
+  const loop = (async () => {
+    let failures = 0;
+    while (!stopping) {
+      let jobs: PgBoss.JobWithMetadata<T>[];
+      try {
+        jobs = await boss.fetch<T>(name, { batchSize: options.batchSize, includeMetadata: true });
+        if (failures > 0) log.info({ failures }, 'queue reachable again');
+        failures = 0;
+      } catch (err) {
+        if (failures++ === 0) log.warn({ reason: reason(err) }, 'cannot fetch jobs; retrying');
+        await pause(Math.min(MAX_FETCH_BACKOFF_MS, options.pollingIntervalSeconds * 1000 * 2 ** failures));
+        continue;
+      }
+      if (!jobs || jobs.length === 0) {
+        await pause(options.pollingIntervalSeconds * 1000);
+        continue;
+      }
+      const ids = jobs.map((job) => job.id);
+      try {
+        await handle(jobs);
+      } catch (err) {
+        await settle('fail', ids, () => Promise.all(ids.map((id) => boss.fail(name, id, { message: reason(err) }))));
+        continue;
+      }
+      await settle('complete', ids, () => boss.complete(name, ids));
+    }
+  })();
+
+  return {
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function reason(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 300);
 }

@@ -5,6 +5,7 @@ import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
 import type { Logger } from '../platform/logging.js';
 import type { Metrics } from '../platform/metrics.js';
+import { startWorker } from '../platform/queue.js';
 import { createSmsProvider } from './providers/index.js';
 import { SMS_RECEIPT_QUEUE, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
 import type { SmsOutbound } from './sms.outbound.js';
@@ -25,26 +26,24 @@ export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; lo
   const { queue } = deps;
   await queue.createQueue(SMS_SEND_QUEUE);
   await queue.createQueue(SMS_RECEIPT_QUEUE);
-  const options = { batchSize: BATCH_SIZE, includeMetadata: true as const, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
-  const inFlight = new Set<Promise<void>>();
-  const track = (batch: Promise<void>) => {
-    inFlight.add(batch);
-    return batch.finally(() => inFlight.delete(batch));
-  };
+  const options = { batchSize: BATCH_SIZE, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
   // Each job in a batch succeeds or fails on its own: a failure is reported for that job only.
   const workers = [
-    await queue.work<SendJob>(SMS_SEND_QUEUE, options, (jobs) => track(eachJob(queue, SMS_SEND_QUEUE, jobs, (job) => service.deliver(job)))),
-    await queue.work<ReceiptJob>(SMS_RECEIPT_QUEUE, options, (jobs) => track(eachJob(queue, SMS_RECEIPT_QUEUE, jobs, (job) => service.applyQueuedReceipt(job)))),
+    startWorker<SendJob>(queue, SMS_SEND_QUEUE, options, (jobs) => eachJob(queue, SMS_SEND_QUEUE, jobs, (job) => service.deliver(job)), logger),
+    startWorker<ReceiptJob>(queue, SMS_RECEIPT_QUEUE, options, (jobs) => eachJob(queue, SMS_RECEIPT_QUEUE, jobs, (job) => service.applyQueuedReceipt(job)), logger),
   ];
   logger.info({ provider: provider.name }, 'sms module started');
 
   return {
     outbound: service,
     async stop() {
-      for (const id of workers) await queue.offWork({ id }).catch(() => undefined);
-      // Let attempts under way finish (or time out) before the provider's connection goes.
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
+      // Attempts under way finish and are completed while the provider's connection is still up; one
+      // that outlasts STOP_WAIT_MS is cut short by stopping the provider (its job is retried later).
+      const stopped = Promise.all(workers.map((w) => w.stop()));
+      const inTime = await Promise.race([stopped.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_WAIT_MS).unref())]);
+      if (!inTime) logger.warn({ waitedMs: STOP_WAIT_MS }, 'sms attempts still running at shutdown; stopping the provider');
       await provider.stop();
+      await stopped;
     },
   };
 }

@@ -6,7 +6,7 @@ import { Counter, Registry } from 'prom-client';
 import { openDatabase, type DbOrTx } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { createLogger } from '../platform/logging.js';
-import { startQueue } from '../platform/queue.js';
+import { startQueue, stopQueue } from '../platform/queue.js';
 import { startServer, type RunningServer } from '../server.js';
 import { createOutboxProvider } from './providers/outbox.provider.js';
 import { SMS_SEND_QUEUE } from './sms.jobs.js';
@@ -120,7 +120,7 @@ describe(`SMS survive a server restart (${testDbKind})`, () => {
     const producer = new SmsService({ config, db: database.db, queue, logger: createLogger('silent'), counter });
     producer.attach(createOutboxProvider());
     const id = await database.db.transaction().execute((trx) => producer.enqueue(trx, { ...OTP, language: 'kk' }));
-    await queue.stop({ graceful: true, wait: true, close: false });
+    await stopQueue(queue, createLogger('silent'));
     await database.close();
 
     const server = await start({ SMS_PROVIDER: 'outbox' });
