@@ -2,9 +2,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { sql } from 'kysely';
 import type { AppContext } from './app-context.js';
 import { installErrorHandler } from './platform/error-handler.js';
+import { checkReadiness } from './platform/readiness.js';
 import { registrationRoutes } from './registration/registration.routes.js';
 import { videoCheckRoutes } from './biometrics/video-check.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
@@ -51,12 +51,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.db);
-      return { status: 'ready', database: ctx.dbKind };
-    } catch {
-      return reply.status(503).send({ status: 'not ready' });
-    }
+    const readiness = await checkReadiness(ctx.db, ctx.dbKind);
+    return reply.status(readiness.status === 'ready' ? 200 : 503).send(readiness);
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', ctx.metrics.registry.contentType);

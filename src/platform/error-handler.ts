@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors/app-error.js';
+import { isDatabaseUnavailable } from './db/database.js';
 import { errorMessage, errorStatus } from './errors/catalogue.js';
 import { negotiateLanguage } from './i18n.js';
 import type { Language } from './config.js';
@@ -10,6 +11,8 @@ export function requestLanguage(request: FastifyRequest, fallback: Language): La
 
 function toAppError(err: FastifyError | AppError | Error): AppError | null {
   if (err instanceof AppError) return err;
+  // Database down or restarting: a quick 503 the client may retry, not a 500.
+  if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', undefined, { 'retry-after': '5' });
   const fe = err as FastifyError;
   if (fe.validation) {
     const first = fe.validation[0];

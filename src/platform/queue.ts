@@ -91,19 +91,20 @@ export interface WorkerOptions {
 
 /** Longest pause between fetches while the database is unreachable. */
 const MAX_FETCH_BACKOFF_MS = 5_000;
-/** A completion that fails (database briefly gone) is tried again this often before giving up. */
-const COMPLETE_ATTEMPTS = 5;
+/** Writing a job's outcome (database briefly gone) is tried this often before it is left to expire. */
+const OUTCOME_ATTEMPTS = 5;
 
 /**
- * Works on queue `name`: fetches a batch, awaits `handle`, then completes the batch (or fails it when
- * `handle` throws). A job whose completion could not be written stays active and is retried after its
- * expiry, so handlers must be idempotent (the SMS worker is: a finished message is never sent again).
+ * Works on queue `name`: fetches a batch and handles its jobs concurrently; completes the jobs whose
+ * handler resolved and fails (→ retry) the ones whose handler threw. A job whose outcome could not be
+ * written (database briefly gone) stays active and is retried after its expiry, so handlers must be
+ * idempotent (the SMS worker is: a finished message is never sent again).
  */
 export function startWorker<T extends object>(
   boss: PgBoss,
   name: string,
   options: WorkerOptions,
-  handle: (jobs: PgBoss.JobWithMetadata<T>[]) => Promise<void>,
+  handle: (job: PgBoss.JobWithMetadata<T>) => Promise<void>,
   logger: Logger,
 ): QueueWorker {
   const log = logger.child({ module: 'queue', queue: name });
@@ -120,19 +121,36 @@ export function startWorker<T extends object>(
       wake = done;
     });
 
-  const settle = async (what: string, ids: string[], write: () => Promise<unknown>) => {
+  const write = async (what: string, count: number, statement: () => Promise<unknown>) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await write();
+        await statement();
         return;
       } catch (err) {
-        if (attempt >= COMPLETE_ATTEMPTS) {
-          log.warn({ reason: reason(err), jobs: ids.length }, `could not ${what} jobs; they are retried after their expiry`);
+        if (attempt >= OUTCOME_ATTEMPTS) {
+          log.warn({ reason: reason(err), jobs: count }, `could not ${what} jobs; they are retried after their expiry`);
           return;
         }
         await sleep(attempt * 500);
       }
     }
+  };
+
+  const runBatch = async (jobs: PgBoss.JobWithMetadata<T>[]) => {
+    const outcomes = await Promise.all(
+      jobs.map((job) =>
+        handle(job).then(
+          () => ({ job, error: null }),
+          (err: unknown) => ({ job, error: reason(err) }),
+        ),
+      ),
+    );
+    const done = outcomes.filter((o) => o.error === null).map((o) => o.job.id);
+    const failed = outcomes.filter((o) => o.error !== null);
+    await Promise.all([
+      done.length > 0 ? write('complete', done.length, () => boss.complete(name, done)) : undefined,
+      ...failed.map((o) => write('fail', 1, () => boss.fail(name, o.job.id, { message: o.error! }))),
+    ]);
   };
 
   const loop = (async () => {
@@ -152,14 +170,7 @@ export function startWorker<T extends object>(
         await pause(options.pollingIntervalSeconds * 1000);
         continue;
       }
-      const ids = jobs.map((job) => job.id);
-      try {
-        await handle(jobs);
-      } catch (err) {
-        await settle('fail', ids, () => Promise.all(ids.map((id) => boss.fail(name, id, { message: reason(err) }))));
-        continue;
-      }
-      await settle('complete', ids, () => boss.complete(name, ids));
+      await runBatch(jobs);
     }
   })();
 

@@ -29,8 +29,8 @@ export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; lo
   const options = { batchSize: BATCH_SIZE, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
   // Each job in a batch succeeds or fails on its own: a failure is reported for that job only.
   const workers = [
-    startWorker<SendJob>(queue, SMS_SEND_QUEUE, options, (jobs) => eachJob(queue, SMS_SEND_QUEUE, jobs, (job) => service.deliver(job)), logger),
-    startWorker<ReceiptJob>(queue, SMS_RECEIPT_QUEUE, options, (jobs) => eachJob(queue, SMS_RECEIPT_QUEUE, jobs, (job) => service.applyQueuedReceipt(job)), logger),
+    startWorker<SendJob>(queue, SMS_SEND_QUEUE, options, (job) => service.deliver(job), logger),
+    startWorker<ReceiptJob>(queue, SMS_RECEIPT_QUEUE, options, (job) => service.applyQueuedReceipt(job), logger),
   ];
   logger.info({ provider: provider.name }, 'sms module started');
 
@@ -46,18 +46,6 @@ export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; lo
       await stopped;
     },
   };
-}
-
-async function eachJob<T extends object>(queue: PgBoss, name: string, jobs: PgBoss.JobWithMetadata<T>[], handle: (job: PgBoss.JobWithMetadata<T>) => Promise<void>): Promise<void> {
-  await Promise.all(
-    jobs.map(async (job) => {
-      try {
-        await handle(job);
-      } catch (err) {
-        await queue.fail(name, job.id, { message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
-      }
-    }),
-  );
 }
 
 function smsCounter(metrics: Metrics): Counter<'provider' | 'status'> {

@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Counter } from 'prom-client';
 import type { Config } from '../platform/config.js';
-import type { Db, DbOrTx } from '../platform/db/database.js';
+import { isDatabaseUnavailable, type Db, type DbOrTx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import type { Logger } from '../platform/logging.js';
 import { maskPhone } from '../platform/masking.js';
 import { inConnection } from '../platform/queue.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
-import { SmsProviderError, type SmsProvider } from './sms.gateway.js';
+import { SmsProviderError, type ProviderAcceptance, type SmsProvider } from './sms.gateway.js';
 import { queueReceipt, SEND_RETRY_DELAY_SECONDS, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
 import type { OutgoingSms, SmsOutbound } from './sms.outbound.js';
 import type { DeliveryReceipt } from './sms.receipt.rules.js';
@@ -75,12 +75,9 @@ export class SmsService implements SmsOutbound {
       return;
     }
 
+    let accepted: ProviderAcceptance;
     try {
-      const accepted = await provider.send({ id: row.id, phone: row.phone, body: row.body });
-      await store.markAccepted(db, row.id, { ...accepted, body: finalBody });
-      counter.inc({ provider: provider.name, status: 'sent' });
-      if (accepted.delivered) counter.inc({ provider: provider.name, status: 'delivered' });
-      log.info({ providerMessageId: accepted.providerMessageId }, 'sms handed to provider');
+      accepted = await provider.send({ id: row.id, phone: row.phone, body: row.body });
     } catch (err) {
       const reason = describe(err);
       const permanent = err instanceof SmsProviderError && err.permanent;
@@ -95,6 +92,12 @@ export class SmsService implements SmsOutbound {
       log.warn({ reason, retryCount: job.retryCount, retryLimit: job.retryLimit }, 'sms attempt failed; will retry');
       throw new SmsProviderError(reason);
     }
+    // The provider has the message: if this record were lost (database restarting), the job's retry
+    // would send it a second time. Keep trying for a while before leaving it to that retry.
+    await retryWhileUnavailable(() => store.markAccepted(db, row.id, { ...accepted, body: finalBody }));
+    counter.inc({ provider: provider.name, status: 'sent' });
+    if (accepted.delivered) counter.inc({ provider: provider.name, status: 'delivered' });
+    log.info({ providerMessageId: accepted.providerMessageId }, 'sms handed to provider');
   }
 
   /**
@@ -123,6 +126,21 @@ export class SmsService implements SmsOutbound {
     }
     throw new SmsProviderError('receipt for a message not yet marked sent');
   }
+}
+
+/** How long recording a send may wait for the database to come back. */
+const RECORD_RETRY_MS = [250, 500, 1000, 2000, 4000, 8000, 15000];
+
+async function retryWhileUnavailable(write: () => Promise<void>): Promise<void> {
+  for (const delay of RECORD_RETRY_MS) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  await write();
 }
 
 function describe(err: unknown): string {
