@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**', 'web/**'],
+    exclude: ['test/e2e/**', 'test/faults/**', 'node_modules/**', 'web/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

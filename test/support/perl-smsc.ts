@@ -28,8 +28,9 @@ export interface PerlSmsc {
   close(): Promise<void>;
 }
 
-export async function startPerlSmsc(systemId: string, password: string): Promise<PerlSmsc> {
-  const child: ChildProcess = spawn('perl', [SCRIPT, '0', systemId, password], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `port` 0 = any free port; a fixed one lets a test bring the SMSC back where the client reconnects. */
+export async function startPerlSmsc(systemId: string, password: string, listenPort = 0): Promise<PerlSmsc> {
+  const child: ChildProcess = spawn('perl', [SCRIPT, String(listenPort), systemId, password], { stdio: ['ignore', 'pipe', 'pipe'] });
   const events: PerlSmscEvent[] = [];
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
