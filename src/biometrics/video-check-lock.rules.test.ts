@@ -5,17 +5,20 @@ const now = new Date('2026-12-01T12:00:00Z');
 const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
 const rules = { maxFailedChecks: 3, lockMs: 15 * 60_000 };
 const open = (failedChecks: number): EffectiveLock => ({ failedChecks, lockedUntil: null });
+const row = (failedChecks: number, lockedUntil: Date | null, updatedAt = at(-1)) => ({ failedChecks, lockedUntil, updatedAt });
 
 describe('effectiveLock', () => {
   it.each([
     ['no subjects', [], 0, null],
-    ['one subject with failures', [{ failedChecks: 2, lockedUntil: null }], 2, null],
-    ['the worse of IIN and phone', [{ failedChecks: 1, lockedUntil: null }, { failedChecks: 2, lockedUntil: null }], 2, null],
-    ['a lock in force on either subject', [{ failedChecks: 0, lockedUntil: null }, { failedChecks: 3, lockedUntil: at(5) }], 3, at(5)],
-    ['the later of two locks', [{ failedChecks: 3, lockedUntil: at(5) }, { failedChecks: 3, lockedUntil: at(9) }], 3, at(9)],
-    ['a lock that ran out gives fresh attempts', [{ failedChecks: 3, lockedUntil: at(-1) }], 0, null],
-    ['a lock ending exactly now has run out', [{ failedChecks: 3, lockedUntil: now }], 0, null],
-    ['a run-out lock on one subject, failures on the other', [{ failedChecks: 3, lockedUntil: at(-1) }, { failedChecks: 1, lockedUntil: null }], 1, null],
+    ['one subject with failures', [row(2, null)], 2, null],
+    ['the worse of IIN and phone', [row(1, null), row(2, null)], 2, null],
+    ['a lock in force on either subject', [row(0, null), row(3, at(5))], 3, at(5)],
+    ['the later of two locks', [row(3, at(5)), row(3, at(9))], 3, at(9)],
+    ['a lock that ran out gives fresh attempts', [row(3, at(-1))], 0, null],
+    ['a lock ending exactly now has run out', [row(3, now)], 0, null],
+    ['a run-out lock on one subject, failures on the other', [row(3, at(-1)), row(1, null)], 1, null],
+    ['failures of 23 hours ago still count', [row(2, null, at(-23 * 60))], 2, null],
+    ['failures are forgotten a day after the last one', [row(2, null, at(-24 * 60 - 1))], 0, null],
   ] as const)('%s', (_label, subjects, failedChecks, lockedUntil) => {
     expect(effectiveLock(subjects, now)).toEqual({ failedChecks, lockedUntil });
   });

@@ -6,7 +6,12 @@
 export interface SubjectLock {
   failedChecks: number;
   lockedUntil: Date | null;
+  /** When the row last changed: the last failure counted (or the lock taken). */
+  updatedAt: Date;
 }
+
+/** Failures are forgotten a day after the last one: two failed checks last month do not make today's first one lock. */
+export const FAILURE_MEMORY_MS = 24 * 3600 * 1000;
 
 /** What counts now for a registration: the worst of its subjects. */
 export interface EffectiveLock {
@@ -21,13 +26,17 @@ export interface LockRules {
   lockMs: number;
 }
 
-/** A lock that has run out gives a fresh set of attempts; subjects combine by their worst state. */
+/**
+ * A lock that has run out gives a fresh set of attempts, as does a day without a failure; subjects
+ * combine by their worst state.
+ */
 export function effectiveLock(subjects: readonly SubjectLock[], now: Date): EffectiveLock {
   let failedChecks = 0;
   let lockedUntil: Date | null = null;
   for (const s of subjects) {
     const expired = s.lockedUntil !== null && s.lockedUntil.getTime() <= now.getTime();
-    if (!expired) failedChecks = Math.max(failedChecks, s.failedChecks);
+    const forgotten = s.lockedUntil === null && now.getTime() - s.updatedAt.getTime() > FAILURE_MEMORY_MS;
+    if (!expired && !forgotten) failedChecks = Math.max(failedChecks, s.failedChecks);
     if (s.lockedUntil && !expired && (!lockedUntil || s.lockedUntil > lockedUntil)) lockedUntil = s.lockedUntil;
   }
   return { failedChecks, lockedUntil };

@@ -13,8 +13,8 @@ function ordered(subjects: readonly SubjectKey[]): SubjectKey[] {
   return [...subjects].sort((a, b) => a.kind.localeCompare(b.kind) || Buffer.compare(a.hash, b.hash));
 }
 
-function toLock(row: { failed_checks: number; locked_until: Date | null }): SubjectLock {
-  return { failedChecks: row.failed_checks, lockedUntil: row.locked_until ? new Date(row.locked_until) : null };
+function toLock(row: { failed_checks: number; locked_until: Date | null; updated_at: Date }): SubjectLock {
+  return { failedChecks: row.failed_checks, lockedUntil: row.locked_until ? new Date(row.locked_until) : null, updatedAt: new Date(row.updated_at) };
 }
 
 export async function readSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]): Promise<SubjectLock[]> {
@@ -22,7 +22,7 @@ export async function readSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]
   for (const s of subjects) {
     const row = await conn
       .selectFrom('video_check_locks')
-      .select(['failed_checks', 'locked_until'])
+      .select(['failed_checks', 'locked_until', 'updated_at'])
       .where('subject_kind', '=', s.kind)
       .where('subject_hash', '=', s.hash)
       .executeTakeFirst();
@@ -42,7 +42,7 @@ export async function lockSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]
       .execute();
     const row = await conn
       .selectFrom('video_check_locks')
-      .select(['failed_checks', 'locked_until'])
+      .select(['failed_checks', 'locked_until', 'updated_at'])
       .where('subject_kind', '=', s.kind)
       .where('subject_hash', '=', s.hash)
       .forUpdate()
@@ -52,7 +52,7 @@ export async function lockSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]
   return rows;
 }
 
-export async function saveSubjects(conn: DbOrTx, subjects: readonly SubjectKey[], state: SubjectLock, now: Date): Promise<void> {
+export async function saveSubjects(conn: DbOrTx, subjects: readonly SubjectKey[], state: Omit<SubjectLock, 'updatedAt'>, now: Date): Promise<void> {
   for (const s of ordered(subjects)) {
     await conn
       .updateTable('video_check_locks')
