@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import { loadConfig } from '../src/platform/config.js';
 import { EnginePool } from '../src/biometrics/engine/engine.pool.js';
 import { analyzeCheck } from '../src/biometrics/video-check.analysis.js';
+import { FACE_PIPELINE } from '../src/biometrics/match.rules.js';
 import { extractFrames, faceDataDir, hasFfmpeg } from '../eval/face-data.js';
 
 const dir = faceDataDir();
@@ -17,7 +18,8 @@ if (!dir || !hasFfmpeg()) {
 const vc = loadConfig().videoCheck;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const { frames: all, timestamps: allTs } = extractFrames(path.join(dir, 'video', 'd9.mp4'), { fps: 8, count: 16, startSeconds: 9 });
-const reference = Array.from({ length: 128 }, (_, i) => Math.sin(i)); // matching cost only; the value is irrelevant here
+// Matching cost only; the value is irrelevant here.
+const reference = { template: Array.from({ length: FACE_PIPELINE.parts.reduce((n, p) => n + p.dims, 0) }, (_, i) => Math.sin(i)) };
 
 const pool = new EnginePool({ size: vc.poolSize, queueMax: 100_000, taskTimeoutMs: 120_000 });
 let t0 = performance.now();
@@ -39,7 +41,7 @@ for (let round = 0; round < ROUNDS; round++) {
     perFrame.push(a.modelMs);
     decode.push(a.decodeMs);
     const before = pool.stats().workerMs;
-    await pool.run({ type: 'describe', jpeg, box: a.primary!.alignBox });
+    await pool.run({ type: 'describe', jpeg, face: { alignBox: a.primary!.alignBox, landmarks: a.primary!.landmarks } });
     describe.push(pool.stats().workerMs - before);
   }
 }
@@ -49,7 +51,7 @@ const describeMs = median(describe);
 console.log('Raw model time per frame (median, inside the worker, one frame at a time)');
 console.log(`  JPEG decode (sharp)                ${fmt(decodeMs)} ms`);
 console.log(`  Human detect+mesh+iris+antispoof+liveness ${fmt(modelMs)} ms`);
-console.log(`  face-api descriptor (aligned crop) ${fmt(describeMs)} ms   (3 per check: the best frames)\n`);
+console.log(`  descriptor ${FACE_PIPELINE.version.padEnd(23)} ${fmt(describeMs)} ms   (3 per check: the best frames; decode + aligned crop + nets)\n`);
 
 // 2. Latency of one check alone (all its frames across the pool, then the descriptors of the best 3).
 console.log('One check alone (median of rounds); raw = frames × (decode + Human) + 3 × descriptor, serial');

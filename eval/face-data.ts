@@ -46,3 +46,33 @@ export function pairPersons(dir: string): Map<string, string[]> {
   }
   return out;
 }
+
+/** `--data <dir>` from the command line, else FACE_DATA_DIR / ../shared/faces; null when it has no pairs/. */
+export function faceDataDirFromArgs(argv: string[]): string | null {
+  const i = argv.indexOf('--data');
+  const dir = i >= 0 && argv[i + 1] ? path.resolve(argv[i + 1]) : loadConfig().faceDataDir;
+  return fs.existsSync(path.join(dir, 'pairs')) ? dir : null;
+}
+
+/** The video people: each person's registry photo and live video (from registry/videos.csv), those that exist. */
+export function videoPeople(dir: string): Array<{ person: string; photo: string; video: string }> {
+  const csv = path.join(dir, 'registry', 'videos.csv');
+  if (!fs.existsSync(csv)) return [];
+  return fs
+    .readFileSync(csv, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => {
+      const video = path.resolve(path.dirname(csv), line.split(',')[1]);
+      const person = path.basename(video, '.mp4');
+      return { person, photo: path.join(dir, 'registry', 'photos', `${person}.jpg`), video };
+    })
+    .filter((p) => fs.existsSync(p.photo) && fs.existsSync(p.video));
+}
+
+/** Duration of a video in seconds (ffprobe). */
+export function videoSeconds(video: string): number {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', video], { encoding: 'utf8' });
+  return Number(out.trim()) || 0;
+}

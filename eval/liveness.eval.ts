@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/platform/config.js';
 import { EnginePool } from '../src/biometrics/engine/engine.pool.js';
+import { assessReference, type ReferenceTemplate } from '../src/biometrics/match.rules.js';
 import { analyzeCheck } from '../src/biometrics/video-check.analysis.js';
 import { decideOutcome } from '../src/biometrics/video-check.rules.js';
 import type { Challenge } from '../src/biometrics/challenges.rules.js';
@@ -41,9 +42,9 @@ const ATTACKS = [
 
 const pool = new EnginePool({ size: vc.poolSize, queueMax: 100_000, taskTimeoutMs: 120_000 });
 await pool.start();
-const references = new Map<string, number[] | null>();
-async function reference(name: string): Promise<number[] | null> {
-  if (!references.has(name)) references.set(name, await pool.run({ type: 'describePhoto', jpeg: fs.readFileSync(path.join(dir!, 'registry', 'photos', `${name}.jpg`)) }));
+const references = new Map<string, ReferenceTemplate>();
+async function reference(name: string): Promise<ReferenceTemplate> {
+  if (!references.has(name)) references.set(name, assessReference(await pool.run({ type: 'describePhoto', jpeg: fs.readFileSync(path.join(dir!, 'registry', 'photos', `${name}.jpg`)) })));
   return references.get(name)!;
 }
 

@@ -1,4 +1,116 @@
-// Face matching arithmetic: similarity of descriptors, fusion of frames, and error rates at a threshold.
+// Face matching arithmetic: the deployed descriptor pipeline and its versioned templates, similarity
+// and score fusion, fusion of frames, whether a reference photo is usable, and error rates at a threshold.
+import type { DescriptorVariant } from './engine/face-descriptors.js';
+
+export interface PipelinePart {
+  variant: DescriptorVariant;
+  /** Length of the variant's descriptor. */
+  dims: number;
+  /** Share of this part in the fused score (the weights sum to 1). */
+  weight: number;
+}
+
+export interface FacePipeline {
+  /** Stored with every reference template: a template of another version is never compared. */
+  version: string;
+  parts: PipelinePart[];
+}
+
+/**
+ * The deployed pipeline, chosen by `npm run eval:faces -- --compare` (lowest FNMR at FMR 0.01 % on the
+ * deployed path, references and frames aligned alike by Human's mesh): face-api's 128-d descriptor of
+ * the landmark box and of its mirror image, fused at score level with Human's faceres (1024-d) of the
+ * five-point aligned crop. See ARCHITECTURE.md for the numbers.
+ */
+export const FACE_PIPELINE: FacePipeline = {
+  version: 'mesh/faceapi-flip.7+faceres.3/1',
+  parts: [
+    { variant: 'faceapi-flip', dims: 128, weight: 0.7 },
+    { variant: 'faceres', dims: 1024, weight: 0.3 },
+  ],
+};
+
+/** One template from the parts' descriptors (each L2-normalised), in the pipeline's order. */
+export function joinTemplate(parts: ArrayLike<number>[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    let norm = 0;
+    for (let i = 0; i < p.length; i++) norm += p[i] * p[i];
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < p.length; i++) out[offset + i] = p[i] / norm;
+    offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * Score-level fusion: the weighted mean of the parts' cosine similarities. Templates of another
+ * layout (another pipeline) are not comparable: null.
+ */
+export function templateSimilarity(a: ArrayLike<number>, b: ArrayLike<number>, pipeline: FacePipeline = FACE_PIPELINE): number | null {
+  const length = pipeline.parts.reduce((n, p) => n + p.dims, 0);
+  if (a.length !== length || b.length !== length) return null;
+  let score = 0;
+  let offset = 0;
+  for (const part of pipeline.parts) {
+    score += part.weight * cosineSimilarity(slice(a, offset, part.dims), slice(b, offset, part.dims));
+    offset += part.dims;
+  }
+  return score;
+}
+
+function slice(v: ArrayLike<number>, start: number, length: number): ArrayLike<number> {
+  return v instanceof Float32Array ? v.subarray(start, start + length) : Array.prototype.slice.call(v, start, start + length);
+}
+
+/** A check's score: its best frames' templates fused, against the reference template. */
+export function probeSimilarity(frameTemplates: ArrayLike<number>[], reference: ArrayLike<number>, pipeline: FacePipeline = FACE_PIPELINE): number | null {
+  if (frameTemplates.length === 0) return null;
+  return templateSimilarity(fuseDescriptors(frameTemplates), reference, pipeline);
+}
+
+/** What the live-frame path measured on a reference photo. */
+export interface ReferenceMeasures {
+  width: number;
+  height: number;
+  /** Faces found. */
+  faces: number;
+  /** Height of the face's alignment box, px. */
+  faceHeight: number;
+  /** Distance between the eye centres, px (the descriptor crops put ~35–45 px there). */
+  eyeDistance: number;
+  /** Variance of the Laplacian of the face region scaled to 128 px (as for frames). */
+  sharpness: number;
+  brightness: number;
+  yaw: number;
+}
+
+export type ReferenceProblem = 'NO_FACE' | 'FACE_TOO_SMALL' | 'BLURRY';
+
+/** The reference as the matcher needs it: a template, or why there is none (null measures: no photo at all). */
+export type ReferenceTemplate = { template: ArrayLike<number> } | { template: null; problems: ReferenceProblem[]; measures: ReferenceMeasures | null };
+
+export interface ReferenceRules {
+  /** Fewer pixels between the eyes and the crop is mostly upscaling: the descriptor is not comparable. */
+  minEyeDistance: number;
+  minSharpness: number;
+}
+
+/**
+ * Between the worst reference photos of the shared data that match well (eye distance ≥ 36 px,
+ * sharpness ≥ 110) and a registry photo shrunk to 90 px wide (28 px) or blurred with σ = 6 (36).
+ */
+export const REFERENCE_RULES: ReferenceRules = { minEyeDistance: 32, minSharpness: 50 };
+
+/** Why a reference photo cannot be compared (empty when it can): such a photo goes to a moderator, never scored. */
+export function referenceProblems(m: ReferenceMeasures, rules: ReferenceRules = REFERENCE_RULES): ReferenceProblem[] {
+  if (m.faces === 0) return ['NO_FACE'];
+  const problems: ReferenceProblem[] = [];
+  if (m.eyeDistance < rules.minEyeDistance) problems.push('FACE_TOO_SMALL');
+  if (m.sharpness < rules.minSharpness) problems.push('BLURRY');
+  return problems;
+}
 
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length || a.length === 0) return 0;
@@ -67,4 +179,11 @@ export function summarize(values: number[]): { n: number; min: number; p5: numbe
   const s = [...values].sort((a, b) => a - b);
   const q = (p: number) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.max(0, Math.round(p * (s.length - 1))))]);
   return { n: s.length, min: s[0] ?? NaN, p5: q(0.05), median: q(0.5), p95: q(0.95), max: s[s.length - 1] ?? NaN };
+}
+
+/** The engine's description of a reference photo, judged: a template only when the photo can be compared. */
+export function assessReference(described: { template: ArrayLike<number> | null; measures: ReferenceMeasures }, rules: ReferenceRules = REFERENCE_RULES): ReferenceTemplate {
+  const problems = referenceProblems(described.measures, rules);
+  if (described.template && problems.length === 0) return { template: described.template };
+  return { template: null, problems: problems.length > 0 ? problems : ['NO_FACE'], measures: described.measures };
 }

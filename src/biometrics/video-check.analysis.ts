@@ -5,15 +5,18 @@ import type { Config } from '../platform/config.js';
 import type { Challenge } from './challenges.rules.js';
 import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import type { FrameAnalysis } from './engine/face-engine.js';
-import { cosineSimilarity, fuseDescriptors } from './match.rules.js';
+import { probeSimilarity, type ReferenceMeasures, type ReferenceProblem, type ReferenceTemplate } from './match.rules.js';
 import { judgeSequence, type SequenceJudgement } from './video-check.rules.js';
 
 export interface CheckAnalysis {
   frames: FrameAnalysis[];
   judgement: SequenceJudgement;
-  /** Cosine similarity of the fused best frames with the reference; null when not computed. */
+  /** Similarity of the fused best frames with the reference; null when not computed. */
   similarity: number | null;
+  /** Why the reference photo could not be compared (set when it was looked at and is unusable). */
+  reference?: { problems: ReferenceProblem[]; measures: ReferenceMeasures | null };
 }
+
 
 export function judgementRules(config: Config['videoCheck']) {
   return {
@@ -25,12 +28,12 @@ export function judgementRules(config: Config['videoCheck']) {
 
 /**
  * `reference` is awaited only when the sequence passes quality and liveness (no descriptor work for a
- * check that will be retried anyway); it resolves to null when there is no reference face.
+ * check that will be retried anyway); an unusable reference photo is reported, not scored.
  */
 export async function analyzeCheck(
   pool: EnginePool,
   config: Config['videoCheck'],
-  input: { frames: Buffer[]; timestamps: number[]; challenges: readonly Challenge[]; reference: () => Promise<ArrayLike<number> | null> },
+  input: { frames: Buffer[]; timestamps: number[]; challenges: readonly Challenge[]; reference: () => Promise<ReferenceTemplate> },
 ): Promise<CheckAnalysis> {
   const frames = await Promise.all(
     input.frames.map((jpeg, i) =>
@@ -44,8 +47,11 @@ export async function analyzeCheck(
   if (!judgement.qualityPassed || !judgement.livenessPassed || judgement.bestFrames.length === 0) return { frames, judgement, similarity: null };
   const [reference, ...descriptors] = await Promise.all([
     input.reference(),
-    ...judgement.bestFrames.map((i) => pool.run({ type: 'describe', jpeg: input.frames[i], box: frames[i].primary!.alignBox })),
+    ...judgement.bestFrames.map((i) => {
+      const { alignBox, landmarks } = frames[i].primary!;
+      return pool.run({ type: 'describe', jpeg: input.frames[i], face: { alignBox, landmarks } });
+    }),
   ]);
-  const similarity = reference ? cosineSimilarity(fuseDescriptors(descriptors as number[][]), reference) : null;
-  return { frames, judgement, similarity };
+  if (reference.template === null) return { frames, judgement, similarity: null, reference: { problems: reference.problems, measures: reference.measures } };
+  return { frames, judgement, similarity: probeSimilarity(descriptors as number[][], reference.template) };
 }

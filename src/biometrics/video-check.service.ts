@@ -13,6 +13,7 @@ import { saveDescriptor } from '../registry/registry.store.js';
 import { drawChallenges, parseChallengeSetting, type Challenge, type ChallengeSetting } from './challenges.rules.js';
 import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import { analyzeCheck, type CheckAnalysis } from './video-check.analysis.js';
+import { assessReference, FACE_PIPELINE, type ReferenceTemplate } from './match.rules.js';
 import { decideOutcome, type VideoCheckOutcome } from './video-check.rules.js';
 import { VideoCheckLocks } from './video-check-lock.service.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
@@ -43,8 +44,8 @@ function isJpeg(b: Buffer): boolean {
 
 export class VideoCheckService {
   private readonly setting: ChallengeSetting;
-  // Reference descriptors computed from photos (when the registry holds none), by IIN.
-  private readonly references = new Map<string, Float32Array | null>();
+  // Reference templates computed from photos (when the registry holds none), or why a photo is unusable, by IIN.
+  private readonly references = new Map<string, ReferenceTemplate>();
   private readonly locks: VideoCheckLocks;
 
   constructor(
@@ -132,7 +133,7 @@ export class VideoCheckService {
         frames,
         timestamps,
         challenges: check.challenges,
-        reference: () => this.referenceDescriptor(registration.iin!),
+        reference: () => this.referenceTemplate(registration.iin!),
       });
     } catch (err) {
       // Nothing was judged: the check can be submitted again.
@@ -174,6 +175,8 @@ export class VideoCheckService {
       livenessScore: round(judgement.livenessScore),
       goodFrames: judgement.goodFrames.length,
       frames: frames.length,
+      // Why the reference photo was not compared, with what the engine measured on it.
+      ...(analysis.reference ? { reference: analysis.reference } : {}),
     };
     const now = new Date();
     return this.ctx.db.transaction().execute(async (trx) => {
@@ -184,7 +187,7 @@ export class VideoCheckService {
       const decision = decideOutcome(judgement, similarity, { matchThreshold: vc.matchThreshold, failedBefore: held.current.failedChecks, maxFailedChecks: vc.maxFailedChecks });
       const lock = await this.locks.record(trx, held, decision.failed, now);
       const reasons = decision.outcome === 'UNDER_REVIEW' ? [] : judgement.reasons.filter((r) => r !== 'FACE_MISMATCH');
-      const caseReasons = similarity === null ? ['NO_REFERENCE_FACE'] : ['FACE_MISMATCH'];
+      const caseReasons = similarity !== null ? ['FACE_MISMATCH'] : analysis.reference?.measures ? ['REFERENCE_UNUSABLE'] : ['NO_REFERENCE_FACE'];
       await store.completeVideoCheck(trx, checkId, {
         outcome: decision.outcome,
         reasons: decision.outcome === 'UNDER_REVIEW' ? caseReasons : reasons,
@@ -229,24 +232,28 @@ export class VideoCheckService {
     });
   }
 
-  /** The registry's stored descriptor, or one computed from the reference photo (stored or cached); null without a face. */
-  async referenceDescriptor(iin: string): Promise<ArrayLike<number> | null> {
-    const stored = await this.ctx.registry.getReferenceDescriptor(iin);
-    if (stored) return stored;
-    if (this.references.has(iin)) return this.references.get(iin)!;
+  /**
+   * The registry's stored template of this pipeline version, or one computed from the reference photo
+   * (then stored, or cached); an unusable photo (no face, too small, blurred) is reported, not scored.
+   */
+  async referenceTemplate(iin: string): Promise<ReferenceTemplate> {
+    const stored = await this.ctx.registry.getReferenceDescriptor(iin, FACE_PIPELINE.version);
+    if (stored) return { template: stored };
+    const cached = this.references.get(iin);
+    if (cached) return cached;
     const photo = await this.ctx.registry.getReferencePhoto(iin);
-    const computed = photo ? await this.pool.run({ type: 'describePhoto', jpeg: photo }) : null;
-    const descriptor = computed ? Float32Array.from(computed) : null;
-    // The embedded registry keeps it (encrypted), so it is computed once per photo, as on import.
-    if (descriptor && this.ctx.registry.kind === 'embedded') {
-      await saveDescriptor(this.ctx.db, this.ctx.config.encryptionKey, iin, descriptor).catch((err: unknown) =>
+    const reference: ReferenceTemplate = photo ? assessReference(await this.pool.run({ type: 'describePhoto', jpeg: photo })) : { template: null, problems: ['NO_FACE'], measures: null };
+    // The embedded registry keeps it (encrypted, with its version), so it is computed once per photo, as on import.
+    if (reference.template && this.ctx.registry.kind === 'embedded') {
+      const template = Float32Array.from(reference.template);
+      await saveDescriptor(this.ctx.db, this.ctx.config.encryptionKey, iin, template, FACE_PIPELINE.version).catch((err: unknown) =>
         this.ctx.logger.warn({ err: { message: String((err as Error)?.message) } }, 'could not store the reference descriptor'),
       );
-      return descriptor;
+      return { template };
     }
     if (this.references.size >= REFERENCE_CACHE_SIZE) this.references.delete(this.references.keys().next().value!);
-    this.references.set(iin, descriptor);
-    return descriptor;
+    this.references.set(iin, reference);
+    return reference;
   }
 }
 

@@ -1,4 +1,4 @@
-// npm run registry:enroll -- --iin 880312311013 --phone +77011234501 --photo me.jpg [--last-name … --first-name … --middle-name …]
+// npm run registry:enroll -- --iin 880312311013 --phone +77011234501 --photo me.jpg [--describe-faces] [--last-name … --first-name … --middle-name …]
 // Adds or updates one person in the embedded registry (e.g. yourself, to try the flow with your face).
 // Birth date and sex come from the IIN; names default to the stored ones, else to placeholders.
 import path from 'node:path';
@@ -8,10 +8,12 @@ import { formatProblems, formatSummary, warnIfRegistryIsRemote } from '../regist
 import { loadReferencePhoto, RegistryImportService } from '../registry/registry-import.service.js';
 import { validateCitizenRow } from '../registry/registry.rules.js';
 import { findPerson } from '../registry/registry.store.js';
+import { createFaceDescriber, formatUnusable, importFaces } from '../biometrics/face-describer.js';
 import { CliExit, EXIT, parseCliArgs, runWithDatabase } from './cli-support.js';
 
-const USAGE = `Usage: npm run registry:enroll -- --iin <12 digits> [--phone +77XXXXXXXXX] [--photo face.jpg]
+const USAGE = `Usage: npm run registry:enroll -- --iin <12 digits> [--phone +77XXXXXXXXX] [--photo face.jpg] [--describe-faces]
                                   [--last-name …] [--first-name …] [--middle-name …]
+  --describe-faces: compute the photo's face template now and say whether it can be compared.
   Birth date and sex come from the IIN. Relative paths are relative to the project folder (npm runs there).`;
 
 const args = parseCliArgs(
@@ -20,6 +22,7 @@ const args = parseCliArgs(
       iin: { type: 'string' },
       phone: { type: 'string' },
       photo: { type: 'string' },
+      'describe-faces': { type: 'boolean' },
       'last-name': { type: 'string' },
       'first-name': { type: 'string' },
       'middle-name': { type: 'string' },
@@ -54,7 +57,11 @@ await runWithDatabase(async ({ config, db }) => {
     if (typeof photo === 'string') throw new CliExit(EXIT.failed, `Not enrolled: --photo ${photo}`);
     photoBytes = photo;
   }
-  const outcome = await new RegistryImportService(db, config.encryptionKey).importCitizens([{ ...result.citizen, photoBytes }]);
+  const describer = photoBytes && args['describe-faces'] ? createFaceDescriber(config) : null;
+  const faces = describer ? importFaces(describer) : null;
+  const outcome = await new RegistryImportService(db, config.encryptionKey).importCitizens([{ ...result.citizen, photoBytes }], faces ? { faces: faces.faces } : {}).finally(() => describer?.close());
+  const unusable = faces && formatUnusable(faces.unusable);
+  if (unusable) console.log(`Note: ${unusable}`);
   if (!outcome.ok) throw new CliExit(EXIT.failed, `Not enrolled:\n${formatProblems(outcome.problems)}`);
   const c = result.citizen;
   console.log(

@@ -57,7 +57,7 @@ export interface Config {
     challenges: string;
     /** Challenges drawn per check when VIDEO_CHECK_CHALLENGES=random. */
     challengeCount: number;
-    /** Cosine similarity of face-api descriptors at or above which the face matches (see eval:faces). */
+    /** Fused similarity (match.rules.ts FACE_PIPELINE) at or above which the face matches: just above every impostor pair of eval:faces. */
     matchThreshold: number;
     /** Engine worker threads (default: the machine's cores) and the most frames waiting for them. */
     poolSize: number;
@@ -241,7 +241,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     videoCheck: {
       challenges: r.string('VIDEO_CHECK_CHALLENGES', 'random'),
       challengeCount: r.int('VIDEO_CHECK_CHALLENGE_COUNT', 2, 1, 5),
-      matchThreshold: r.decimal('VIDEO_CHECK_MATCH_THRESHOLD', 0.93, -1, 1),
+      matchThreshold: r.decimal('VIDEO_CHECK_MATCH_THRESHOLD', 0.86, -1, 1),
       poolSize: r.int('VIDEO_CHECK_POOL_SIZE', Math.max(1, os.availableParallelism()), 1, 64),
       queueMaxFrames: r.int('VIDEO_CHECK_QUEUE_MAX_FRAMES', 256, 1, 100_000),
       frameTimeoutMs: r.int('VIDEO_CHECK_FRAME_TIMEOUT_MS', 30_000, 100, 600_000),

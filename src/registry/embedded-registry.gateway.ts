@@ -22,8 +22,8 @@ export class EmbeddedRegistryGateway implements RegistryGateway {
     return store.findPhoto(this.db, this.encryptionKey, iin);
   }
 
-  getReferenceDescriptor(iin: string): Promise<Float32Array | null> {
-    return store.findDescriptor(this.db, this.encryptionKey, iin);
+  getReferenceDescriptor(iin: string, version: string): Promise<Float32Array | null> {
+    return store.findDescriptor(this.db, this.encryptionKey, iin, version);
   }
 
   /** The IIN a phone is bound to (not part of the gateway: the flow only asks yes/no; the reference HTTP server needs it). */

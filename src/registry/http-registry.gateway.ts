@@ -48,7 +48,7 @@ export class HttpRegistryGateway implements RegistryGateway {
   }
 
   /** The contract carries photos only; descriptors are computed by the caller. */
-  async getReferenceDescriptor(_iin: string): Promise<Float32Array | null> {
+  async getReferenceDescriptor(_iin: string, _version: string): Promise<Float32Array | null> {
     return null;
   }
 

@@ -144,28 +144,36 @@ describe(`citizens import (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`
     ]);
   });
 
-  it('stores the face descriptor from the describeFace hook, encrypted, and drops it when the photo changes', async () => {
+  it('stores the face descriptor from the describeFace hook, encrypted with its pipeline version, and drops it when the photo changes', async () => {
     const descriptor = Float32Array.from([0.25, -1.5, 3.125]);
     const seen: Buffer[] = [];
     const outcome = await service().importFile(csv('desc.csv', [`${ASKAR},photos/a.jpg`, `${AIGERIM},`]), {
-      describeFace: async (jpeg) => {
-        seen.push(jpeg);
-        return descriptor;
+      faces: {
+        version: 'test/1',
+        describeFace: async (jpeg) => {
+          seen.push(jpeg);
+          return descriptor;
+        },
       },
     });
     expect(outcome).toMatchObject({ ok: true, summary: { descriptors: 1 } });
     expect(seen.length).toBe(1);
     expect(seen[0].equals(photoA)).toBe(true);
-    expect(await gateway().getReferenceDescriptor('880312311013')).toEqual(descriptor);
+    expect(await gateway().getReferenceDescriptor('880312311013', 'test/1')).toEqual(descriptor);
+    // A descriptor of another pipeline version is never handed out for comparison.
+    expect(await gateway().getReferenceDescriptor('880312311013', 'test/2')).toBeNull();
 
     await service().importFile(csv('desc2.csv', [`${ASKAR},photos/b.jpg`]));
-    expect(await gateway().getReferenceDescriptor('880312311013')).toBeNull();
+    expect(await gateway().getReferenceDescriptor('880312311013', 'test/1')).toBeNull();
   });
 
   it('imports nothing when the face of a photo cannot be described', async () => {
     const outcome = await service().importFile(csv('desc-fail.csv', [`${AIGERIM},`, `${ASKAR},photos/a.jpg`]), {
-      describeFace: async () => {
-        throw new Error('engine failed');
+      faces: {
+        version: 'test/1',
+        describeFace: async () => {
+          throw new Error('engine failed');
+        },
       },
     });
     expect(outcome).toEqual({ ok: false, problems: [{ line: 3, field: 'photo', reason: 'the face could not be described: engine failed' }] });

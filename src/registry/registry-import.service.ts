@@ -12,8 +12,11 @@ import * as store from './registry.store.js';
 export type DescribeFace = (jpeg: Buffer) => Promise<Float32Array | null>;
 
 export interface ImportOptions {
-  /** Computes the reference photo's face descriptor (biometrics); stored encrypted when it returns one. */
-  describeFace?: DescribeFace;
+  /**
+   * Computes the reference photo's face descriptor (biometrics) and names the pipeline version it
+   * belongs to; stored encrypted, with the version, when it returns one.
+   */
+  faces?: { describeFace: DescribeFace; version: string };
 }
 
 export interface ReadyCitizen extends Citizen {
@@ -53,11 +56,11 @@ export class RegistryImportService {
 
     const descriptors = new Map<string, Float32Array | null>();
     const problems: RowProblem[] = [];
-    if (options.describeFace) {
+    if (options.faces) {
       for (const c of citizens) {
         if (!c.photoBytes || descriptors.has(c.iin)) continue;
         try {
-          descriptors.set(c.iin, await options.describeFace(c.photoBytes));
+          descriptors.set(c.iin, await options.faces.describeFace(c.photoBytes));
         } catch (err) {
           problems.push({ line: c.line, field: 'photo', reason: `the face could not be described: ${(err as Error).message}` });
         }
@@ -65,7 +68,8 @@ export class RegistryImportService {
     }
     if (problems.length > 0) return { ok: false, problems };
 
-    const persons = mergeByIin(citizens).map((c) => ({ ...c, photo: c.photoBytes, descriptor: descriptors.get(c.iin) ?? null }));
+    const descriptorVersion = options.faces?.version ?? null;
+    const persons = mergeByIin(citizens).map((c) => ({ ...c, photo: c.photoBytes, descriptor: descriptors.get(c.iin) ?? null, descriptorVersion }));
     const bindings = citizens.flatMap((c) => (c.phone ? [{ phone: c.phone, iin: c.iin }] : []));
     const summary = await this.db.transaction().execute(async (tx): Promise<ImportSummary> => ({
       persons: await store.upsertPersons(tx, this.encryptionKey, persons),

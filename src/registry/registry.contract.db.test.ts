@@ -120,11 +120,12 @@ describe('reference face descriptors', () => {
     const descriptor = Float32Array.from({ length: 128 }, (_, i) => Math.sin(i));
     await new RegistryImportService(database.db, key).importCitizens(
       [{ line: 2, ...ASKAR, lastName: 'Серікбаев', firstName: 'Асқар', middleName: null, birthDate: '1988-03-12', sex: 'M', photo: 'a.jpg', photoBytes: photo }],
-      { describeFace: async () => descriptor },
+      { faces: { version: 'test/1', describeFace: async () => descriptor } },
     );
-    expect(await embedded.getReferenceDescriptor(ASKAR.iin)).toEqual(descriptor);
-    expect(await embedded.getReferenceDescriptor(AIGERIM.iin)).toBeNull();
-    expect(await new HttpRegistryGateway({ baseUrl: server.url, timeoutMs: 5000 }).getReferenceDescriptor(ASKAR.iin)).toBeNull();
+    expect(await embedded.getReferenceDescriptor(ASKAR.iin, 'test/1')).toEqual(descriptor);
+    expect(await embedded.getReferenceDescriptor(ASKAR.iin, 'test/0')).toBeNull();
+    expect(await embedded.getReferenceDescriptor(AIGERIM.iin, 'test/1')).toBeNull();
+    expect(await new HttpRegistryGateway({ baseUrl: server.url, timeoutMs: 5000 }).getReferenceDescriptor(ASKAR.iin, 'test/1')).toBeNull();
   });
 });
 

@@ -27,8 +27,9 @@ export interface RegistryGateway {
    */
   bindPhone(phone: string, iin: string, conn?: DbOrTx): Promise<void>;
   /**
-   * The reference photo's face descriptor when the registry holds one (computed on import by the
-   * embedded registry); null otherwise, in which case the caller computes it from the photo.
+   * The reference photo's face descriptor when the registry holds one computed by this pipeline
+   * version (on import or by an earlier check, embedded registry); null otherwise, in which case the
+   * caller computes it from the photo.
    */
-  getReferenceDescriptor(iin: string): Promise<Float32Array | null>;
+  getReferenceDescriptor(iin: string, version: string): Promise<Float32Array | null>;
 }

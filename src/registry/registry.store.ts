@@ -31,9 +31,10 @@ export async function findPhoto(db: DbOrTx, key: Buffer, iin: string): Promise<B
   return row?.photo_encrypted ? decrypt(key, row.photo_encrypted, iin) : null;
 }
 
-export async function findDescriptor(db: DbOrTx, key: Buffer, iin: string): Promise<Float32Array | null> {
-  const row = await db.selectFrom('registry_persons').select('descriptor_encrypted').where('iin', '=', iin).executeTakeFirst();
-  return row?.descriptor_encrypted ? bytesToDescriptor(decrypt(key, row.descriptor_encrypted, iin)) : null;
+/** The stored face descriptor when it was computed by the given pipeline version; null otherwise. */
+export async function findDescriptor(db: DbOrTx, key: Buffer, iin: string, version: string): Promise<Float32Array | null> {
+  const row = await db.selectFrom('registry_persons').select(['descriptor_encrypted', 'descriptor_version']).where('iin', '=', iin).executeTakeFirst();
+  return row?.descriptor_encrypted && row.descriptor_version === version ? bytesToDescriptor(decrypt(key, row.descriptor_encrypted, iin)) : null;
 }
 
 /** Inserts or updates one person (see upsertPersons); returns whether the person was new. */
@@ -41,9 +42,9 @@ export async function upsertPerson(
   db: DbOrTx,
   key: Buffer,
   person: PersonData,
-  extras: { photo?: Buffer; descriptor?: Float32Array | null } = {},
+  extras: { photo?: Buffer; descriptor?: Float32Array | null; descriptorVersion?: string | null } = {},
 ): Promise<'created' | 'updated'> {
-  const counts = await upsertPersons(db, key, [{ ...person, photo: extras.photo ?? null, descriptor: extras.descriptor ?? null }]);
+  const counts = await upsertPersons(db, key, [{ ...person, photo: extras.photo ?? null, descriptor: extras.descriptor ?? null, descriptorVersion: extras.descriptorVersion ?? null }]);
   return counts.created > 0 ? 'created' : 'updated';
 }
 
@@ -53,6 +54,8 @@ const BATCH = 500;
 export interface PersonWrite extends PersonData {
   photo: Buffer | null;
   descriptor: Float32Array | null;
+  /** Pipeline version of the descriptor. */
+  descriptorVersion: string | null;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function upsertPersons(db: DbOrTx, key: Buffer, persons: PersonWrit
       sex: p.sex,
       photo_encrypted: p.photo ? encrypt(key, p.photo, p.iin) : null,
       descriptor_encrypted: p.photo && p.descriptor ? encrypt(key, descriptorToBytes(p.descriptor), p.iin) : null,
+      descriptor_version: p.photo && p.descriptor ? p.descriptorVersion : null,
       updated_at: sql`now()` as any,
     }));
     const result = await db
@@ -85,6 +89,7 @@ export async function upsertPersons(db: DbOrTx, key: Buffer, persons: PersonWrit
           sex: eb.ref('excluded.sex'),
           photo_encrypted: sql`coalesce(excluded.photo_encrypted, registry_persons.photo_encrypted)`,
           descriptor_encrypted: sql`case when excluded.photo_encrypted is null then registry_persons.descriptor_encrypted else excluded.descriptor_encrypted end`,
+          descriptor_version: sql`case when excluded.photo_encrypted is null then registry_persons.descriptor_version else excluded.descriptor_version end`,
           updated_at: sql`now()`,
         })),
       )
@@ -117,10 +122,10 @@ export async function upsertBindings(db: DbOrTx, bindings: Array<{ phone: string
   return counts;
 }
 
-export async function saveDescriptor(db: DbOrTx, key: Buffer, iin: string, descriptor: Float32Array): Promise<boolean> {
+export async function saveDescriptor(db: DbOrTx, key: Buffer, iin: string, descriptor: Float32Array, version: string): Promise<boolean> {
   const result = await db
     .updateTable('registry_persons')
-    .set({ descriptor_encrypted: encrypt(key, descriptorToBytes(descriptor), iin) })
+    .set({ descriptor_encrypted: encrypt(key, descriptorToBytes(descriptor), iin), descriptor_version: version })
     .where('iin', '=', iin)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

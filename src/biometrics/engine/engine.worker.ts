@@ -1,6 +1,7 @@
 // One face engine per worker thread: loads the models once, then answers tasks one at a time.
 import { parentPort } from 'node:worker_threads';
-import { createFaceEngine, decodeJpeg, InvalidImageError } from './face-engine.js';
+import { createFaceEngine, InvalidImageError } from './face-engine.js';
+import { runEngineTask } from './engine.tasks.js';
 import type { WorkerRequest, WorkerResponse } from './engine.protocol.js';
 
 const port = parentPort;
@@ -14,14 +15,7 @@ try {
   port.on('message', async (request: WorkerRequest) => {
     const t0 = performance.now();
     try {
-      const jpeg = Buffer.from(request.jpeg.buffer, request.jpeg.byteOffset, request.jpeg.byteLength);
-      let value: unknown;
-      if (request.type === 'analyze') value = await engine.analyze(jpeg);
-      else if (request.type === 'describe') value = Array.from(await engine.describe(await decodeJpeg(jpeg), request.box));
-      else {
-        const d = await engine.describePhoto(jpeg);
-        value = d ? Array.from(d) : null;
-      }
+      const value = await runEngineTask(engine, request);
       send({ kind: 'result', id: request.id, value, ms: performance.now() - t0 });
     } catch (err) {
       send({ kind: 'error', id: request.id, invalidImage: err instanceof InvalidImageError, message: String((err as Error)?.message ?? err).slice(0, 300) });

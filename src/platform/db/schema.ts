@@ -68,6 +68,8 @@ export interface RegistryPersonsTable {
   sex: 'M' | 'F';
   photo_encrypted: Buffer | null;
   descriptor_encrypted: Buffer | null;
+  /** Pipeline version of the descriptor (see biometrics/match.rules.ts FACE_PIPELINE). */
+  descriptor_version: string | null;
   updated_at: Timestamp;
 }
 
