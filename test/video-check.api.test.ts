@@ -3,11 +3,13 @@
 // (FACE_DATA_DIR) and ffmpeg are needed for the tests with real faces, which skip without them.
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
 import { addCitizen, randomPhone, verifiedRegistration } from './support/citizens.js';
 import { makeJpeg, makePng } from './support/jpeg.js';
 import { extractFrames, hasFfmpeg } from '../eval/face-data.js';
+import { FACE_PIPELINE } from '../src/biometrics/match.rules.js';
 import { hmacSha256 } from '../src/platform/crypto.js';
 
 const faceDir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
@@ -281,9 +283,24 @@ describe(`video check API on ${testDbKind}`, () => {
       expect(sms).toEqual([{ purpose: 'video_check_passed', language: 'ru' }]);
       const profile = await server.ctx.db.selectFrom('digital_profiles').select(['verification_method']).where('iin', '=', r.iin).executeTakeFirst();
       expect(profile?.verification_method).toBe('video_check');
-      // The reference descriptor was computed from the photo once and kept (encrypted) by the registry.
-      const person = await server.ctx.db.selectFrom('registry_persons').select('descriptor_encrypted').where('iin', '=', r.iin).executeTakeFirstOrThrow();
+      // The reference template was computed from the photo once and kept (encrypted) by the registry, with its pipeline version.
+      const person = await server.ctx.db.selectFrom('registry_persons').select(['descriptor_encrypted', 'descriptor_version']).where('iin', '=', r.iin).executeTakeFirstOrThrow();
       expect(person.descriptor_encrypted).not.toBeNull();
+      expect(person.descriptor_version).toBe(FACE_PIPELINE.version);
+    });
+
+    it("does not score a reference photo too blurred to compare: a moderator sees the check, with the photo's measures", async () => {
+      const r = await awaitingVideoCheck(await sharp(photo('d9')).blur(8).jpeg().toBuffer());
+      const { checkId } = await issue(r);
+      const res = await submit(r, checkId, video('video/d9.mp4', 9, 48));
+      expect(res.body).toEqual({ outcome: 'UNDER_REVIEW', reasons: [], attemptsLeft: 3 });
+      const c = await server.ctx.db.selectFrom('moderation_cases').selectAll().where('registration_id', '=', r.id).executeTakeFirstOrThrow();
+      expect(c).toMatchObject({ status: 'open', video_check_id: checkId, reasons: ['REFERENCE_UNUSABLE'], similarity: null });
+      const check = await server.ctx.db.selectFrom('video_checks').select('trace').where('id', '=', checkId).executeTakeFirstOrThrow();
+      expect((check.trace as any).scores.reference).toMatchObject({ problems: ['BLURRY'], measures: { faces: 1, sharpness: expect.any(Number) } });
+      // Nothing is stored for a photo that cannot be compared.
+      const person = await server.ctx.db.selectFrom('registry_persons').select('descriptor_encrypted').where('iin', '=', r.iin).executeTakeFirstOrThrow();
+      expect(person.descriptor_encrypted).toBeNull();
     });
 
     it("sends a live face that does not match another person's reference to moderation and tells the citizen by SMS", async () => {

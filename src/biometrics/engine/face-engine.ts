@@ -158,8 +158,6 @@ export interface FaceEngine {
     loadMs: Record<string, number>;
     /** SSD + 68 landmarks + descriptor (face-api's full path). */
     faceApiFull(image: DecodedImage): Promise<{ descriptor: Float32Array; alignBox: Box } | null>;
-    /** 68-landmark net on the given box, its min box + 20 %, descriptor. */
-    faceApiLandmarksInBox(image: DecodedImage, box: Box): Promise<{ descriptor: Float32Array; alignBox: Box }>;
   };
   tf: any;
 }
@@ -206,10 +204,11 @@ export async function createFaceEngine(options: EngineOptions = {}): Promise<Fac
   await human.tf.ready();
   if (human.tf.getBackend() !== 'wasm') throw new Error(`tfjs backend is ${human.tf.getBackend()}, expected wasm`);
   const modelDir = path.join(faceApiDir, 'model');
-  // SSD + 68 landmarks only serve reference photos (once per import) and the evaluation.
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
-  await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
-  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
+  // SSD + 68 landmarks serve only eval:faces --compare (the old reference path): loaded when first asked for.
+  let faceApiDetectors: Promise<void> | null = null;
+  const loadFaceApiDetectors = () =>
+    (faceApiDetectors ??= Promise.all([faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir), faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir)]).then(() => undefined));
   const pipelineVariants = FACE_PIPELINE.parts.map((p) => p.variant);
   const describers = await loadDescribers(tf, faceapi, [...new Set([...pipelineVariants, ...(options.variants ?? [])])], {
     human: humanDir,
@@ -239,17 +238,8 @@ export async function createFaceEngine(options: EngineOptions = {}): Promise<Fac
     }
   }
 
-  async function descriptorOfBox(imageTensor: any, box: Box): Promise<Float32Array> {
-    const [x, y, w, h] = clipBox(box, imageTensor.shape[1], imageTensor.shape[0]);
-    const crop = tf.slice3d(imageTensor, [y, x, 0], [h, w, 3]);
-    try {
-      return (await faceapi.computeFaceDescriptor(crop)) as Float32Array;
-    } finally {
-      crop.dispose();
-    }
-  }
-
   async function faceApiFull(image: DecodedImage): Promise<{ descriptor: Float32Array; alignBox: Box } | null> {
+    await loadFaceApiDetectors();
     const tensor = toTensor(image);
     try {
       const r = await faceapi.detectSingleFace(tensor, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.3 })).withFaceLandmarks().withFaceDescriptor();
@@ -341,34 +331,8 @@ export async function createFaceEngine(options: EngineOptions = {}): Promise<Fac
       describeVariants: (image, face, variants) => describers.describe(image, face, variants),
       loadMs: describers.loadMs,
       faceApiFull,
-      async faceApiLandmarksInBox(image, box) {
-        const tensor = toTensor(image);
-        try {
-          const [x, y, w, h] = clipBox(box, image.width, image.height);
-          const crop = tf.slice3d(tensor, [y, x, 0], [h, w, 3]);
-          let landmarks: any;
-          try {
-            landmarks = await faceapi.nets.faceLandmark68Net.detectLandmarks(crop);
-          } finally {
-            crop.dispose();
-          }
-          const aligned = landmarks.shiftBy(x, y).align();
-          const alignBox: Box = [Math.round(aligned.x), Math.round(aligned.y), Math.round(aligned.width), Math.round(aligned.height)];
-          return { descriptor: await descriptorOfBox(tensor, alignBox), alignBox };
-        } finally {
-          tensor.dispose();
-        }
-      },
     },
   };
-}
-
-export function clipBox(box: Box, width: number, height: number): Box {
-  const x = Math.max(0, Math.floor(box[0]));
-  const y = Math.max(0, Math.floor(box[1]));
-  const w = Math.max(1, Math.min(width - x, Math.ceil(box[2] - (x - box[0]))));
-  const h = Math.max(1, Math.min(height - y, Math.ceil(box[3] - (y - box[1]))));
-  return [x, y, w, h];
 }
 
 function round(n: number): number {
