@@ -45,7 +45,7 @@ const here = import.meta.url;
 const workerEntry = new URL(here.endsWith('.ts') ? './engine.worker.ts' : './engine.worker.js', here).href;
 const bootFile = fileURLToPath(new URL('./engine.worker-boot.mjs', here));
 
-/** A reference photo takes face-api's full path (SSD + landmarks), several times a frame's work. */
+/** A reference photo may be larger than a frame (decoded up to 960 px, then analysed and described). */
 const PHOTO_TIMEOUT_FACTOR = 4;
 
 function timeoutOf(type: WorkerRequest['type'], frameTimeoutMs: number): number {
