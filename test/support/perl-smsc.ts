@@ -16,6 +16,8 @@ export function perlSmscUnavailable(): string | null {
 
 export interface PerlSmscEvent {
   event: 'listening' | 'bind' | 'message' | 'receipt' | 'unbind';
+  /** When the event was read (epoch ms). */
+  at: number;
   [key: string]: any;
 }
 
@@ -39,7 +41,7 @@ export async function startPerlSmsc(systemId: string, password: string, listenPo
     const timer = setTimeout(() => reject(new Error(`Perl SMSC did not start: ${stderr}`)), 10_000);
     child.once('exit', (code) => reject(new Error(`Perl SMSC exited (${code}): ${stderr}`)));
     lines.on('line', (line) => {
-      const event = JSON.parse(line) as PerlSmscEvent;
+      const event: PerlSmscEvent = { ...JSON.parse(line), at: Date.now() };
       events.push(event);
       if (event.event === 'listening') {
         clearTimeout(timer);
