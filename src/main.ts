@@ -2,8 +2,8 @@ import { ConfigError, loadConfig } from './platform/config.js';
 import { DirectoryLockedError } from './platform/db/lock-file.js';
 import { startServer } from './server.js';
 
-/** Long enough for an SMS attempt (15 s) and a video check in flight; shorter than a typical 60 s kill grace. */
-const SHUTDOWN_DEADLINE_MS = 45_000;
+/** The stop steps' own limits (HTTP 20 s, SMS 15 s, queue 10 s) plus slack; under systemd's 90 s default. */
+const SHUTDOWN_DEADLINE_MS = 60_000;
 
 async function main(): Promise<void> {
   let config;

@@ -53,7 +53,7 @@ export async function startServer(config: Config, options: { logger?: Logger; se
     stops.push(() => sms.stop());
     const ctx: AppContext = { config, db: database.db, dbKind: database.kind, logger, metrics, registry, sms: sms.outbound, queue };
     const app = await buildApp(ctx);
-    stops.push(() => app.close());
+    stops.push(() => closeHttp(app, logger));
     let url = '';
     if (options.listen !== false) {
       url = await app.listen({ port: config.port, host: config.host });
@@ -62,5 +62,28 @@ export async function startServer(config: Config, options: { logger?: Logger; se
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+/** How long requests under way may take to finish once shutdown began; then their connections are cut. */
+const HTTP_DRAIN_MS = 20_000;
+
+/**
+ * Stops accepting connections and waits for the requests under way. Node closes the connections idle at
+ * that moment only: a kept-alive connection whose request finishes later would stay open until the
+ * client drops it (a minute or more), so idle ones are swept until every connection is gone.
+ */
+async function closeHttp(app: FastifyInstance, logger: Logger): Promise<void> {
+  const closing = app.close();
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 200);
+  const cut = setTimeout(() => {
+    logger.warn({ waitedMs: HTTP_DRAIN_MS }, 'requests still running at shutdown: closing their connections');
+    app.server.closeAllConnections();
+  }, HTTP_DRAIN_MS);
+  try {
+    await closing;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(cut);
   }
 }

@@ -44,9 +44,12 @@ export function videoCheckRoutes(ctx: AppContext): FastifyPluginAsync {
     const pool = new EnginePool({ size: vc.poolSize, queueMax: vc.queueMaxFrames, taskTimeoutMs: vc.frameTimeoutMs, logger: ctx.logger });
     const service = new VideoCheckService(ctx, pool);
     // Outside tests the models load at start, not on the first citizen's check.
-    if (ctx.config.env !== 'test') void pool.start().catch((err) => ctx.logger.error({ err: { message: String(err?.message) } }, 'face engine unavailable'));
+    // (A shutdown while they load is not an engine failure: no error then.)
+    let closing = false;
+    if (ctx.config.env !== 'test') void pool.start().catch((err) => closing || ctx.logger.error({ err: { message: String(err?.message) } }, 'face engine unavailable'));
     const retention = await startEvidenceRetention(ctx);
     app.addHook('onClose', async () => {
+      closing = true;
       await retention.stop();
       await pool.close();
     });

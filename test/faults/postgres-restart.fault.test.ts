@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { perlSmscUnavailable, startPerlSmsc, type PerlSmsc } from '../support/perl-smsc.js';
 import { settleDeliveries } from './support/citizen-sms.js';
 import { recordFault } from './support/fault-table.js';
+import { smppServiceEnv } from './support/fixtures.js';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from './support/own-postgres.js';
 import { call, nextPhone, sleep, startService, steadyLoad, type Answer, type ServiceProcess } from './support/service.js';
 
@@ -37,12 +38,7 @@ describe.skipIf(unavailable !== null)('fault: PostgreSQL restarted under load', 
     smsc = await startPerlSmsc('digitalid', 'secret');
     service = await startService({
       DATABASE_URL: databaseUrl,
-      SMS_PROVIDER: 'smpp',
-      SMPP_URL: smsc.url,
-      SMPP_SYSTEM_ID: 'digitalid',
-      SMPP_PASSWORD: 'secret',
-      OTP_SEND_LIMIT_PER_IP: '1000000',
-      QUEUE_MAINTENANCE_INTERVAL_SECONDS: '2',
+      ...smppServiceEnv(smsc),
       SMS_SEND_EXPIRE_SECONDS: '15',
     });
     const url = service.url;

@@ -6,10 +6,9 @@ import { loadConfig } from '../../src/platform/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { EmbeddedRegistryGateway } from '../../src/registry/embedded-registry.gateway.js';
 import { startRegistryHttpServer, type RegistryHttpServer } from '../../src/registry/http-registry-server.js';
-import { upsertPerson } from '../../src/registry/registry.store.js';
-import { randomIin } from '../support/citizens.js';
 import { createPostgresDatabase } from '../support/test-database.js';
 import { recordFault } from './support/fault-table.js';
+import { seedCitizen } from './support/fixtures.js';
 import { startRegistryProxy, type RegistryProxy } from './support/registry-proxy.js';
 import { call, nextPhone, sleep, startService, steadyLoad, type Answer, type ServiceProcess } from './support/service.js';
 import { postgresUnavailable, sharedPostgresUrl } from './support/shared-postgres.js';
@@ -61,9 +60,7 @@ describe.skipIf(unavailable !== null)('fault: registry slow or silent', () => {
     const citizens: Array<{ iin: string; id: string; token: string }> = [];
     for (let i = 0; i < PER_MODE * 2; i++) {
       const phone = nextPhone();
-      const iin = randomIin();
-      await upsertPerson(database.db, key, { iin, lastName: 'Серікбаев', firstName: 'Асқар', middleName: null, birthDate: birthDateOf(iin), sex: Number(iin[6]) % 2 === 1 ? 'M' : 'F' });
-      await embedded.bindPhone(phone, iin);
+      const iin = await seedCitizen(database.db, key, embedded, phone);
       const started = await call(url, 'POST', '/api/v1/registrations', { body: { phone } });
       expect(started.status).toBe(201);
       const code = await otpFromOutbox(url, phone);
@@ -118,11 +115,6 @@ describe.skipIf(unavailable !== null)('fault: registry slow or silent', () => {
     expect(retried.filter((a) => a.status !== 200 && a.code !== 'REGISTRY_UNAVAILABLE').map((a) => `${a.status} ${a.code}`)).toEqual([]);
   });
 });
-
-function birthDateOf(iin: string): string {
-  const century = Number(iin[6]) >= 5 ? '20' : '19';
-  return `${century}${iin.slice(0, 2)}-${iin.slice(2, 4)}-${iin.slice(4, 6)}`;
-}
 
 async function otpFromOutbox(url: string, phone: string): Promise<string> {
   const deadline = Date.now() + 30_000;

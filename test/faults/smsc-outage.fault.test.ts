@@ -6,6 +6,7 @@ import { perlSmscUnavailable, startPerlSmsc, type PerlSmsc } from '../support/pe
 import { createPostgresDatabase } from '../support/test-database.js';
 import { messagesByPhone, settleDeliveries } from './support/citizen-sms.js';
 import { recordFault } from './support/fault-table.js';
+import { smppServiceEnv } from './support/fixtures.js';
 import { call, freePort, nextPhone, sleep, startService, steadyLoad, type ServiceProcess } from './support/service.js';
 import { postgresUnavailable, sharedPostgresUrl } from './support/shared-postgres.js';
 
@@ -32,12 +33,7 @@ describe.skipIf(unavailable !== null)('fault: SMSC away and back', () => {
     smsc = await startPerlSmsc('digitalid', 'secret', port);
     service = await startService({
       DATABASE_URL: database.url,
-      SMS_PROVIDER: 'smpp',
-      SMPP_URL: smsc.url,
-      SMPP_SYSTEM_ID: 'digitalid',
-      SMPP_PASSWORD: 'secret',
-      OTP_SEND_LIMIT_PER_IP: '1000000',
-      QUEUE_MAINTENANCE_INTERVAL_SECONDS: '2',
+      ...smppServiceEnv(smsc),
     });
     const url = service.url;
     const load = steadyLoad(RATE, async () => {
