@@ -18,7 +18,7 @@ test('the start page shows the phone step, the support link from the server conf
 });
 
 for (const language of LANGUAGES) {
-  test(`a wrong SMS code shows the attempts left, then the right code leads on (${language})`, async ({ page, request }, testInfo) => {
+  test(`a wrong SMS code shows the attempts left and stays in the field, then the right code leads on (${language})`, async ({ page, request }, testInfo) => {
     const { phone } = citizen('photos/d14.jpg');
     await openWizard(page, language);
     await snap(page, testInfo, 'phone');
@@ -35,6 +35,10 @@ for (const language of LANGUAGES) {
     await codeField.fill(wrong);
     await page.getByRole('button', { name: text(language, 'code.submit') }).click();
     await expect(page.getByRole('alert').filter({ hasText: text(language, 'errors.OTP_INVALID', { attemptsLeft: 4 }) })).toBeVisible();
+    // Issue 13, item 9: the wrong code stays in the field (selected, to type over), and the countdown
+    // reads like a clock ("0:59", "1:00"), not "1 min 0 s".
+    await expect(codeField).toHaveValue(wrong);
+    await expect(page.getByText(textPattern(language, 'code.resendIn'))).toHaveText(/\b\d:\d\d\b/);
     await snap(page, testInfo, 'wrong-code');
     await codeField.fill(code);
     await page.getByRole('button', { name: text(language, 'code.submit') }).click();

@@ -1,7 +1,7 @@
 // The citizen's registration wizard: one step at a time, driven by the registration's state on the server.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type RegistrationState } from './api.js';
+import { api, ApiError, serverNow, type RegistrationState } from './api.js';
 import { AssistantButton } from './components/AssistantButton.js';
 import { Layout } from './components/Layout.js';
 import { loadSession, saveSession, type Session } from './session.js';
@@ -10,10 +10,11 @@ import { CameraStep } from './steps/camera/CameraStep.js';
 import { CodeStep } from './steps/code/CodeStep.js';
 import { DoneStep, RejectedStep, ReviewStep } from './steps/done/DoneStep.js';
 import { IinStep } from './steps/iin/IinStep.js';
+import { LockedStep } from './steps/locked/LockedStep.js';
 import { PhoneStep } from './steps/phone/PhoneStep.js';
 import { VideoCheckStep } from './steps/video-check/VideoCheckStep.js';
 
-type Step = 'restoring' | 'phone' | 'code' | 'iin' | 'bmgMismatch' | 'camera' | 'videoCheck' | 'review' | 'done' | 'rejected';
+type Step = 'restoring' | 'phone' | 'code' | 'iin' | 'bmgMismatch' | 'camera' | 'videoCheck' | 'locked' | 'review' | 'done' | 'rejected';
 
 const STEP_NUMBER: Record<Step, number | null> = {
   restoring: null,
@@ -23,11 +24,28 @@ const STEP_NUMBER: Record<Step, number | null> = {
   bmgMismatch: 3,
   camera: 4,
   videoCheck: 5,
+  locked: 5,
   review: 6,
   done: 6,
   rejected: null,
 };
 const TOTAL_STEPS = 6;
+
+/**
+ * Where the browser's Back button may lead from a step. Each step is its own history entry, but Back
+ * never returns past a step the server has completed (a confirmed code, a confirmed IIN, a finished
+ * check): only to the phone step before the code is confirmed (another number), from the BMG page to
+ * the IIN, and from the recording to the camera permission.
+ */
+const BACK_TO: Partial<Record<Step, Step>> = { code: 'phone', bmgMismatch: 'iin', videoCheck: 'camera' };
+
+function isStep(value: unknown): value is Step {
+  return typeof value === 'string' && value in STEP_NUMBER && value !== 'restoring';
+}
+
+function isLocked(lockedUntil: string | null | undefined): lockedUntil is string {
+  return typeof lockedUntil === 'string' && Date.parse(lockedUntil) > serverNow();
+}
 
 function stepForState(state: RegistrationState): Step {
   switch (state) {
@@ -47,7 +65,7 @@ function stepForState(state: RegistrationState): Step {
 }
 
 export function App() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [session, setSessionState] = useState<Session | null>(loadSession);
   const [step, setStep] = useState<Step>(() => (loadSession() ? 'restoring' : 'phone'));
   const [bmgIin, setBmgIin] = useState('');
@@ -55,7 +73,13 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   // "Change the number" comes back to the phone step with the number still there to correct.
   const [lastPhone, setLastPhone] = useState<string | undefined>(undefined);
+  const [lockedUntil, setLockedUntil] = useState<string | null>(null);
   const firstStep = useRef(true);
+  const stepRef = useRef(step);
+  stepRef.current = step;
+  // The step shown last, and whether the current one came from the Back/Forward buttons.
+  const shownStep = useRef<Step | null>(null);
+  const fromHistory = useRef(false);
 
   const setSession = (next: Session | null) => {
     saveSession(next);
@@ -69,7 +93,11 @@ export function App() {
       .get(session.id, session.token)
       .then((registration) => {
         if (registration.person?.maskedName) setSession({ ...session, maskedName: registration.person.maskedName });
-        setStep(stepForState(registration.state));
+        // A lock survives the reload: its countdown at once, not the camera first.
+        if (registration.state === 'AWAITING_VIDEO_CHECK' && isLocked(registration.lockedUntil)) {
+          setLockedUntil(registration.lockedUntil);
+          setStep('locked');
+        } else setStep(stepForState(registration.state));
       })
       .catch((error) => {
         if (error instanceof ApiError && error.code === 'NETWORK') return setStep('phone');
@@ -78,6 +106,48 @@ export function App() {
       });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Each step is its own history entry (the first shown one replaces the page's entry).
+  useEffect(() => {
+    if (step === 'restoring') return;
+    const previous = shownStep.current;
+    shownStep.current = step;
+    if (fromHistory.current) {
+      fromHistory.current = false;
+      return;
+    }
+    if (previous === null || previous === 'restoring') history.replaceState({ step }, '');
+    else if (previous !== step) history.pushState({ step }, '');
+  }, [step]);
+
+  useEffect(() => {
+    const onPopState = (event: PopStateEvent) => {
+      const target: unknown = event.state?.step;
+      const current = stepRef.current;
+      if (target === current) return;
+      if (isStep(target) && BACK_TO[current] === target) {
+        fromHistory.current = true;
+        if (target === 'phone') {
+          setSession(null);
+          setNotice(null);
+        }
+        setStep(target);
+        return;
+      }
+      // Not allowed (back past a completed step, or forward): stay, and put the step's entry back.
+      history.pushState({ step: current }, '');
+    };
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // The page title names the step: "Шаг 3 из 6 — ИИН · Digital ID".
+  useEffect(() => {
+    const n = STEP_NUMBER[step];
+    const name = t(`titles.${step}`);
+    document.title = n === null ? `${name} · ${t('app.name')}` : `${t('app.step', { n, total: TOTAL_STEPS })} — ${name} · ${t('app.name')}`;
+  }, [step, t, i18n.language]);
 
   // Move focus to the new step's heading so keyboard and screen-reader users start at its top.
   useEffect(() => {
@@ -90,7 +160,7 @@ export function App() {
 
   // The camera stays open from the permission step through the video check, and closes after.
   useEffect(() => {
-    if (stream && step !== 'camera' && step !== 'videoCheck') {
+    if (stream && step !== 'videoCheck') {
       stream.getTracks().forEach((track) => track.stop());
       setStream(null);
     }
@@ -144,7 +214,16 @@ export function App() {
           session={session}
           onConfirmed={(iin, maskedName) => {
             setSession({ ...session, iin, maskedName });
-            setStep('camera');
+            // A lock from earlier failed checks of this person or phone shows before the camera.
+            api
+              .get(session.id, session.token)
+              .then((registration) => {
+                if (isLocked(registration.lockedUntil)) {
+                  setLockedUntil(registration.lockedUntil);
+                  setStep('locked');
+                } else setStep('camera');
+              })
+              .catch(() => setStep('camera'));
           }}
           onBmgMismatch={(iin) => {
             setBmgIin(iin);
@@ -171,8 +250,21 @@ export function App() {
     case 'videoCheck':
       content =
         session && stream ? (
-          <VideoCheckStep session={session} stream={stream} onPassed={() => setStep('done')} onUnderReview={() => setStep('review')} onSessionLost={startOver} />
+          <VideoCheckStep
+            session={session}
+            stream={stream}
+            onPassed={() => setStep('done')}
+            onUnderReview={() => setStep('review')}
+            onLocked={(until) => {
+              setLockedUntil(until);
+              setStep('locked');
+            }}
+            onSessionLost={startOver}
+          />
         ) : null;
+      break;
+    case 'locked':
+      content = <LockedStep lockedUntil={lockedUntil} onRetry={() => setStep('camera')} />;
       break;
     case 'review':
       content = session && <ReviewStep phone={session.phone} />;

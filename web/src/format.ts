@@ -13,10 +13,13 @@ export function maskPhone(e164: string): string {
   return `+7 (${d.slice(0, 3)}) ***-**-${d.slice(8, 10)}`;
 }
 
-export function formatDuration(t: TFunction, seconds: number): string {
+/** A countdown as a clock reads: 45 → "0:45", 60 → "1:00", 901 → "15:01", 3725 → "1:02:05". */
+export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
-  if (s < 60) return t('common.seconds', { count: s });
-  return t('common.minutes', { m: Math.floor(s / 60), s: s % 60 });
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
 /** The text for an error: ours for the codes we know, else the server's (already in the UI language). */
@@ -26,7 +29,7 @@ export function describeError(t: TFunction, error: unknown): string {
   const lockedUntil = typeof error.details.lockedUntil === 'string' ? Date.parse(error.details.lockedUntil) : NaN;
   const seconds = error.retryAfter ?? (Number.isFinite(lockedUntil) ? (lockedUntil - Date.now()) / 1000 : null);
   if (t(key, { defaultValue: '' }) !== '') {
-    return t(key, { attemptsLeft: error.details.attemptsLeft ?? '—', time: seconds === null ? '…' : formatDuration(t, seconds) });
+    return t(key, { attemptsLeft: error.details.attemptsLeft ?? '—', time: seconds === null ? '…' : formatDuration(seconds) });
   }
   return error.serverMessage || t('errors.INTERNAL_ERROR');
 }

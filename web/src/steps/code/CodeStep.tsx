@@ -57,10 +57,11 @@ export function CodeStep({
       return;
     } catch (err) {
       fail(err);
-      setCode('');
     }
     setBusy(false);
+    // The code stays, selected: the citizen sees what was sent, fixes one digit or types over it.
     input.current?.focus();
+    input.current?.select();
   };
 
   const resend = async () => {
@@ -113,7 +114,7 @@ export function CodeStep({
       <div className="resend">
         {resendIn > 0 ? (
           <p className="countdown" aria-live="off">
-            {t('code.resendIn', { time: formatDuration(t, resendIn) })}
+            {t('code.resendIn', { time: formatDuration(resendIn) })}
           </p>
         ) : (
           <button type="button" className="link-button" disabled={busy} onClick={() => void resend()}>

@@ -1,6 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { StepHeading } from '../../components/StepHeading.js';
 import { maskPhone } from '../../format.js';
+import { currentLanguage } from '../../i18n/index.js';
+
+/** Where a registered citizen goes next: eGov.kz, in the page's language. */
+function nextStepUrl(): string {
+  return `https://egov.kz/cms/${currentLanguage()}`;
+}
 
 export function DoneStep({ maskedName }: { maskedName?: string }) {
   const { t } = useTranslation();
@@ -12,6 +18,11 @@ export function DoneStep({ maskedName }: { maskedName?: string }) {
       <StepHeading>{t('done.title')}</StepHeading>
       {maskedName && <p className="lead">{t('done.greeting', { name: maskedName })}</p>}
       <p>{t('done.text')}</p>
+      <h2>{t('done.nextTitle')}</h2>
+      <p>{t('done.next')}</p>
+      <a className="primary button-link" href={nextStepUrl()}>
+        {t('done.nextLink')}
+      </a>
     </section>
   );
 }

@@ -2,8 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type VideoCheckResult } from '../../api.js';
 import { StepHeading } from '../../components/StepHeading.js';
-import { describeError, formatDuration } from '../../format.js';
-import { useSecondsUntil } from '../../hooks.js';
+import { describeError } from '../../format.js';
 import type { Session } from '../../session.js';
 import { CameraView, type OvalState } from './CameraView.js';
 import { capturePlan, captureFrames, promptIndex, toForm, type CapturePlan } from './capture.js';
@@ -15,7 +14,6 @@ type Phase =
   | { kind: 'recording'; plan: CapturePlan; frame: number }
   | { kind: 'sending' }
   | { kind: 'retry'; reasons: string[]; attemptsLeft: number | null }
-  | { kind: 'locked'; lockedUntil: string | null }
   | { kind: 'error'; message: string };
 
 /** The view is 3:4 (portrait), like a phone held upright; see .camera-view in styles.css. */
@@ -26,12 +24,14 @@ export function VideoCheckStep({
   stream,
   onPassed,
   onUnderReview,
+  onLocked,
   onSessionLost,
 }: {
   session: Session;
   stream: MediaStream;
   onPassed: () => void;
   onUnderReview: () => void;
+  onLocked: (lockedUntil: string | null) => void;
   onSessionLost: (message: string) => void;
 }) {
   const { t } = useTranslation();
@@ -44,14 +44,14 @@ export function VideoCheckStep({
   const showResult = (result: VideoCheckResult) => {
     if (result.outcome === 'PASSED') return onPassed();
     if (result.outcome === 'UNDER_REVIEW') return onUnderReview();
-    if (result.outcome === 'LOCKED') return setPhase({ kind: 'locked', lockedUntil: result.lockedUntil ?? null });
+    if (result.outcome === 'LOCKED') return onLocked(result.lockedUntil ?? null);
     setPhase({ kind: 'retry', reasons: result.reasons ?? [], attemptsLeft: typeof result.attemptsLeft === 'number' ? result.attemptsLeft : null });
   };
 
   const fail = (error: unknown) => {
     if (error instanceof ApiError && error.code === 'LOCKED') {
       const until = error.details.lockedUntil;
-      return setPhase({ kind: 'locked', lockedUntil: typeof until === 'string' ? until : null });
+      return onLocked(typeof until === 'string' ? until : null);
     }
     if (error instanceof ApiError && ['UNAUTHORIZED', 'REGISTRATION_NOT_FOUND', 'REGISTRATION_EXPIRED', 'INVALID_STATE'].includes(error.code)) {
       return onSessionLost(describeError(t, error));
@@ -107,7 +107,6 @@ export function VideoCheckStep({
         </p>
       )}
       {phase.kind === 'retry' && <Retry reasons={phase.reasons} attemptsLeft={phase.attemptsLeft} onRetry={() => setPhase({ kind: 'positioning' })} />}
-      {phase.kind === 'locked' && <Locked lockedUntil={phase.lockedUntil} onRetry={() => setPhase({ kind: 'positioning' })} />}
       {phase.kind === 'error' && (
         <div className="outcome">
           <p className="error" role="alert">
@@ -155,26 +154,6 @@ function Retry({ reasons, attemptsLeft, onRetry }: { reasons: string[]; attempts
       <button type="button" className="primary" onClick={onRetry}>
         {t('video.retry')}
       </button>
-    </div>
-  );
-}
-
-function Locked({ lockedUntil, onRetry }: { lockedUntil: string | null; onRetry: () => void }) {
-  const { t } = useTranslation();
-  const seconds = useSecondsUntil(lockedUntil);
-  return (
-    <div className="outcome">
-      <h2 role="alert">{t('video.lockedTitle')}</h2>
-      {seconds > 0 ? (
-        <p className="countdown" aria-live="off">{t('video.lockedText', { time: formatDuration(t, seconds) })}</p>
-      ) : (
-        <>
-          <p>{t('video.lockedOver')}</p>
-          <button type="button" className="primary" onClick={onRetry}>
-            {t('video.retry')}
-          </button>
-        </>
-      )}
     </div>
   );
 }
