@@ -71,20 +71,66 @@ async function signInToConsole(browser: Browser, testInfo: TestInfo, account: St
   return page;
 }
 
+/** Raw keys and codes that must never reach a moderator's screen (issue 13, item 4). */
+const RAW_KEYS = ['matchThreshold', 'passiveScore', 'activeScore', 'livenessScore', 'goodFrames', 'FACE_MISMATCH', 'NO_REFERENCE_FACE', 'TURN_LEFT', 'TURN_RIGHT', 'BLINK', 'atMs'];
+
+/** The console on a phone: nothing wider than the screen, and the header's parts side by side or stacked, never on top of each other. */
+async function expectUsableOnPhone(desk: Page): Promise<void> {
+  await desk.setViewportSize({ width: 390, height: 844 });
+  expect(await desk.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+  const boxes = await Promise.all(['.brand', '.staff-nav', '.staff-user'].map(async (selector) => (await desk.locator(selector).count()) ? desk.locator(selector).boundingBox() : null));
+  const present = boxes.filter((b): b is NonNullable<typeof b> => b !== null);
+  for (let i = 0; i < present.length; i++) {
+    for (let j = i + 1; j < present.length; j++) {
+      const [a, b] = [present[i], present[j]];
+      const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      expect(overlap, 'header parts overlap at 390 px').toBe(false);
+    }
+  }
+  await desk.setViewportSize({ width: 1280, height: 900 });
+}
+
 async function decideCase(browser: Browser, testInfo: TestInfo, account: StaffAccount, language: Language, phone: string, decision: 'approve' | 'reject', reason: string) {
   const desk = await signInToConsole(browser, testInfo, account, language);
   await expect(desk.getByRole('heading', { level: 1, name: staffText(language, 'cases.heading') })).toBeVisible();
   const row = desk.getByRole('row').filter({ hasText: masked(phone) });
   await expect(row).toBeVisible();
+  // Time to the 24-hour target in the console's language ("осталось 23 ч 59 мин", "23 сағ 59 мин қалды").
+  const hours = new Intl.NumberFormat(language === 'kk' ? 'kk-KZ' : language === 'ru' ? 'ru-RU' : 'en-GB', { style: 'unit', unit: 'hour', unitDisplay: 'short' }).format(23);
+  const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await expect(row).toContainText(new RegExp(escape(staffText(language, 'cases.left', { time: '@@' })).replace('@@', `${escape(hours).replace(/\s/g, "\\s")}\\s.+?`)));
+  await expectUsableOnPhone(desk);
   await snap(desk, testInfo, 'moderation-queue');
   await row.getByRole('link', { name: staffText(language, 'cases.open') }).click();
   await expect(desk.getByRole('img', { name: staffText(language, 'case.reference') })).toBeVisible();
+  // Every label in the moderator's language: the scores, why the case came, the citizen's language.
+  await expect(desk.getByText(staffText(language, 'evidence.matchThreshold'), { exact: true })).toBeVisible();
+  await expect(desk.getByText(staffText(language, 'checkReasons.FACE_MISMATCH'))).toBeVisible();
+  const caseText = await desk.locator('main').innerText();
+  for (const raw of RAW_KEYS) expect(caseText, `raw key ${raw} on the case view`).not.toContain(raw);
   await desk.getByRole('button', { name: staffText(language, 'common.claim') }).click();
+  // No decision is pre-selected (issue 13, item 2).
+  const approve = desk.getByRole('radio', { name: staffText(language, 'case.approve') });
+  const reject = desk.getByRole('radio', { name: staffText(language, 'case.reject') });
+  await expect(approve).not.toBeChecked();
+  await expect(reject).not.toBeChecked();
+  await expectUsableOnPhone(desk);
   await desk.getByRole('radio', { name: staffText(language, `case.${decision}`) }).check();
   await desk.getByLabel(staffText(language, 'case.reason')).selectOption(reason);
   await desk.getByLabel(staffText(language, 'case.note')).fill('E2E');
   await snap(desk, testInfo, `moderation-case-${decision}`);
   await desk.getByRole('button', { name: staffText(language, 'case.submit') }).click();
+  if (decision === 'approve') {
+    // Approving although the faces did not match asks once more; Cancel leaves the case open.
+    const confirm = desk.getByRole('dialog', { name: staffText(language, 'case.confirmTitle') });
+    await expect(confirm).toBeVisible();
+    await snap(desk, testInfo, 'moderation-case-confirm-approve');
+    await confirm.getByRole('button', { name: staffText(language, 'case.confirmNo') }).click();
+    await expect(confirm).toBeHidden();
+    await expect(approve).toBeChecked();
+    await desk.getByRole('button', { name: staffText(language, 'case.submit') }).click();
+    await confirm.getByRole('button', { name: staffText(language, 'case.confirmYes') }).click();
+  }
   const status = staffText(language, `cases.status.${decision === 'approve' ? 'approved' : 'rejected'}`);
   await expect(desk.getByText(new RegExp(`${staffText(language, 'case.decided', { status, by: account.login, at: 'AT' }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('AT', '.+')}`))).toBeVisible();
   await snap(desk, testInfo, `moderation-case-${decision === 'approve' ? 'approved' : 'rejected'}`);

@@ -76,19 +76,23 @@ export async function newCode(request: APIRequestContext, phone: string, seen: S
   return code!;
 }
 
-const DESKTOP = { width: 1280, height: 800 };
+/** The sizes each step is photographed at: small and common phones held upright, and a desktop. */
+export const SCREEN_SIZES = [
+  { name: '360', width: 360, height: 640 },
+  { name: '390', width: 390, height: 844 },
+  { name: '1280', width: 1280, height: 800 },
+];
 
-/** Photographs the page at phone size and at desktop size (numbered, under the test's output folder). */
+/** Photographs the page at 360, 390 and 1280 px wide (numbered, under the test's output folder), then restores the size. */
 export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const counter = ((testInfo as any).__snaps = ((testInfo as any).__snaps ?? 0) + 1);
-  const phoneSize = page.viewportSize();
+  const original = page.viewportSize();
   const base = `${String(counter).padStart(2, '0')}-${name}`;
-  await page.screenshot({ path: testInfo.outputPath(`${base}-phone.png`), fullPage: true });
-  if (phoneSize) {
-    await page.setViewportSize(DESKTOP);
-    await page.screenshot({ path: testInfo.outputPath(`${base}-desktop.png`), fullPage: true });
-    await page.setViewportSize(phoneSize);
+  for (const size of SCREEN_SIZES) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: testInfo.outputPath(`${base}-${size.name}.png`), fullPage: true });
   }
+  if (original) await page.setViewportSize(original);
 }
 
 export async function openWizard(page: Page, language: Language): Promise<void> {

@@ -155,7 +155,9 @@ export function App() {
       firstStep.current = false;
       return;
     }
-    document.getElementById('step-heading')?.focus();
+    // A new step starts at the top of the page, with the header in view.
+    window.scrollTo(0, 0);
+    document.getElementById('step-heading')?.focus({ preventScroll: true });
   }, [step]);
 
   // The camera stays open from the permission step through the video check, and closes after.

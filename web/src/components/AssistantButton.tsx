@@ -29,12 +29,14 @@ export function AssistantButton({ session, iin }: { session: Session; iin: strin
 
   return (
     <>
-      <button type="button" className="assistant-button" aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>
-        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-          <path fill="currentColor" d="M12 3C6.5 3 2 6.9 2 11.7c0 2.4 1.1 4.6 3 6.2L4 22l4.4-2.2c1.1.3 2.3.5 3.6.5 5.5 0 10-3.9 10-8.6S17.5 3 12 3z" />
-        </svg>
-        <span>{t('assistant.button')}</span>
-      </button>
+      <div className="assistant-dock">
+        <button type="button" className="assistant-button" aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>
+          <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path fill="currentColor" d="M12 3C6.5 3 2 6.9 2 11.7c0 2.4 1.1 4.6 3 6.2L4 22l4.4-2.2c1.1.3 2.3.5 3.6.5 5.5 0 10-3.9 10-8.6S17.5 3 12 3z" />
+          </svg>
+          <span>{t('assistant.button')}</span>
+        </button>
+      </div>
       <dialog ref={dialog} className="assistant-panel" aria-labelledby="assistant-title">
         <h2 id="assistant-title">{t('assistant.title')}</h2>
         <p>{t('assistant.intro', { phone: maskPhone(session.phone), iin })}</p>

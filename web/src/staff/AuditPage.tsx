@@ -29,20 +29,29 @@ export function AuditPage({ onError }: { onError: OnError }) {
   }, [onError]);
   return (
     <section>
-      <h1>Audit</h1>
+      <h1>{t('audit.heading')}</h1>
       {error && <p className="error">{error}</p>}
       {events === null ? (
         <p role="status">{t('common.loading')}</p>
       ) : (
         <table className="staff-table">
+          <thead>
+            <tr>
+              <th>{t('audit.at')}</th>
+              <th>{t('audit.type')}</th>
+              <th>{t('audit.actor')}</th>
+              <th>{t('audit.subject')}</th>
+              <th>{t('audit.details')}</th>
+            </tr>
+          </thead>
           <tbody>
             {events.map((e) => (
               <tr key={e.id}>
-                <td>{formatTime(e.at)}</td>
-                <td>{e.type}</td>
-                <td>{e.actor}</td>
-                <td>{e.subject ?? ''}</td>
-                <td>
+                <td data-label={t('audit.at')}>{formatTime(e.at)}</td>
+                <td data-label={t('audit.type')}>{e.type}</td>
+                <td data-label={t('audit.actor')}>{e.actor}</td>
+                <td data-label={t('audit.subject')}>{e.subject ?? ''}</td>
+                <td data-label={t('audit.details')}>
                   <code>{JSON.stringify(e.details)}</code>
                 </td>
               </tr>

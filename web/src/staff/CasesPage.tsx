@@ -1,10 +1,10 @@
 // Moderation: the queue of open cases (oldest first, time to the 24-hour target) and one case with its
 // evidence and the decision form.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { staffApi, type CaseDetail, type CaseSummary, type DecisionReasons, type StaffMe } from './staffApi.js';
 import { navigate, type OnError } from './StaffApp.js';
-import { formatScore, formatTime, timeLeft } from './format.js';
+import { formatScore, formatTime, humanize, locale, timeLeft } from './format.js';
 import { STAFF_NS } from './i18n.js';
 import { ErrorLine, ListBody, useAction } from './parts.js';
 
@@ -77,17 +77,17 @@ export function CaseQueue({ onError }: { onError: OnError }) {
           <tbody>
             {rows.map((c) => (
               <tr key={c.id} data-case-id={c.id}>
-                <td>{formatTime(c.createdAt)}</td>
-                <td className={c.secondsLeft < 0 ? 'overdue' : c.secondsLeft < 3 * 3600 ? 'due-soon' : undefined}>
+                <td data-label={t('cases.created')}>{formatTime(c.createdAt)}</td>
+                <td data-label={t('cases.timeLeft')} className={c.secondsLeft < 0 ? 'overdue' : c.secondsLeft < 3 * 3600 ? 'due-soon' : undefined}>
                   {c.status === 'open' ? timeLeft(t, c.secondsLeft) : t(`cases.status.${c.status}`)}
                 </td>
-                <td>
+                <td data-label={t('cases.citizen')}>
                   {c.citizen.maskedName ?? '—'} · {c.citizen.phone}
                 </td>
-                <td>{formatScore(c.similarity)}</td>
-                <td>{formatScore(c.livenessScore)}</td>
-                <td>{c.claimedBy ?? '—'}</td>
-                <td>
+                <td data-label={t('cases.similarity')}>{formatScore(c.similarity)}</td>
+                <td data-label={t('cases.liveness')}>{formatScore(c.livenessScore)}</td>
+                <td data-label={t('cases.takenBy')}>{c.claimedBy ?? '—'}</td>
+                <td className="row-action">
                   <a href={`/staff/cases/${c.id}`} onClick={(e) => (e.preventDefault(), navigate(`/staff/cases/${c.id}`))}>
                     {t('cases.open')}
                   </a>
@@ -102,26 +102,46 @@ export function CaseQueue({ onError }: { onError: OnError }) {
   );
 }
 
-function JsonList({ value }: { value: unknown }) {
-  if (Array.isArray(value) && value.length === 0) return <p>—</p>;
-  if (Array.isArray(value)) {
-    return (
-      <ol className="trace">
-        {value.map((item, i) => (
-          <li key={i}>{typeof item === 'object' && item !== null ? Object.entries(item).map(([k, v]) => `${k}: ${typeof v === 'number' ? Number(v.toFixed(3)) : JSON.stringify(v)}`).join(' · ') : String(item)}</li>
-        ))}
-      </ol>
-    );
-  }
-  return <pre>{JSON.stringify(value, null, 2)}</pre>;
+interface TraceStep {
+  challenge?: string;
+  met?: boolean;
+  atMs?: number | null;
+  detail?: string;
+}
+
+/** The challenges the citizen was asked to perform, in order, each done or not, with the measurement. */
+function ChallengeTrace({ value }: { value: unknown[] }) {
+  const { t } = useTranslation(STAFF_NS);
+  if (value.length === 0) return <p>{t('trace.none')}</p>;
+  return (
+    <ol className="trace">
+      {(value as TraceStep[]).map((step, i) => (
+        <li key={i}>
+          <strong>{t(`challenges.${step.challenge}`, { defaultValue: humanize(String(step.challenge ?? '—')) })}</strong>
+          {': '}
+          <span className={step.met ? 'success' : 'overdue'}>{step.met ? t('trace.met') : t('trace.notMet')}</span>
+          {typeof step.atMs === 'number' && <> · {t('trace.at', { seconds: (step.atMs / 1000).toLocaleString(locale(), { maximumFractionDigits: 1 }) })}</>}
+          {step.detail && (
+            <>
+              <br />
+              <small className="trace-detail">{step.detail}</small>
+            </>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
 }
 
 export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError: OnError }) {
   const { t } = useTranslation(STAFF_NS);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [reasons, setReasons] = useState<DecisionReasons>({ approve: [], reject: [] });
-  const [decision, setDecision] = useState<'approve' | 'reject'>('approve');
+  // Nothing is pre-selected: the moderator chooses, and approving a mismatch is confirmed once more.
+  const [decision, setDecision] = useState<'approve' | 'reject' | null>(null);
   const { busy, error, setError, act } = useAction(onError);
+  const confirmDialog = useRef<HTMLDialogElement>(null);
+  const pending = useRef<{ reason: string; note: string } | null>(null);
 
   const load = useCallback(() => {
     staffApi
@@ -135,10 +155,29 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
   useEffect(load, [load]);
 
 
+  const record = (choice: 'approve' | 'reject', reason: string, note: string) => void act(() => staffApi.decide(id, choice, reason, note), load);
+
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (!decision) {
+      setError(t('case.chooseDecision'));
+      return;
+    }
     const form = new FormData(event.currentTarget);
-    void act(() => staffApi.decide(id, decision, String(form.get('reason')), String(form.get('note') ?? '')), load);
+    const reason = String(form.get('reason') ?? '');
+    const note = String(form.get('note') ?? '');
+    if (decision === 'approve') {
+      pending.current = { reason, note };
+      confirmDialog.current?.showModal();
+      return;
+    }
+    record(decision, reason, note);
+  };
+
+  const confirmApprove = () => {
+    confirmDialog.current?.close();
+    if (pending.current) record('approve', pending.current.reason, pending.current.note);
+    pending.current = null;
   };
 
   if (!detail) {
@@ -200,13 +239,21 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
                 .filter(([k]) => k !== 'similarity' && k !== 'liveness')
                 .map(([k, v]) => (
                   <div key={k} className="dl-row">
-                    <dt>{k}</dt>
+                    <dt>{t(`evidence.${k}`, { defaultValue: humanize(k) })}</dt>
                     <dd>{typeof v === 'number' ? formatScore(v) : JSON.stringify(v)}</dd>
                   </div>
                 ))}
           </dl>
           <h2>{t('case.reasonsFromCheck')}</h2>
-          <p>{detail.reasons.join(', ') || '—'}</p>
+          {detail.reasons.length > 0 ? (
+            <ul className="check-reasons">
+              {detail.reasons.map((r) => (
+                <li key={r}>{t(`checkReasons.${r}`, { defaultValue: humanize(r) })}</li>
+              ))}
+            </ul>
+          ) : (
+            <p>—</p>
+          )}
         </div>
         <div>
           <h2>{t('case.citizen')}</h2>
@@ -218,13 +265,13 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
             <dt>{t('case.iin')}</dt>
             <dd>{detail.citizen.iin ?? '—'}</dd>
             <dt>{t('case.language')}</dt>
-            <dd>{detail.citizen.language}</dd>
+            <dd>{t(`languages.${detail.citizen.language}`, { defaultValue: detail.citizen.language })}</dd>
           </dl>
         </div>
         {evidence && (
           <div>
             <h2>{t('case.trace')}</h2>
-            <JsonList value={evidence.challengeTrace} />
+            <ChallengeTrace value={evidence.challengeTrace} />
           </div>
         )}
       </div>
@@ -244,6 +291,7 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
           {mine && (
             <form onSubmit={submit} className="staff-form">
               <fieldset className="decision-choice">
+                <legend className="visually-hidden">{t('case.decision')}</legend>
                 <label>
                   <input type="radio" name="decision" value="approve" checked={decision === 'approve'} onChange={() => setDecision('approve')} /> {t('case.approve')}
                 </label>
@@ -253,11 +301,11 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
               </fieldset>
               <div className="field">
                 <label htmlFor="decision-reason">{t('case.reason')}</label>
-                <select id="decision-reason" name="reason" required defaultValue="" key={decision}>
+                <select id="decision-reason" name="reason" required defaultValue="" key={decision ?? 'none'} disabled={!decision}>
                   <option value="" disabled>
-                    {t('case.chooseReason')}
+                    {decision ? t('case.chooseReason') : t('case.chooseDecision')}
                   </option>
-                  {reasons[decision].map((r) => (
+                  {(decision ? reasons[decision] : []).map((r) => (
                     <option key={r} value={r}>
                       {t(`reasons.${decision}.${r}`, { defaultValue: r })}
                     </option>
@@ -278,6 +326,18 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
               </div>
             </form>
           )}
+          <dialog ref={confirmDialog} className="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-text">
+            <h2 id="confirm-title">{t('case.confirmTitle')}</h2>
+            <p id="confirm-text">{t('case.confirmText', { similarity: formatScore(detail.similarity), threshold: formatScore(Number(evidence?.scores.matchThreshold ?? NaN)) })}</p>
+            <div className="actions">
+              <button type="button" className="primary" onClick={confirmApprove}>
+                {t('case.confirmYes')}
+              </button>
+              <button type="button" className="secondary" autoFocus onClick={() => confirmDialog.current?.close()}>
+                {t('case.confirmNo')}
+              </button>
+            </div>
+          </dialog>
         </div>
       )}
       {!open && detail.decisionReason && (

@@ -56,12 +56,12 @@ export function TicketQueue({ onError }: { onError: OnError }) {
           <tbody>
             {rows.map((ticket) => (
               <tr key={ticket.id} data-ticket-id={ticket.id}>
-                <td>{formatTime(ticket.createdAt)}</td>
-                <td>{ticket.phone}</td>
-                <td>{ticket.iin}</td>
-                <td>{ticket.note || '—'}</td>
-                <td>{ticket.status === 'open' ? (ticket.claimedBy ?? '—') : t(`tickets.status.${ticket.status}`)}</td>
-                <td>
+                <td data-label={t('tickets.created')}>{formatTime(ticket.createdAt)}</td>
+                <td data-label={t('tickets.phone')}>{ticket.phone}</td>
+                <td data-label={t('tickets.iin')}>{ticket.iin}</td>
+                <td data-label={t('tickets.note')}>{ticket.note || '—'}</td>
+                <td data-label={t('cases.takenBy')}>{ticket.status === 'open' ? (ticket.claimedBy ?? '—') : t(`tickets.status.${ticket.status}`)}</td>
+                <td className="row-action">
                   <a href={`/staff/tickets/${ticket.id}`} onClick={(e) => (e.preventDefault(), navigate(`/staff/tickets/${ticket.id}`))}>
                     {t('tickets.open')}
                   </a>
@@ -120,7 +120,7 @@ export function TicketView({ id, me, onError }: { id: string; me: StaffMe; onErr
         <dt>{t('tickets.iin')}</dt>
         <dd>{ticket.iin}</dd>
         <dt>{t('case.language')}</dt>
-        <dd>{ticket.language}</dd>
+        <dd>{t(`languages.${ticket.language}`, { defaultValue: ticket.language })}</dd>
         <dt>{t('tickets.note')}</dt>
         <dd>{ticket.note || '—'}</dd>
         <dt>{t('tickets.created')}</dt>

@@ -1,11 +1,25 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OVAL } from './guidance.rules.js';
 
 export type OvalState = 'idle' | 'adjust' | 'good' | 'recording';
 
-/** The camera picture, mirrored like a mirror, with the oval the face goes in. */
-export function CameraView({ stream, videoRef, oval }: { stream: MediaStream; videoRef: RefObject<HTMLVideoElement | null>; oval: OvalState }) {
+/**
+ * The camera picture, mirrored like a mirror, with the oval the face goes in. Its children (the
+ * guidance, the challenge prompt and the progress) sit on the picture, next to the oval, so they are
+ * always on screen with it.
+ */
+export function CameraView({
+  stream,
+  videoRef,
+  oval,
+  children,
+}: {
+  stream: MediaStream;
+  videoRef: RefObject<HTMLVideoElement | null>;
+  oval: OvalState;
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   const attached = useRef<MediaStream | null>(null);
   useEffect(() => {
@@ -27,6 +41,7 @@ export function CameraView({ stream, videoRef, oval }: { stream: MediaStream; vi
     <div className={`camera-view oval-${oval}`}>
       <video ref={videoRef} className="camera-video" muted playsInline autoPlay aria-label={t('video.cameraLabel')} />
       <div className="oval" style={ovalBox} aria-hidden="true" />
+      {children}
     </div>
   );
 }

@@ -84,27 +84,32 @@ export function VideoCheckStep({
     <section className="video-check">
       <StepHeading>{t('video.title')}</StepHeading>
       {showCamera && (
-        <>
-          <p className="hint">{t('video.intro')}</p>
-          <CameraView stream={stream} videoRef={video} oval={oval} />
-        </>
+        <CameraView stream={stream} videoRef={video} oval={oval}>
+          {phase.kind === 'positioning' && (
+            <p className={`guidance camera-caption guidance-${guidance ?? 'loading'}`} role="status" aria-live="polite" data-faces={faces}>
+              {status === 'loading' ? t('video.loading') : status === 'unavailable' ? t('video.guidance.unavailable') : guidance ? t(`video.guidance.${guidance}`) : t('video.loading')}
+            </p>
+          )}
+          {phase.kind === 'starting' && (
+            <p className="guidance camera-caption" role="status">
+              {t('common.sending')}
+            </p>
+          )}
+          {phase.kind === 'recording' && <Recording plan={phase.plan} frame={phase.frame} />}
+          {phase.kind === 'sending' && (
+            <p className="guidance camera-caption" role="status" aria-live="polite">
+              {t('video.sending')}
+            </p>
+          )}
+        </CameraView>
       )}
       {phase.kind === 'positioning' && (
         <>
-          <p className={`guidance guidance-${guidance ?? 'loading'}`} role="status" aria-live="polite" data-faces={faces}>
-            {status === 'loading' ? t('video.loading') : status === 'unavailable' ? t('video.guidance.unavailable') : guidance ? t(`video.guidance.${guidance}`) : t('video.loading')}
-          </p>
-          <button type="button" className="primary" disabled={!wellPlaced} onClick={() => void start()}>
+          <button type="button" className="primary video-start" disabled={!wellPlaced} onClick={() => void start()}>
             {t('video.start')}
           </button>
+          <p className="hint video-intro">{t('video.intro')}</p>
         </>
-      )}
-      {phase.kind === 'starting' && <p className="guidance" role="status">{t('common.sending')}</p>}
-      {phase.kind === 'recording' && <Recording plan={phase.plan} frame={phase.frame} />}
-      {phase.kind === 'sending' && (
-        <p className="guidance" role="status" aria-live="polite">
-          {t('video.sending')}
-        </p>
       )}
       {phase.kind === 'retry' && <Retry reasons={phase.reasons} attemptsLeft={phase.attemptsLeft} onRetry={() => setPhase({ kind: 'positioning' })} />}
       {phase.kind === 'error' && (
@@ -128,10 +133,12 @@ function Recording({ plan, frame }: { plan: CapturePlan; frame: number }) {
   const percent = Math.round((frame / plan.frameCount) * 100);
   return (
     <div className="recording">
-      {plan.prompts.length > 1 && <p className="prompt-count">{t('video.promptCount', { n: index + 1, total: plan.prompts.length })}</p>}
-      <p className="prompt" role="status" aria-live="assertive">
-        {t(`video.challenge.${prompt}`, { defaultValue: t('video.challenge.unknown') })}
-      </p>
+      <div className="prompt-box">
+        {plan.prompts.length > 1 && <p className="prompt-count">{t('video.promptCount', { n: index + 1, total: plan.prompts.length })}</p>}
+        <p className="prompt" role="status" aria-live="assertive">
+          {t(`video.challenge.${prompt}`, { defaultValue: t('video.challenge.unknown') })}
+        </p>
+      </div>
       <div className="progress" role="progressbar" aria-label={t('video.progress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
         <span style={{ width: `${percent}%` }} />
       </div>
