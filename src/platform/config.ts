@@ -21,6 +21,8 @@ export interface Config {
   /** AES-256-GCM key for biometric data at rest (32 bytes). */
   encryptionKey: Buffer;
   supportUrl: string;
+  /** The support-centre link per page language (SUPPORT_URL_KK/_RU/_EN, each falling back to SUPPORT_URL). */
+  supportUrls: Record<Language, string>;
   defaultLanguage: Language;
   otp: {
     length: number;
@@ -200,6 +202,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     secretKey: r.key('SECRET_KEY', nodeEnv),
     encryptionKey: r.key('ENCRYPTION_KEY', nodeEnv),
     supportUrl: r.string('SUPPORT_URL', 'https://egov.kz/cms/en/support'),
+    supportUrls: {
+      kk: r.string('SUPPORT_URL_KK', r.string('SUPPORT_URL', 'https://egov.kz/cms/kk/support')),
+      ru: r.string('SUPPORT_URL_RU', r.string('SUPPORT_URL', 'https://egov.kz/cms/ru/support')),
+      en: r.string('SUPPORT_URL_EN', r.string('SUPPORT_URL', 'https://egov.kz/cms/en/support')),
+    },
     defaultLanguage: r.oneOf('DEFAULT_LANGUAGE', LANGUAGES, 'ru'),
     otp: {
       length: 6,

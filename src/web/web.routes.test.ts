@@ -7,10 +7,13 @@ import { loadConfig } from '../platform/config.js';
 import { installErrorHandler } from '../platform/error-handler.js';
 import { defaultWebPaths, webRoutes } from './web.routes.js';
 
-const INDEX = '<!doctype html><html><head><meta name="support-url" content="https://default.example/" /></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><meta name="support-url" content="https://default.example/" />' +
+  '<meta name="support-url-kk" content="" /><meta name="support-url-ru" content="" /><meta name="support-url-en" content="" />' +
+  '</head><body><div id="root"></div></body></html>';
 
 async function appWith(distDir: string): Promise<FastifyInstance> {
-  const config = loadConfig({ NODE_ENV: 'test', SUPPORT_URL: 'https://support.example.kz/help?a=1&b="2"' });
+  const config = loadConfig({ NODE_ENV: 'test', SUPPORT_URL: 'https://support.example.kz/help?a=1&b="2"', SUPPORT_URL_KK: 'https://support.example.kz/kk' });
   const app = Fastify();
   installErrorHandler(app, 'ru');
   app.get('/api/v1/ping', async () => ({ ok: true }));
@@ -41,6 +44,13 @@ describe('web routes', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.body).toContain('content="https://support.example.kz/help?a=1&amp;b=&quot;2&quot;"');
+  });
+
+  it('writes the support address per language: SUPPORT_URL_KK for Kazakh, SUPPORT_URL for a language without its own', async () => {
+    const res = await app.inject({ url: '/' });
+    expect(res.body).toContain('<meta name="support-url-kk" content="https://support.example.kz/kk" />');
+    expect(res.body).toContain('<meta name="support-url-ru" content="https://support.example.kz/help?a=1&amp;b=&quot;2&quot;" />');
+    expect(res.body).toContain('<meta name="support-url-en" content="https://support.example.kz/help?a=1&amp;b=&quot;2&quot;" />');
   });
 
   it('answers any other page path with the app, so the wizard survives a reload on a deep link', async () => {

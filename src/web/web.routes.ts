@@ -7,6 +7,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../platform/errors/app-error.js';
+import { LANGUAGES, type Language } from '../platform/config.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -39,13 +40,15 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** index.html with the configured support-centre address, which the app reads from a meta tag. */
-function renderIndex(distDir: string, supportUrl: string): string | null {
+/** index.html with the configured support-centre addresses (one per language), which the app reads from meta tags. */
+function renderIndex(distDir: string, supportUrl: string, supportUrls: Record<Language, string>): string | null {
   const file = path.join(distDir, 'index.html');
   if (!fs.existsSync(file)) return null;
-  return fs
-    .readFileSync(file, 'utf8')
-    .replace(/(<meta name="support-url" content=")[^"]*(")/, `$1${escapeAttribute(supportUrl)}$2`);
+  let html = fs.readFileSync(file, 'utf8').replace(/(<meta name="support-url" content=")[^"]*(")/, `$1${escapeAttribute(supportUrl)}$2`);
+  for (const language of LANGUAGES) {
+    html = html.replace(new RegExp(`(<meta name="support-url-${language}" content=")[^"]*(")`), `$1${escapeAttribute(supportUrls[language])}$2`);
+  }
+  return html;
 }
 
 function isFile(file: string): boolean {
@@ -61,7 +64,7 @@ export function webRoutes(ctx: Pick<AppContext, 'config'>, paths: WebPaths = def
     const distDir = path.resolve(paths.distDir);
     // index.html is small: read it per request so a rebuilt app is served without a restart.
     const sendIndex = (reply: FastifyReply) => {
-      const html = renderIndex(distDir, ctx.config.supportUrl);
+      const html = renderIndex(distDir, ctx.config.supportUrl, ctx.config.supportUrls);
       if (html === null) return reply.status(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
       return reply.header('cache-control', REVALIDATE).type('text/html; charset=utf-8').send(html);
     };

@@ -123,6 +123,8 @@ const server = process.env.E2E_SERVER_URL ? null : spawn(process.execPath, ['--i
     IIN_ATTEMPTS_PER_IP_PER_DAY: '100000',
     VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000',
     SUPPORT_URL: 'https://support.example.kz/digital-id',
+    // Kazakh has its own support page; Russian and English fall back to SUPPORT_URL.
+    SUPPORT_URL_KK: 'https://support.example.kz/kk/digital-id',
   },
 });
 let serverExited = false;

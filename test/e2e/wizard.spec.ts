@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { citizen, citizensWithoutPhoto, LANGUAGES, newCode, openWizard, outboxMark, passIin, passPhoneAndCode, snap, text, textPattern } from './support.js';
 
-test('the start page shows the phone step, the support link from the server config, and keeps the chosen language after a reload', async ({ page }, testInfo) => {
+test('the start page shows the phone step, the support link for the chosen language from the server config, and keeps the language after a reload', async ({ page }, testInfo) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Eng' }).click();
   await expect(page.getByRole('heading', { level: 1, name: text('en', 'phone.title') })).toBeVisible();
@@ -14,6 +14,8 @@ test('the start page shows the phone step, the support link from the server conf
   await page.getByRole('button', { name: 'Қаз' }).click();
   await expect(page.getByRole('heading', { level: 1, name: text('kk', 'phone.title') })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Қаз' })).toHaveAttribute('aria-pressed', 'true');
+  // The support link follows the language (SUPPORT_URL_KK; the others fall back to SUPPORT_URL).
+  await expect(page.getByRole('link', { name: new RegExp(text('kk', 'support.link')) })).toHaveAttribute('href', 'https://support.example.kz/kk/digital-id');
   await snap(page, testInfo, 'start');
 });
 

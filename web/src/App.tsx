@@ -214,18 +214,13 @@ export function App() {
       content = session && (
         <IinStep
           session={session}
-          onConfirmed={(iin, maskedName) => {
+          onConfirmed={(iin, maskedName, until) => {
             setSession({ ...session, iin, maskedName });
             // A lock from earlier failed checks of this person or phone shows before the camera.
-            api
-              .get(session.id, session.token)
-              .then((registration) => {
-                if (isLocked(registration.lockedUntil)) {
-                  setLockedUntil(registration.lockedUntil);
-                  setStep('locked');
-                } else setStep('camera');
-              })
-              .catch(() => setStep('camera'));
+            if (isLocked(until)) {
+              setLockedUntil(until);
+              setStep('locked');
+            } else setStep('camera');
           }}
           onBmgMismatch={(iin) => {
             setBmgIin(iin);

@@ -31,6 +31,8 @@ export interface RegistrationView {
   state: RegistrationState;
   person?: { maskedName: string } | null;
   lockedUntil?: string | null;
+  /** Failed video checks left before the lock (kept per person and phone). */
+  attemptsLeft?: number;
 }
 export interface VideoCheck {
   checkId: string;
@@ -97,7 +99,7 @@ export const api = {
   resendOtp: (id: string, token: string) => call<{ otp: OtpTiming }>('POST', `${base}/${id}/otp/resend`, { token }),
   verifyOtp: (id: string, token: string, code: string) => call<{ state: RegistrationState }>('POST', `${base}/${id}/otp`, { token, body: { code } }),
   submitIin: (id: string, token: string, iin: string) =>
-    call<{ state: RegistrationState; person: { maskedName: string } }>('POST', `${base}/${id}/iin`, { token, body: { iin } }),
+    call<{ state: RegistrationState; person: { maskedName: string }; lockedUntil?: string | null }>('POST', `${base}/${id}/iin`, { token, body: { iin } }),
   get: (id: string, token: string) => call<RegistrationView>('GET', `${base}/${id}`, { token }),
   startVideoCheck: (id: string, token: string) => call<VideoCheck>('POST', `${base}/${id}/video-checks`, { token }),
   submitVideoCheck: (id: string, token: string, checkId: string, form: FormData) =>

@@ -1,9 +1,12 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { currentLanguage } from '../i18n/index.js';
 import { LanguageSwitcher } from './LanguageSwitcher.js';
 
+/** The server's support address for the page's language (SUPPORT_URL_KK/_RU/_EN, else SUPPORT_URL). */
 function supportUrl(): string {
-  return document.querySelector<HTMLMetaElement>('meta[name="support-url"]')?.content || 'https://egov.kz/cms/en/support';
+  const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content;
+  return meta(`support-url-${currentLanguage()}`) || meta('support-url') || 'https://egov.kz/cms/en/support';
 }
 
 export function Layout({ step, total, children, aside }: { step: number | null; total: number; children: ReactNode; aside?: ReactNode }) {

@@ -15,7 +15,7 @@ export function IinStep({
   onSessionLost,
 }: {
   session: Session;
-  onConfirmed: (iin: string, maskedName: string) => void;
+  onConfirmed: (iin: string, maskedName: string, lockedUntil: string | null) => void;
   onBmgMismatch: (iin: string) => void;
   onSessionLost: (message: string) => void;
 }) {
@@ -37,7 +37,7 @@ export function IinStep({
     setError(null);
     try {
       const result = await api.submitIin(session.id, session.token, iin);
-      onConfirmed(iin, result.person?.maskedName ?? '');
+      onConfirmed(iin, result.person?.maskedName ?? '', result.lockedUntil ?? null);
       return;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'BMG_PHONE_MISMATCH') return onBmgMismatch(iin);
