@@ -37,7 +37,7 @@ export function AssistantButton({ session, iin }: { session: Session; iin: strin
           <span>{t('assistant.button')}</span>
         </button>
       </div>
-      <dialog ref={dialog} className="assistant-panel" aria-labelledby="assistant-title">
+      <dialog ref={dialog} className="modal assistant-panel" aria-labelledby="assistant-title">
         <h2 id="assistant-title">{t('assistant.title')}</h2>
         <p>{t('assistant.intro', { phone: maskPhone(session.phone), iin })}</p>
         <div role="status" aria-live="polite">

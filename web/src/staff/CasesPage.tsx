@@ -326,7 +326,7 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
               </div>
             </form>
           )}
-          <dialog ref={confirmDialog} className="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-text">
+          <dialog ref={confirmDialog} className="modal" aria-labelledby="confirm-title" aria-describedby="confirm-text">
             <h2 id="confirm-title">{t('case.confirmTitle')}</h2>
             <p id="confirm-text">{t('case.confirmText', { similarity: formatScore(detail.similarity), threshold: formatScore(Number(evidence?.scores.matchThreshold ?? NaN)) })}</p>
             <div className="actions">

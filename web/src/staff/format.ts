@@ -8,21 +8,46 @@ export function locale(): string {
   return LOCALES[currentLanguage()];
 }
 
+/**
+ * Whether this browser has the language's date and unit names. Some builds (Debian's Chromium among
+ * them) accept "kk" but carry no Kazakh data and answer in the root locale ("M12", "hr"); then the
+ * console's own catalogue and a numeric date take over.
+ */
+const localeData = new Map<string, boolean>();
+function hasLocaleData(tag: string): boolean {
+  let known = localeData.get(tag);
+  if (known === undefined) {
+    known = !/^M\d+$/.test(new Intl.DateTimeFormat(tag, { month: 'long' }).format(new Date(2020, 0, 15)));
+    localeData.set(tag, known);
+  }
+  return known;
+}
+
 /** 5400 → "1 ч 30 мин" / "1 hr 30 min" / "1 сағ 30 мин": hours and minutes in the chosen language. */
-export function formatSpan(seconds: number): string {
+export function formatSpan(t: TFunction, seconds: number): string {
   const s = Math.abs(Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  const unit = (value: number, name: 'hour' | 'minute') => new Intl.NumberFormat(locale(), { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  const tag = locale();
+  const unit = (value: number, name: 'hour' | 'minute') =>
+    hasLocaleData(tag) ? new Intl.NumberFormat(tag, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value) : t(`units.${name}`, { count: value });
   return h > 0 ? `${unit(h, 'hour')} ${unit(m, 'minute')}` : unit(m, 'minute');
 }
 
 export function timeLeft(t: TFunction, secondsLeft: number): string {
-  return secondsLeft < 0 ? t('cases.overdue', { time: formatSpan(secondsLeft) }) : t('cases.left', { time: formatSpan(secondsLeft) });
+  return secondsLeft < 0 ? t('cases.overdue', { time: formatSpan(t, secondsLeft) }) : t('cases.left', { time: formatSpan(t, secondsLeft) });
 }
 
 export function formatTime(iso: string | null): string {
-  return iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '—';
+  if (!iso) return '—';
+  const tag = locale();
+  const date = new Date(iso);
+  if (hasLocaleData(tag)) return new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  // "01.12.2026, 17:13", as dates are written in Kazakhstan.
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date).map((p) => [p.type, p.value]),
+  );
+  return `${parts.day}.${parts.month}.${parts.year}, ${parts.hour}:${parts.minute}`;
 }
 
 export function formatScore(value: number | null | undefined): string {

@@ -78,6 +78,7 @@ const en = {
   },
   challenges: { HOLD: 'Hold still', TURN_LEFT: 'Turn left', TURN_RIGHT: 'Turn right', BLINK: 'Blink' },
   trace: { met: 'done', notMet: 'not done', at: 'at {{seconds}} s', none: 'No movements were requested (passive check).' },
+  units: { hour: '{{count}} hr', minute: '{{count}} min' },
   languages: { kk: 'Kazakh', ru: 'Russian', en: 'English' },
   audit: { heading: 'Audit log', at: 'Time', type: 'Event', actor: 'Who', subject: 'Subject', details: 'Details' },
   reasons: {
@@ -194,6 +195,7 @@ const ru: StaffCatalogue = {
   },
   challenges: { HOLD: 'Не двигаться', TURN_LEFT: 'Поворот влево', TURN_RIGHT: 'Поворот вправо', BLINK: 'Моргнуть' },
   trace: { met: 'выполнено', notMet: 'не выполнено', at: 'на {{seconds}} с', none: 'Движения не запрашивались (пассивная проверка).' },
+  units: { hour: '{{count}} ч', minute: '{{count}} мин' },
   languages: { kk: 'казахский', ru: 'русский', en: 'английский' },
   audit: { heading: 'Журнал аудита', at: 'Время', type: 'Событие', actor: 'Кто', subject: 'Объект', details: 'Подробности' },
   reasons: {
@@ -306,6 +308,7 @@ const kk: StaffCatalogue = {
   },
   challenges: { HOLD: 'Қозғалмау', TURN_LEFT: 'Солға бұрылу', TURN_RIGHT: 'Оңға бұрылу', BLINK: 'Көзді жұму' },
   trace: { met: 'орындалды', notMet: 'орындалмады', at: '{{seconds}} с-та', none: 'Қимылдар сұралмады (пассивті тексеру).' },
+  units: { hour: '{{count}} сағ', minute: '{{count}} мин' },
   languages: { kk: 'қазақ тілі', ru: 'орыс тілі', en: 'ағылшын тілі' },
   audit: { heading: 'Аудит журналы', at: 'Уақыты', type: 'Оқиға', actor: 'Кім', subject: 'Нысан', details: 'Толығырақ' },
   reasons: {

@@ -11,7 +11,11 @@ export function LockedStep({ lockedUntil, onRetry }: { lockedUntil: string | nul
   return (
     <section className="outcome locked">
       <div className="outcome-icon locked-icon" aria-hidden="true">
-        ⏳
+        {/* A clock face, drawn: emoji fonts are missing on many phones and desktops. */}
+        <svg viewBox="0 0 24 24" width="32" height="32" focusable="false">
+          <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="2.2" />
+          <path d="M12 7v5l3.5 2.5" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
       </div>
       <StepHeading>{t('video.lockedTitle')}</StepHeading>
       {seconds > 0 ? (
