@@ -236,7 +236,8 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
             <dd>{formatScore(detail.livenessScore)}</dd>
             {evidence &&
               Object.entries(evidence.scores)
-                .filter(([k]) => k !== 'similarity' && k !== 'liveness')
+                // Similarity and liveness are shown above from the case itself.
+                .filter(([k]) => k !== 'similarity' && k !== 'liveness' && k !== 'livenessScore')
                 .map(([k, v]) => (
                   <div key={k} className="dl-row">
                     <dt>{t(`evidence.${k}`, { defaultValue: humanize(k) })}</dt>
@@ -341,7 +342,7 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
         </div>
       )}
       {!open && detail.decisionReason && (
-        <p>
+        <p className="decision-reason">
           {t('case.reason')}: {t(`reasons.${detail.status === 'approved' ? 'approve' : 'reject'}.${detail.decisionReason}`, { defaultValue: detail.decisionReason })}
           {detail.decisionNote ? ` — ${detail.decisionNote}` : ''}
         </p>
