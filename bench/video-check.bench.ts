@@ -20,6 +20,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const { frames: all, timestamps: allTs } = extractFrames(path.join(dir, 'video', 'd9.mp4'), { fps: 8, count: 16, startSeconds: 9 });
 // Matching cost only; the value is irrelevant here.
 const reference = { template: Array.from({ length: FACE_PIPELINE.parts.reduce((n, p) => n + p.dims, 0) }, (_, i) => Math.sin(i)) };
+// The frame counts checks have at the configured capture rate: passive, and with the default challenges.
+const PASSIVE_FRAMES = Math.min(vc.capture.maxFrames, Math.round(vc.capture.passiveSeconds * vc.capture.fps));
+const CHALLENGE_FRAMES = Math.min(vc.capture.maxFrames, Math.round((vc.challengeCount * vc.liveness.challengeWindowMs * vc.capture.fps) / 1000));
+const atRate = extractFrames(path.join(dir, 'video', 'd9.mp4'), { fps: vc.capture.fps, count: Math.max(PASSIVE_FRAMES, CHALLENGE_FRAMES), startSeconds: 9 });
 
 const pool = new EnginePool({ size: vc.poolSize, queueMax: 100_000, taskTimeoutMs: 120_000 });
 let t0 = performance.now();
@@ -65,6 +69,16 @@ for (const n of [8, 16]) {
   }
   const raw = n * (decodeMs + modelMs) + 3 * describeMs;
   console.log(`  ${String(n).padStart(2)} frames: ${fmt(median(lat))} ms   raw ${fmt(raw)} ms   ratio ${(median(lat) / raw).toFixed(2)}   (one worker's share of raw with ${vc.poolSize} workers: ${(raw / vc.poolSize).toFixed(0)} ms)`);
+}
+console.log(`At the capture rate (${vc.capture.fps} fps): a passive check has ${PASSIVE_FRAMES} frames, one with ${vc.challengeCount} challenges ${CHALLENGE_FRAMES}`);
+for (const n of [PASSIVE_FRAMES, CHALLENGE_FRAMES]) {
+  const lat: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    t0 = performance.now();
+    await analyzeCheck(pool, { ...vc, liveness: { ...vc.liveness, minLivenessScore: 0 } }, { frames: atRate.frames.slice(0, n), timestamps: atRate.timestamps.slice(0, n), challenges: [], reference: async () => reference });
+    lat.push(performance.now() - t0);
+  }
+  console.log(`  ${String(n).padStart(2)} frames: ${fmt(median(lat))} ms   (${fmt(median(lat) / n)} ms per frame)`);
 }
 
 // 3. Throughput with the pool saturated, and the HTTP event loop meanwhile — beside the same loop's

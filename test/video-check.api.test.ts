@@ -64,7 +64,7 @@ async function issue(r: { id: string; token: string }) {
   return res.body as { checkId: string; challenges: string[]; capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number } };
 }
 
-async function submit(r: { id: string; token: string }, checkId: string, frames: Buffer[], timestamps: unknown = frames.map((_, i) => i * 125)) {
+async function submit(r: { id: string; token: string }, checkId: string, frames: Buffer[], timestamps: unknown = frames.map((_, i) => Math.round((i * 1000) / 15))) {
   const form = new FormData();
   frames.forEach((f, i) => form.append('frames', new Blob([f], { type: 'image/jpeg' }), `frame${i}.jpg`));
   form.append('timestamps', typeof timestamps === 'string' ? timestamps : JSON.stringify(timestamps));
@@ -73,7 +73,8 @@ async function submit(r: { id: string; token: string }, checkId: string, frames:
 }
 
 const plainFrames = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => makeJpeg({ colour: { r: 90 + i, g: 100, b: 110 } })));
-const video = (file: string, start: number, count: number) => extractFrames(path.join(faceDir, file), { fps: 8, count, startSeconds: start }).frames;
+// At the server's capture rate (15 frames/s).
+const video = (file: string, start: number, count: number) => extractFrames(path.join(faceDir, file), { fps: 15, count, startSeconds: start }).frames;
 const photo = (name: string) => fs.readFileSync(path.join(faceDir, 'registry', 'photos', `${name}.jpg`));
 
 describe(`video check API on ${testDbKind}`, () => {
@@ -81,7 +82,7 @@ describe(`video check API on ${testDbKind}`, () => {
     const r = await awaitingVideoCheck();
     const check = await issue(r);
     expect(check.challenges).toEqual(['BLINK', 'TURN_LEFT']);
-    expect(check.capture).toMatchObject({ minFrames: 8, maxFrames: 48, fps: 8 });
+    expect(check.capture).toMatchObject({ minFrames: 8, maxFrames: 96, fps: 15, challengeWindowMs: 3000, passiveMs: 4000 });
     expect((await server.request('POST', `/api/v1/registrations/${r.id}/video-checks`)).status).toBe(401);
   });
 
@@ -274,13 +275,19 @@ describe(`video check API on ${testDbKind}`, () => {
     it('passes the person of the video against their own reference photo and creates the digital profile', async () => {
       const r = await awaitingVideoCheck(photo('d9'));
       const { checkId } = await issue(r);
-      // d9 from 9 s: a blink, then a turn to the left.
-      const res = await submit(r, checkId, video('video/d9.mp4', 9, 48));
+      // d9 from 5.6 s: a blink in the first 3-s slot, a turn to the left in the second (eval:liveness:events).
+      const res = await submit(r, checkId, video('video/d9.mp4', 5.6, 90));
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ outcome: 'PASSED', reasons: [], attemptsLeft: 3 });
       // The citizen is told by SMS, as when a moderator approves.
       const sms = await server.ctx.db.selectFrom('sms_messages').select(['purpose', 'language']).where('phone', '=', r.phone).where('purpose', '=', 'video_check_passed').execute();
       expect(sms).toEqual([{ purpose: 'video_check_passed', language: 'ru' }]);
+      // The audit trail keeps which liveness signals decided, with values and thresholds.
+      const audit = await server.ctx.db.selectFrom('audit_events').select('details').where('registration_id', '=', r.id).where('type', '=', 'video_check.completed').executeTakeFirstOrThrow();
+      const details = (typeof audit.details === 'string' ? JSON.parse(audit.details) : audit.details) as { liveness: { mode: string; verdict: string; signals: Array<{ signal: string; threshold?: number }> } };
+      expect(details.liveness).toMatchObject({ mode: 'active', verdict: 'live' });
+      expect(details.liveness.signals).toContainEqual(expect.objectContaining({ signal: 'BLINK.eyeDetail', threshold: server.config.videoCheck.liveness.minEyeDetail }));
+      expect(details.liveness.signals).toContainEqual(expect.objectContaining({ signal: 'TURN_LEFT.peripheryToNose', threshold: server.config.videoCheck.liveness.minPeripheryToNose }));
       const profile = await server.ctx.db.selectFrom('digital_profiles').select(['verification_method']).where('iin', '=', r.iin).executeTakeFirst();
       expect(profile?.verification_method).toBe('video_check');
       // The reference template was computed from the photo once and kept (encrypted) by the registry, with its pipeline version.
@@ -306,7 +313,7 @@ describe(`video check API on ${testDbKind}`, () => {
     it("sends a live face that does not match another person's reference to moderation and tells the citizen by SMS", async () => {
       const r = await awaitingVideoCheck(photo('d12'));
       const { checkId } = await issue(r);
-      const res = await submit(r, checkId, video('video/d9.mp4', 9, 48));
+      const res = await submit(r, checkId, video('video/d9.mp4', 5.6, 90));
       expect(res.body).toEqual({ outcome: 'UNDER_REVIEW', reasons: [], attemptsLeft: 3 });
       const reg = await server.ctx.db.selectFrom('registrations').select('state').where('id', '=', r.id).executeTakeFirstOrThrow();
       expect(reg.state).toBe('UNDER_REVIEW');
@@ -321,14 +328,14 @@ describe(`video check API on ${testDbKind}`, () => {
     it('refuses a replay of the still reference photo with a head-turn challenge', async () => {
       const r = await awaitingVideoCheck(photo('d9'));
       const { checkId } = await issue(r);
-      const res = await submit(r, checkId, video('spoof/still-replay-d9.mp4', 0, 32));
+      const res = await submit(r, checkId, video('spoof/still-replay-d9.mp4', 0, 60));
       expect(res.body).toMatchObject({ outcome: 'RETRY', reasons: ['CHALLENGE_NOT_MET'], attemptsLeft: 2 });
     });
 
     it('refuses a second face in the frame', async () => {
       const r = await awaitingVideoCheck(photo('d9'));
       const { checkId } = await issue(r);
-      const res = await submit(r, checkId, video('spoof/two-faces-d9-d12.mp4', 0, 16));
+      const res = await submit(r, checkId, video('spoof/two-faces-d9-d12.mp4', 0, 24));
       expect(res.body.outcome).toBe('RETRY');
       expect(res.body.reasons).toContain('MULTIPLE_FACES');
     });

@@ -31,7 +31,7 @@ export function judgementRules(config: Config['videoCheck']) {
  * check that will be retried anyway); an unusable reference photo is reported, not scored.
  */
 export async function analyzeCheck(
-  pool: EnginePool,
+  pool: Pick<EnginePool, 'run'>,
   config: Config['videoCheck'],
   input: { frames: Buffer[]; timestamps: number[]; challenges: readonly Challenge[]; reference: () => Promise<ReferenceTemplate> },
 ): Promise<CheckAnalysis> {

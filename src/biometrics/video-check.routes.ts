@@ -23,7 +23,10 @@ const Issued = Type.Object({
     maxFrames: Type.Integer(),
     maxFrameBytes: Type.Integer(),
     fps: Type.Integer(),
-    challengeWindowMs: Type.Integer({ description: 'Each challenge must follow the previous one within this time' }),
+    challengeWindowMs: Type.Integer({
+      description: 'Each challenge has its own slot of this length, in order, from the first frame: show prompt k during slot k; a move made outside its slot does not count',
+    }),
+    passiveMs: Type.Integer({ description: 'Length of a passive check (no challenges): look at the camera naturally' }),
   }),
 });
 const Result = Type.Object({

@@ -5,16 +5,32 @@ import { cosineSimilarity, fuseDescriptors, ratesAtFmr } from './match.rules.js'
 import { decideOutcome, judgeSequence, timestampsPlausible } from './video-check.rules.js';
 
 const quality = { minFaceRatio: 0.2, maxCenterOffset: 0.3, minBrightness: 40, maxBrightness: 225, minSharpness: 25 };
-const liveness = { turnYawDegrees: 8, blinkClosedRatio: 0.7, minBlinkFrames: 2, challengeWindowMs: 5000, minLivenessScore: 0.6, minGoodFrameShare: 0.6 };
+const liveness = {
+  turnYawDegrees: 8,
+  blinkClosedRatio: 0.7,
+  minBlinkFrames: 1,
+  challengeWindowMs: 5000,
+  minEyeDetail: 2,
+  minRigidFit: 0.5,
+  minPeripheryToNose: 0.45,
+  maxBackgroundToPeriphery: 0.8,
+  minExpressionMotion: 0.12,
+  minLivenessScore: 0.6,
+  minGoodFrameShare: 0.6,
+};
 const rules = { quality, liveness, timestamps: { maxSpanMs: 180_000 } };
 
 function frame(p: Partial<NonNullable<FrameAnalysis['primary']>> | null = {}, extraFaces = 0): FrameAnalysis {
-  const primary = p === null ? null : { box: [150, 100, 340, 340], yaw: 0, pitch: 0, roll: 0, noseOffset: 0, leftEye: 0.32, rightEye: 0.32, brightness: 120, sharpness: 300, real: 0.75, live: 0.9, alignBox: [170, 120, 300, 300], ...p };
+  const primary =
+    p === null
+      ? null
+      : { box: [150, 100, 340, 340], yaw: 0, pitch: 0, roll: 0, noseOffset: 0, leftEye: 0.32, rightEye: 0.32, brightness: 120, sharpness: 300, real: 0.75, live: 0.9, alignBox: [170, 120, 300, 300], points: [], eyeDetail: 6, ...p };
   return {
     width: 640,
     height: 480,
     faces: primary ? [{ box: primary.box as [number, number, number, number], score: 1 }, ...Array.from({ length: extraFaces }, () => ({ box: [10, 10, 200, 200] as [number, number, number, number], score: 0.9 }))] : [],
     primary: primary as FrameAnalysis['primary'],
+    thumb: { width: 64, height: 48, data: [] },
     decodeMs: 1,
     modelMs: 10,
   };
@@ -54,8 +70,19 @@ describe('sequence judgement and outcome', () => {
   it('passes quality and liveness for a good sequence with a blink asked and done', () => {
     const eyes = [0.32, 0.32, 0.32, 0.2, 0.08, 0.32, 0.32, 0.32];
     const j = judgeSequence(eyes.map((e) => frame({ leftEye: e, rightEye: e })), ts(8), ['BLINK'], rules);
-    expect(j).toMatchObject({ qualityPassed: true, livenessPassed: true, reasons: [] });
+    expect(j).toMatchObject({ qualityPassed: true, livenessPassed: true, reviewOnly: false, reasons: [] });
     expect(j.bestFrames).toHaveLength(3);
+    // The evidence names the signal, its value and threshold.
+    expect(j.evidence).toMatchObject({ mode: 'active', verdict: 'live' });
+    expect(j.evidence.signals).toContainEqual({ signal: 'BLINK.eyeDetail', value: 6, threshold: 2, passed: true });
+  });
+
+  it('refuses a turn asked and made by a face whose eyelids and mouth never move (an animated photo)', () => {
+    const yaws = [0, 0, 0, 0, -12, 0, 0, 0];
+    const j = judgeSequence(yaws.map((y) => frame({ yaw: y })), ts(8), ['TURN_LEFT'], rules);
+    expect(j.reasons).toEqual(['SPOOF_SUSPECTED']);
+    expect(j.livenessPassed).toBe(false);
+    expect(j.evidence.signals).toContainEqual({ signal: 'expressionMotion', value: 0, threshold: 0.12, passed: false });
   });
 
   it('retries with CHALLENGE_NOT_MET when the asked turn never happens', () => {
@@ -64,14 +91,41 @@ describe('sequence judgement and outcome', () => {
     expect(j.livenessPassed).toBe(false);
   });
 
-  it('suspects a spoof in passive mode when nothing moves and the passive score is low', () => {
-    const j = judgeSequence(ts(8).map(() => frame({ real: 0.3 })), ts(8), [], rules);
+  it('passive mode: a natural blink is live evidence (PASSED when the face matches)', () => {
+    const eyes = [0.32, 0.28, 0.33, 0.08, 0.31, 0.26, 0.32, 0.3];
+    const j = judgeSequence(eyes.map((e) => frame({ leftEye: e, rightEye: e })), ts(8), [], rules);
+    expect(j).toMatchObject({ livenessPassed: true, reviewOnly: false, reasons: [] });
+    expect(j.evidence).toMatchObject({ mode: 'passive', verdict: 'live' });
+    expect(decideOutcome(j, 0.97, { matchThreshold: 0.93, failedBefore: 0, maxFailedChecks: 3 }).outcome).toBe('PASSED');
+  });
+
+  it('passive mode: a still, live-looking face without a blink or turn goes to a moderator, never PASSED nor RETRY', () => {
+    // The eyes move (glances, a half-blink) but never close: no active evidence, not a photo.
+    const eyes = [0.32, 0.3, 0.26, 0.32, 0.29, 0.24, 0.32, 0.31];
+    const j = judgeSequence(eyes.map((e) => frame({ leftEye: e, rightEye: e, real: 0.3 })), ts(8), [], rules);
+    expect(j).toMatchObject({ livenessPassed: true, reviewOnly: true, reasons: [] });
+    expect(j.evidence.verdict).toBe('no-active-evidence');
+    expect(j.evidence.signals).toContainEqual({ signal: 'expressionMotion', value: expect.any(Number), threshold: 0.12, passed: true });
+    expect(decideOutcome(j, 0.99, { matchThreshold: 0.93, failedBefore: 0, maxFailedChecks: 3 })).toEqual({ outcome: 'UNDER_REVIEW', failed: false });
+  });
+
+  it('passive mode: a face as still as a photo (no eyelid or mouth movement at all) is refused as a spoof', () => {
+    const j = judgeSequence(ts(8).map(() => frame()), ts(8), [], rules);
     expect(j.reasons).toEqual(['SPOOF_SUSPECTED']);
+    expect(j.evidence.verdict).toBe('spoof');
+  });
+
+  it('passive mode: skin pasted over the eyes is a spoof sign, not a blink', () => {
+    const eyes = [0.32, 0.32, 0.32, 0.08, 0.08, 0.32, 0.3, 0.26];
+    const j = judgeSequence(eyes.map((e) => frame({ leftEye: e, rightEye: e, eyeDetail: e < 0.1 ? 1.2 : 6 })), ts(8), [], rules);
+    expect(j.reasons).toEqual(['SPOOF_SUSPECTED']);
+    expect(j.evidence.signals).toContainEqual({ signal: 'naturalBlink', value: 'skin over the eyes', passed: false });
   });
 
   it('does not refuse on a low passive score alone when the challenges were performed', () => {
     const yaws = [0, 0, 0, 0, -12, 0, 0, 0];
-    const j = judgeSequence(yaws.map((y) => frame({ yaw: y, real: 0.25 })), ts(8), ['TURN_LEFT'], rules);
+    const eyes = [0.32, 0.28, 0.33, 0.25, 0.31, 0.26, 0.32, 0.3];
+    const j = judgeSequence(yaws.map((y, i) => frame({ yaw: y, real: 0.25, leftEye: eyes[i], rightEye: eyes[i] })), ts(8), ['TURN_LEFT'], rules);
     expect(j.livenessPassed).toBe(true);
   });
 
@@ -86,15 +140,16 @@ describe('sequence judgement and outcome', () => {
     expect(judgeSequence(frames, ts(8), [], rules).reasons).toContain('MULTIPLE_FACES');
   });
 
-  it.each<[string, { q: boolean; l: boolean }, number | null, number, string, boolean]>([
+  it.each<[string, { q: boolean; l: boolean; review?: boolean }, number | null, number, string, boolean]>([
     ['live, good and matching', { q: true, l: true }, 0.97, 0, 'PASSED', false],
     ['live and good but another face', { q: true, l: true }, 0.8, 0, 'UNDER_REVIEW', false],
     ['live and good without a reference face', { q: true, l: true }, null, 0, 'UNDER_REVIEW', false],
     ['not live: first failure', { q: true, l: false }, null, 0, 'RETRY', true],
     ['poor quality: second failure', { q: false, l: true }, null, 1, 'RETRY', true],
     ['third failure locks', { q: true, l: false }, null, 2, 'LOCKED', true],
+    ['passive without active evidence, matching', { q: true, l: true, review: true }, 0.99, 0, 'UNDER_REVIEW', false],
   ])('%s → %s', (_label, j, similarity, failedBefore, outcome, failed) => {
-    expect(decideOutcome({ qualityPassed: j.q, livenessPassed: j.l }, similarity, { matchThreshold: 0.93, failedBefore, maxFailedChecks: 3 })).toEqual({ outcome, failed });
+    expect(decideOutcome({ qualityPassed: j.q, livenessPassed: j.l, reviewOnly: (j as { review?: boolean }).review }, similarity, { matchThreshold: 0.93, failedBefore, maxFailedChecks: 3 })).toEqual({ outcome, failed });
   });
 });
 

@@ -1,15 +1,51 @@
 // The judgement of one video check from its per-frame measures: quality, active challenges, passive
 // liveness, and — once a match score is known — the outcome. Pure: no I/O, no models.
 import type { FrameAnalysis } from './engine/face-engine.js';
-import { evaluateChallenges, type Challenge, type ChallengeRules, type ChallengeTrace, type MotionSample } from './challenges.rules.js';
+import {
+  describeTurn,
+  evaluateChallenges,
+  findBlink,
+  findTurn,
+  hasPoints,
+  round,
+  sequenceBaseline,
+  turnMeasures,
+  type Challenge,
+  type ChallengeRules,
+  type ChallengeTrace,
+  type MotionSample,
+} from './challenges.rules.js';
 import { frameProblems, type FrameProblem, type QualityRules } from './quality.rules.js';
+import { POINT } from './engine/frame-measures.js';
 
 export type VideoCheckOutcome = 'PASSED' | 'RETRY' | 'UNDER_REVIEW' | 'LOCKED';
 export type VideoCheckReason = FrameProblem | 'CHALLENGE_NOT_MET' | 'SPOOF_SUSPECTED' | 'TIMESTAMPS_IMPLAUSIBLE' | 'FACE_MISMATCH';
 
 export interface LivenessRules extends ChallengeRules {
+  /** Passive mode: least natural movement of eyelids or mouth (see expressionMotion) for a live-looking face. */
+  minExpressionMotion: number;
   minLivenessScore: number;
   minGoodFrameShare: number;
+}
+
+/** One signal behind a liveness decision: its value, its threshold, and whether it passed. */
+export interface LivenessSignal {
+  signal: string;
+  value: number | string | null;
+  threshold?: number | string;
+  passed: boolean;
+}
+
+/**
+ * What liveness rested on. `live`: the asked challenges (or, in passive mode, a natural blink or head
+ * turn) were performed by a real head; `no-active-evidence`: passive mode, a live-looking face without
+ * such evidence (a moderator decides); `spoof`: signs of a photo or a replay; `not-met`: the challenges
+ * were not performed.
+ */
+export interface LivenessEvidence {
+  mode: 'active' | 'passive';
+  verdict: 'live' | 'no-active-evidence' | 'spoof' | 'not-met';
+  signals: LivenessSignal[];
 }
 
 export interface TimestampRules {
@@ -51,6 +87,9 @@ export interface SequenceJudgement {
   livenessScore: number;
   challengeTrace: ChallengeTrace[];
   frameProblems: FrameProblem[][];
+  evidence: LivenessEvidence;
+  /** Live-looking but without active evidence (passive mode): never PASSED, a moderator decides. */
+  reviewOnly: boolean;
 }
 
 function median(values: number[]): number {
@@ -62,16 +101,64 @@ function median(values: number[]): number {
 
 const FRAME_PROBLEM_ORDER: FrameProblem[] = ['MULTIPLE_FACES', 'NO_FACE', 'FACE_TOO_SMALL', 'FACE_NOT_CENTERED', 'POOR_LIGHTING', 'BLURRY'];
 
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+}
+
 /**
- * Natural motion of a live face without challenges: a blink, or head movement beyond tracking noise.
- * A still photo moved in front of the camera keeps its pose and eyes fixed.
+ * Natural movement of a face's eyelids and mouth over the sequence: the spread (10th to 90th percentile)
+ * of the eyes' openness relative to their usual level, and of the mouth's opening in tenths of the face
+ * width — whichever is larger. A photo keeps both still (mesh noise only: ≤ 0.05 on the shared still
+ * replays, 0.09 while zoomed and panned); a live face blinks, glances, talks, swallows (≥ 0.14 in every
+ * 4-second window of the shared videos).
  */
-function naturalMotion(samples: MotionSample[], rules: ChallengeRules): number {
-  const turns = samples.map((s) => s.turn).filter((t): t is number => t !== null);
-  if (turns.length < 2) return 0;
-  const range = Math.max(...turns) - Math.min(...turns);
-  const blink = evaluateChallenges(samples, ['BLINK'], rules).met;
-  return blink ? 1 : Math.min(1, range / rules.turnYawDegrees);
+export function expressionMotion(samples: MotionSample[]): number {
+  const withFace = samples.filter((s) => s.leftEye !== null && s.rightEye !== null);
+  if (withFace.length < 3) return 0;
+  const openL = quantile(withFace.map((s) => s.leftEye!), 0.5) || 1;
+  const openR = quantile(withFace.map((s) => s.rightEye!), 0.5) || 1;
+  const eyes = withFace.map((s) => (s.leftEye! / openL + s.rightEye! / openR) / 2);
+  const eyeSpread = quantile(eyes, 0.9) - quantile(eyes, 0.1);
+  const mouth = withFace.flatMap((s) => {
+    const p = s.points;
+    if (!hasPoints(p)) return [];
+    const width = Math.abs(p[POINT.outlineR2][0] - p[POINT.outlineL2][0]);
+    return width > 0 ? [Math.hypot(p[POINT.innerLipTop][0] - p[POINT.innerLipBottom][0], p[POINT.innerLipTop][1] - p[POINT.innerLipBottom][1]) / width] : [];
+  });
+  const mouthSpread = mouth.length >= 3 ? 10 * (quantile(mouth, 0.9) - quantile(mouth, 0.1)) : 0;
+  return Math.max(eyeSpread, mouthSpread);
+}
+
+/**
+ * Passive mode: a natural blink (real lids) or a natural head turn (a rigid head) is live evidence; a
+ * blink over skin or a turn that only moves the nose is a spoof sign; otherwise the face is live-looking
+ * when its eyelids or mouth move naturally, and a moderator decides.
+ */
+function passiveEvidence(samples: MotionSample[], rules: LivenessRules): LivenessEvidence {
+  const { turn: baseline, open } = sequenceBaseline(samples);
+  const signals: LivenessSignal[] = [];
+  const blink = findBlink(samples, 0, samples.length, open, rules);
+  signals.push({ signal: 'naturalBlink', value: blink.index >= 0 ? 'seen' : blink.skinOverEyes ? 'skin over the eyes' : 'none', passed: blink.index >= 0 });
+  if (blink.eyeDetail !== null) signals.push({ signal: 'blinkEyeDetail', value: round(blink.eyeDetail), threshold: rules.minEyeDetail, passed: blink.eyeDetail >= rules.minEyeDetail });
+  let turnSeen = false;
+  let turnFake = false;
+  for (const direction of [1, -1] as const) {
+    const t = findTurn(samples, 0, samples.length, direction, baseline, rules);
+    if (t.index < 0 && !t.nonRigid) continue;
+    turnSeen ||= t.index >= 0;
+    turnFake ||= t.nonRigid && t.index < 0;
+    signals.push({ signal: direction === 1 ? 'naturalTurnLeft' : 'naturalTurnRight', value: describeTurn(t, baseline, rules), passed: t.index >= 0 });
+    for (const [k, v] of Object.entries(turnMeasures(t, rules))) if (!k.startsWith('min') && !k.startsWith('max')) signals.push({ signal: `${direction === 1 ? 'turnLeft' : 'turnRight'}.${k}`, value: v, passed: t.index >= 0 });
+  }
+  const motion = expressionMotion(samples);
+  signals.push({ signal: 'expressionMotion', value: round(motion), threshold: rules.minExpressionMotion, passed: motion >= rules.minExpressionMotion });
+  const spoof = (blink.skinOverEyes && blink.index < 0) || (turnFake && !turnSeen);
+  // A photo animated only where it is asked to move (a pasted blink, a warped nose) keeps its eyelids and
+  // mouth still the rest of the time: without natural expression motion nothing counts as live.
+  const liveLooking = motion >= rules.minExpressionMotion;
+  const verdict = spoof || !liveLooking ? 'spoof' : blink.index >= 0 || turnSeen ? 'live' : 'no-active-evidence';
+  return { mode: 'passive', verdict, signals };
 }
 
 export function judgeSequence(
@@ -104,17 +191,52 @@ export function judgeSequence(
     turn: f.primary ? f.primary.yaw * TURN_FROM_YAW : null,
     leftEye: f.primary ? f.primary.leftEye : null,
     rightEye: f.primary ? f.primary.rightEye : null,
+    eyeDetail: f.primary?.eyeDetail ?? null,
+    points: f.primary?.points ?? null,
+    thumb: f.thumb ?? null,
+    frameWidth: f.width,
   }));
   const challengeResult = evaluateChallenges(samples, challenges, rules.liveness);
   if (!challengeResult.met) reasons.add('CHALLENGE_NOT_MET');
+  let evidence: LivenessEvidence;
+  if (challenges.length > 0) {
+    const signals: LivenessSignal[] = challengeResult.trace.flatMap((t) => [
+      { signal: t.challenge, value: t.detail, passed: t.met },
+      ...Object.entries(t.measures ?? {})
+        .filter(([k]) => !k.startsWith('min') && !k.startsWith('max') && !k.startsWith('closed'))
+        .map(([k, v]) => ({ signal: `${t.challenge}.${k}`, value: v, threshold: thresholdOf(t.measures!, k), passed: t.met })),
+    ]);
+    for (const sign of challengeResult.spoofSigns) signals.push({ signal: 'spoofSign', value: sign, passed: false });
+    // The asked moves alone do not make a face live: a photo animated only where asked keeps its eyelids
+    // and mouth still between the moves.
+    const motion = expressionMotion(samples);
+    const liveLooking = motion >= rules.liveness.minExpressionMotion;
+    signals.push({ signal: 'expressionMotion', value: round(motion), threshold: rules.liveness.minExpressionMotion, passed: liveLooking });
+    const verdict = challengeResult.spoofSigns.length > 0 || (challengeResult.met && !liveLooking) ? 'spoof' : challengeResult.met ? 'live' : 'not-met';
+    evidence = { mode: 'active', verdict, signals };
+  } else {
+    evidence = passiveEvidence(samples, rules.liveness);
+  }
+  if (evidence.verdict === 'spoof') reasons.add('SPOOF_SUSPECTED');
 
   const faceFrames = frames.flatMap((f, i) => (f.primary && !problems[i].includes('MULTIPLE_FACES') ? [i] : []));
   const passiveScore = median((goodFrames.length > 0 ? goodFrames : faceFrames).map((i) => frames[i].primary!.real));
   const activeScore =
-    challenges.length > 0 ? challengeResult.trace.filter((t) => t.met).length / challenges.length : naturalMotion(samples, rules.liveness);
-  // One signal among others: the passive score alone neither passes nor refuses a check.
+    challenges.length > 0
+      ? challengeResult.trace.filter((t) => t.met).length / challenges.length
+      : evidence.verdict === 'live'
+        ? 1
+        : evidence.verdict === 'no-active-evidence'
+          ? 0.5
+          : 0;
+  // One signal among others: the passive score alone neither passes nor refuses a check; it can refuse
+  // a check whose challenges were met only together with them (as before), never a passive one.
   const livenessScore = (passiveScore + activeScore) / 2;
-  if (challengeResult.met && livenessScore < rules.liveness.minLivenessScore) reasons.add('SPOOF_SUSPECTED');
+  evidence.signals.push({ signal: 'passiveAntispoof', value: round(passiveScore), passed: true });
+  if (challenges.length > 0 && challengeResult.met && livenessScore < rules.liveness.minLivenessScore) {
+    reasons.add('SPOOF_SUSPECTED');
+    evidence.signals.push({ signal: 'livenessScore', value: round(livenessScore), threshold: rules.liveness.minLivenessScore, passed: false });
+  }
 
   const quality = (i: number) => {
     const p = frames[i].primary!;
@@ -123,7 +245,7 @@ export function judgeSequence(
   const bestFrames = [...(goodFrames.length > 0 ? goodFrames : faceFrames)].sort((a, b) => quality(b) - quality(a)).slice(0, 3);
 
   const qualityPassed = qualityOk && !reasons.has('MULTIPLE_FACES') && !reasons.has('TIMESTAMPS_IMPLAUSIBLE');
-  const livenessPassed = challengeResult.met && !reasons.has('SPOOF_SUSPECTED');
+  const livenessPassed = challengeResult.met && !reasons.has('SPOOF_SUSPECTED') && (evidence.verdict === 'live' || evidence.verdict === 'no-active-evidence');
   return {
     qualityPassed,
     livenessPassed,
@@ -135,7 +257,17 @@ export function judgeSequence(
     livenessScore,
     challengeTrace: challengeResult.trace,
     frameProblems: problems,
+    evidence,
+    reviewOnly: evidence.verdict === 'no-active-evidence',
   };
+}
+
+function thresholdOf(measures: Record<string, number | null>, key: string): number | undefined {
+  const cap = key.charAt(0).toUpperCase() + key.slice(1);
+  const t = measures[`min${cap}`] ?? measures[`max${cap}`];
+  if (key === 'peakTurn') return measures.minTurn ?? undefined;
+  if (key === 'deepestEyeLevel') return measures.closedBelow ?? undefined;
+  return t ?? undefined;
 }
 
 /**
@@ -143,12 +275,14 @@ export function judgeSequence(
  * but not matching (a moderator decides); otherwise RETRY, or LOCKED once the failures reach the limit.
  */
 export function decideOutcome(
-  judgement: Pick<SequenceJudgement, 'qualityPassed' | 'livenessPassed'>,
+  judgement: Pick<SequenceJudgement, 'qualityPassed' | 'livenessPassed'> & { reviewOnly?: boolean },
   similarity: number | null,
   rules: { matchThreshold: number; failedBefore: number; maxFailedChecks: number },
 ): { outcome: VideoCheckOutcome; failed: boolean } {
   // Live and good: the face either matches, or a moderator decides (also when there is no reference face).
+  // Passive mode without active evidence: never PASSED; a moderator sees the frames.
   if (judgement.qualityPassed && judgement.livenessPassed) {
+    if (judgement.reviewOnly) return { outcome: 'UNDER_REVIEW', failed: false };
     return { outcome: similarity !== null && similarity >= rules.matchThreshold ? 'PASSED' : 'UNDER_REVIEW', failed: false };
   }
   const failures = rules.failedBefore + 1;

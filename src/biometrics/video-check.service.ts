@@ -23,7 +23,7 @@ export interface VideoCheckIssued {
   checkId: string;
   challenges: Challenge[];
   expiresAt: string;
-  capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number; challengeWindowMs: number };
+  capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number; challengeWindowMs: number; passiveMs: number };
 }
 
 export interface VideoCheckResult {
@@ -93,7 +93,8 @@ export class VideoCheckService {
     // Models load in the background while the citizen follows the challenges.
     void this.pool.start().catch(() => undefined);
     const { minFrames, maxFrames, maxFrameBytes, fps } = this.vc.capture;
-    return { checkId: id, challenges, expiresAt: expiresAt.toISOString(), capture: { minFrames, maxFrames, maxFrameBytes, fps, challengeWindowMs: this.vc.liveness.challengeWindowMs } };
+    const capture = { minFrames, maxFrames, maxFrameBytes, fps, challengeWindowMs: this.vc.liveness.challengeWindowMs, passiveMs: Math.round(this.vc.capture.passiveSeconds * 1000) };
+    return { checkId: id, challenges, expiresAt: expiresAt.toISOString(), capture };
   }
 
   /** Structural checks of a submission before any work: frame count, JPEG bytes, timestamps. */
@@ -165,7 +166,7 @@ export class VideoCheckService {
     const { judgement, similarity } = analysis;
     const vc = this.vc;
     // The reference photo goes into the evidence only when a moderator will look at it.
-    const willReview = judgement.qualityPassed && judgement.livenessPassed && !(similarity !== null && similarity >= vc.matchThreshold);
+    const willReview = judgement.qualityPassed && judgement.livenessPassed && (judgement.reviewOnly || !(similarity !== null && similarity >= vc.matchThreshold));
     const referencePhoto = willReview ? await this.ctx.registry.getReferencePhoto(registration.iin!) : null;
     const scores = {
       similarity,
@@ -187,13 +188,16 @@ export class VideoCheckService {
       const decision = decideOutcome(judgement, similarity, { matchThreshold: vc.matchThreshold, failedBefore: held.current.failedChecks, maxFailedChecks: vc.maxFailedChecks });
       const lock = await this.locks.record(trx, held, decision.failed, now);
       const reasons = decision.outcome === 'UNDER_REVIEW' ? [] : judgement.reasons.filter((r) => r !== 'FACE_MISMATCH');
-      const caseReasons = similarity !== null ? ['FACE_MISMATCH'] : analysis.reference?.measures ? ['REFERENCE_UNUSABLE'] : ['NO_REFERENCE_FACE'];
+      const caseReasons = [
+        ...(judgement.reviewOnly ? ['NO_ACTIVE_EVIDENCE'] : []),
+        ...(similarity !== null ? (similarity < vc.matchThreshold ? ['FACE_MISMATCH'] : []) : analysis.reference?.measures ? ['REFERENCE_UNUSABLE'] : ['NO_REFERENCE_FACE']),
+      ];
       await store.completeVideoCheck(trx, checkId, {
         outcome: decision.outcome,
         reasons: decision.outcome === 'UNDER_REVIEW' ? caseReasons : reasons,
         similarity,
         livenessScore: judgement.livenessScore,
-        trace: { challenges, challengeTrace: judgement.challengeTrace, scores, frameProblems: judgement.frameProblems },
+        trace: { challenges, challengeTrace: judgement.challengeTrace, scores, liveness: judgement.evidence, frameProblems: judgement.frameProblems },
         now,
       });
       if (decision.outcome === 'PASSED') {
@@ -213,6 +217,7 @@ export class VideoCheckService {
             frames: judgement.bestFrames.map((i) => frames[i].toString('base64')),
             scores,
             challengeTrace: judgement.challengeTrace,
+            liveness: judgement.evidence,
           },
           now,
         });
@@ -224,7 +229,15 @@ export class VideoCheckService {
         registrationId: registration.id,
         subject: registration.iin ? maskIin(registration.iin) : null,
         clientIp: meta.clientIp,
-        details: { checkId, outcome: decision.outcome, reasons, similarity: similarity === null ? null : round(similarity), livenessScore: round(judgement.livenessScore) },
+        details: {
+          checkId,
+          outcome: decision.outcome,
+          reasons,
+          similarity: similarity === null ? null : round(similarity),
+          livenessScore: round(judgement.livenessScore),
+          // Which liveness signals decided, with their values and thresholds.
+          liveness: { mode: judgement.evidence.mode, verdict: judgement.evidence.verdict, signals: judgement.evidence.signals },
+        },
       });
       const result: VideoCheckResult = { outcome: decision.outcome, reasons, attemptsLeft: lock.attemptsLeft };
       if (decision.outcome === 'LOCKED' && lock.lockedUntil) result.lockedUntil = lock.lockedUntil.toISOString();

@@ -10,6 +10,8 @@ export interface CaseEvidence {
   frames: string[];
   scores: Record<string, unknown>;
   challengeTrace: unknown[];
+  /** The liveness decision's signals, values and thresholds (video-check.rules.ts LivenessEvidence). */
+  liveness?: unknown;
 }
 
 export function evidenceContext(caseId: string): string {

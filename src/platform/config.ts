@@ -72,9 +72,21 @@ export interface Config {
     /** Checks issued per registration and per IP within the window (abandoned ones count). */
     issueLimit: { perRegistration: number; perIp: number; windowSeconds: number };
     evidenceRetentionDays: number;
-    capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number };
+    capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number; passiveSeconds: number };
     quality: { minFaceRatio: number; maxCenterOffset: number; minBrightness: number; maxBrightness: number; minSharpness: number };
-    liveness: { turnYawDegrees: number; blinkClosedRatio: number; minBlinkFrames: number; challengeWindowMs: number; minLivenessScore: number; minGoodFrameShare: number };
+    liveness: {
+      turnYawDegrees: number;
+      blinkClosedRatio: number;
+      minBlinkFrames: number;
+      challengeWindowMs: number;
+      minEyeDetail: number;
+      minRigidFit: number;
+      minPeripheryToNose: number;
+      maxBackgroundToPeriphery: number;
+      minExpressionMotion: number;
+      minLivenessScore: number;
+      minGoodFrameShare: number;
+    };
   };
   staff: {
     /** A staff session ends after this long without a request. */
@@ -263,9 +275,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       evidenceRetentionDays: r.int('VIDEO_CHECK_EVIDENCE_RETENTION_DAYS', 30, 0, 3650),
       capture: {
         minFrames: r.int('VIDEO_CHECK_MIN_FRAMES', 8, 2, 200),
-        maxFrames: r.int('VIDEO_CHECK_MAX_FRAMES', 48, 2, 500),
+        maxFrames: r.int('VIDEO_CHECK_MAX_FRAMES', 96, 2, 500),
         maxFrameBytes: r.int('VIDEO_CHECK_MAX_FRAME_BYTES', 512 * 1024, 10_000, 20 * 1024 * 1024),
-        fps: r.int('VIDEO_CHECK_FPS', 8, 1, 60),
+        fps: r.int('VIDEO_CHECK_FPS', 15, 1, 60),
+        passiveSeconds: r.decimal('VIDEO_CHECK_PASSIVE_SECONDS', 4, 1, 30),
       },
       quality: {
         minFaceRatio: r.decimal('VIDEO_CHECK_MIN_FACE_RATIO', 0.2, 0, 1),
@@ -275,10 +288,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         minSharpness: r.decimal('VIDEO_CHECK_MIN_SHARPNESS', 25, 0, 100_000),
       },
       liveness: {
-        turnYawDegrees: r.decimal('VIDEO_CHECK_TURN_YAW_DEGREES', 8, 1, 90),
+        turnYawDegrees: r.decimal('VIDEO_CHECK_TURN_YAW_DEGREES', 10, 1, 90),
         blinkClosedRatio: r.decimal('VIDEO_CHECK_BLINK_CLOSED_RATIO', 0.7, 0.1, 0.99),
-        minBlinkFrames: r.int('VIDEO_CHECK_MIN_BLINK_FRAMES', 2, 1, 20),
-        challengeWindowMs: r.int('VIDEO_CHECK_CHALLENGE_WINDOW_MS', 5000, 500, 60_000),
+        minBlinkFrames: r.int('VIDEO_CHECK_MIN_BLINK_FRAMES', 1, 1, 20),
+        challengeWindowMs: r.int('VIDEO_CHECK_CHALLENGE_WINDOW_MS', 3000, 500, 60_000),
+        minEyeDetail: r.decimal('VIDEO_CHECK_MIN_EYE_DETAIL', 1.5, 0, 100),
+        minRigidFit: r.decimal('VIDEO_CHECK_MIN_RIGID_FIT', 0.5, 0, 1),
+        minPeripheryToNose: r.decimal('VIDEO_CHECK_MIN_PERIPHERY_TO_NOSE', 0.45, 0, 10),
+        maxBackgroundToPeriphery: r.decimal('VIDEO_CHECK_MAX_BACKGROUND_TO_PERIPHERY', 0.8, 0, 10),
+        minExpressionMotion: r.decimal('VIDEO_CHECK_MIN_EXPRESSION_MOTION', 0.12, 0, 10),
         minLivenessScore: r.decimal('VIDEO_CHECK_MIN_LIVENESS_SCORE', 0.6, 0, 1),
         minGoodFrameShare: r.decimal('VIDEO_CHECK_MIN_GOOD_FRAME_SHARE', 0.6, 0, 1),
       },

@@ -16,11 +16,17 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const faceDataDir = path.resolve(repoRoot, process.env.FACE_DATA_DIR ?? '../shared/faces');
 const jsonReport = process.env.E2E_JSON ? path.resolve(process.env.E2E_JSON) : null;
 
-/** The fake cameras: which recording each Playwright project's browser sees. */
+/**
+ * The fake cameras: which recording each Playwright project's browser sees, and how many seconds of it
+ * loop. The genuine recording (d9) cannot follow prompts, so the server runs passive checks; its first
+ * 4 s hold two natural blinks (0.6 s and 1.5 s, measured by `npm run eval:liveness:events`), so every
+ * 4-second passive capture of the loop sees a blink: live evidence, PASSED. Longer loops would leave
+ * captures without a blink, which passive mode rightly sends to a moderator (UNDER_REVIEW).
+ */
 const CAMERAS = {
-  genuine: 'video/d9.mp4',
-  stillReplay: 'spoof/still-replay-d0.mp4',
-  otherPerson: 'video/d12.mp4',
+  genuine: ['video/d9.mp4', 4],
+  stillReplay: ['spoof/still-replay-d0.mp4', 8],
+  otherPerson: ['video/d12.mp4', 8],
 };
 
 function skip(reason) {
@@ -35,7 +41,7 @@ function hasCommand(command) {
 
 if (!fs.existsSync(chromium)) skip(`${chromium} is absent (apt-get install chromium)`);
 if (!hasCommand('ffmpeg')) skip('ffmpeg is absent (apt-get install ffmpeg)');
-for (const file of Object.values(CAMERAS)) {
+for (const [file] of Object.values(CAMERAS)) {
   if (!fs.existsSync(path.join(faceDataDir, file))) skip(`face data ${path.join(faceDataDir, file)} is absent (set FACE_DATA_DIR)`);
 }
 
@@ -49,13 +55,13 @@ if (build.status !== 0) {
 const outputDir = path.resolve(process.env.E2E_OUTPUT_DIR ?? path.join(repoRoot, 'test-results/e2e', new Date().toISOString().replace(/[:.]/g, '-')));
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-e2e-'));
 const cameraFiles = {};
-for (const [name, file] of Object.entries(CAMERAS)) {
+for (const [name, [file, seconds]] of Object.entries(CAMERAS)) {
   const out = path.join(workDir, `${name}.y4m`);
-  // yuv420p: Chromium's fake camera silently finds no device with other pixel formats. 15 fps and 8 s
-  // keep the file small; it loops.
+  // yuv420p: Chromium's fake camera silently finds no device with other pixel formats. 15 fps and a few
+  // seconds keep the file small; it loops.
   const made = spawnSync(
     'ffmpeg',
-    ['-loglevel', 'error', '-y', '-i', path.join(faceDataDir, file), '-t', '8', '-vf', 'fps=15,scale=480:480', '-pix_fmt', 'yuv420p', out],
+    ['-loglevel', 'error', '-y', '-i', path.join(faceDataDir, file), '-t', String(seconds), '-vf', 'fps=15,scale=480:480', '-pix_fmt', 'yuv420p', out],
     { stdio: 'inherit' },
   );
   if (made.status !== 0) {

@@ -38,7 +38,8 @@ export interface VideoCheck {
   checkId: string;
   challenges: string[];
   expiresAt: string;
-  capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number };
+  /** challengeWindowMs: each challenge's slot (prompt k during slot k); passiveMs: a passive check's length. */
+  capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number; challengeWindowMs?: number; passiveMs?: number };
 }
 export type VideoCheckOutcome = 'PASSED' | 'RETRY' | 'UNDER_REVIEW' | 'LOCKED';
 export interface VideoCheckResult {

@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../platform/logging.js';
+import type { EngineOptions } from './face-engine.js';
 import type { EngineResultOf, EngineTask, WorkerRequest, WorkerResponse } from './engine.protocol.js';
 
 export type EngineErrorKind = 'invalid_image' | 'timeout' | 'crashed' | 'unavailable';
@@ -26,6 +27,8 @@ export interface EnginePoolOptions {
   queueMax: number;
   taskTimeoutMs: number;
   logger?: Logger;
+  /** Options of each worker's engine (evaluation: the whole mesh, faceres). */
+  engine?: EngineOptions;
 }
 
 interface Pending {
@@ -137,7 +140,7 @@ export class EnginePool {
   private spawn(): void {
     if (this.closed) return;
     const worker = new Worker(bootFile, {
-      workerData: { entry: workerEntry },
+      workerData: { entry: workerEntry, engine: this.options.engine ?? {} },
       // The WASM runtime prints its whole source on an uncaught error: keep worker stdio ours.
       stdout: true,
       stderr: true,

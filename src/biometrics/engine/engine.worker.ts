@@ -1,6 +1,6 @@
 // One face engine per worker thread: loads the models once, then answers tasks one at a time.
-import { parentPort } from 'node:worker_threads';
-import { createFaceEngine, InvalidImageError } from './face-engine.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createFaceEngine, InvalidImageError, type EngineOptions } from './face-engine.js';
 import { runEngineTask } from './engine.tasks.js';
 import type { WorkerRequest, WorkerResponse } from './engine.protocol.js';
 
@@ -10,7 +10,7 @@ const send = (message: WorkerResponse) => port.postMessage(message);
 
 const started = performance.now();
 try {
-  const engine = await createFaceEngine();
+  const engine = await createFaceEngine((workerData as { engine?: EngineOptions } | null)?.engine ?? {});
   send({ kind: 'ready', loadMs: Math.round(performance.now() - started) });
   port.on('message', async (request: WorkerRequest) => {
     const t0 = performance.now();

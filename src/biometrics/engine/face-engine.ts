@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
-import { alignmentBoxFromMesh, eyeOpenness, faceRegionStats, noseOffset, type Box } from './frame-measures.js';
+import { alignmentBoxFromMesh, eyeDetail, eyeOpenness, faceRegionStats, frameThumb, motionPoints, noseOffset, type Box } from './frame-measures.js';
 import { landmarks5, type Point2 } from './face-align.js';
 import { loadDescribers, type DescriptorVariant, type FaceGeometry } from './face-descriptors.js';
 import { FACE_PIPELINE, joinTemplate, type ReferenceMeasures } from '../match.rules.js';
@@ -48,9 +48,17 @@ export interface FrameAnalysis {
     alignBox: Box;
     /** Eye centres, nose tip, mouth corners (the five points descriptor crops are aligned by). */
     landmarks: Point2[];
+    /** The mesh's motion points (MOTION_POINTS order), [x, y, z]. */
+    points: Array<[number, number, number]>;
+    /** Detail of the eye regions over the cheeks below them (real eyes, open or closed, ≫ 1; skin ≈ 1). */
+    eyeDetail: number;
   };
+  /** The whole frame in gray, 64 px wide, for the motion rules (motion.rules.ts). */
+  thumb: { width: number; height: number; data: number[] };
   /** Human's faceres embedding, only when asked for (evaluation). */
   faceres?: number[];
+  /** The primary face's whole 478-point mesh [x, y, z], only when asked for (evaluation). */
+  mesh?: number[][];
   decodeMs: number;
   modelMs: number;
 }
@@ -58,6 +66,8 @@ export interface FrameAnalysis {
 export interface EngineOptions {
   /** Also run Human's faceres description (evaluation only: not used to decide). */
   faceres?: boolean;
+  /** Also return the primary face's whole mesh (evaluation only). */
+  mesh?: boolean;
   maxFaces?: number;
   /** Descriptor variants to load besides the deployed pipeline's (evaluation). */
   variants?: readonly DescriptorVariant[];
@@ -267,6 +277,7 @@ export async function createFaceEngine(options: EngineOptions = {}): Promise<Fac
       height: image.height,
       faces: faces.map((f) => ({ box: f.box.map(Math.round) as Box, score: round(f.score ?? 0) })),
       primary: null,
+      thumb: frameThumb(image),
       decodeMs,
       modelMs: 0,
     };
@@ -290,8 +301,11 @@ export async function createFaceEngine(options: EngineOptions = {}): Promise<Fac
         live: round(f.live ?? 0),
         alignBox: alignmentBoxFromMesh(mesh),
         landmarks: landmarks5(mesh),
+        points: motionPoints(mesh),
+        eyeDetail: round(eyeDetail(image, mesh)),
       };
       if (options.faceres && Array.isArray(f.embedding)) analysis.faceres = Array.from(f.embedding as number[]);
+      if (options.mesh) analysis.mesh = mesh.map((p) => [round(p[0]), round(p[1]), round(p[2])]);
     }
     analysis.modelMs = round(performance.now() - started);
     return analysis;

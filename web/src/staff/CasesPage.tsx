@@ -2,7 +2,7 @@
 // evidence and the decision form.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { staffApi, type CaseDetail, type CaseSummary, type DecisionReasons, type StaffMe } from './staffApi.js';
+import { staffApi, type CaseDetail, type CaseSummary, type DecisionReasons, type LivenessEvidence, type StaffMe } from './staffApi.js';
 import { navigate, type OnError } from './StaffApp.js';
 import { formatScore, formatTime, humanize, locale, timeLeft } from './format.js';
 import { STAFF_NS } from './i18n.js';
@@ -275,6 +275,7 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
             <ChallengeTrace value={evidence.challengeTrace} />
           </div>
         )}
+        {evidence?.liveness && <LivenessTable evidence={evidence.liveness} />}
       </div>
       <ErrorLine error={error} />
       {open && (
@@ -348,5 +349,38 @@ export function CaseView({ id, me, onError }: { id: string; me: StaffMe; onError
         </p>
       )}
     </section>
+  );
+}
+
+/** Which liveness signals decided the check, with their values and thresholds. */
+function LivenessTable({ evidence }: { evidence: LivenessEvidence }) {
+  const { t } = useTranslation(STAFF_NS);
+  return (
+    <div className="liveness-evidence">
+      <h2>{t('case.liveness')}</h2>
+      <p>
+        {t(`case.livenessMode.${evidence.mode}`)}. <strong>{t(`case.livenessVerdict.${evidence.verdict}`)}</strong>
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('case.signal')}</th>
+            <th>{t('case.signalValue')}</th>
+            <th>{t('case.signalThreshold')}</th>
+            <th>{t('case.signalPassed')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {evidence.signals.map((s, i) => (
+            <tr key={i}>
+              <td>{s.signal}</td>
+              <td>{s.value === null ? '—' : String(s.value)}</td>
+              <td>{s.threshold === undefined ? '—' : String(s.threshold)}</td>
+              <td>{s.passed ? '✓' : '✗'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -42,6 +42,13 @@ export interface CaseEvidence {
   frames: string[];
   scores: Record<string, unknown>;
   challengeTrace: unknown[];
+  /** Cases opened since liveness evidence was kept: which signals decided, values and thresholds. */
+  liveness?: LivenessEvidence;
+}
+export interface LivenessEvidence {
+  mode: 'active' | 'passive';
+  verdict: 'live' | 'no-active-evidence' | 'spoof' | 'not-met';
+  signals: Array<{ signal: string; value: number | string | null; threshold?: number | string; passed: boolean }>;
 }
 export interface CaseDetail extends CaseSummary {
   evidence: CaseEvidence | null;

@@ -1,5 +1,7 @@
 // Recording the frames the server asked for: its frame rate, between its minimum and maximum count,
-// each JPEG under its size limit; the challenge prompts share the recording time equally.
+// each JPEG under its size limit. The server judges challenge k only in its slot k (challengeWindowMs
+// each, counted from the first frame), so prompt k is shown exactly during slot k; a passive check lasts
+// passiveMs (long enough for a natural blink).
 import type { VideoCheck } from '../../api.js';
 
 export interface CapturePlan {
@@ -8,19 +10,21 @@ export interface CapturePlan {
   intervalMs: number;
 }
 
-/** Seconds of recording: a passive check needs a short steady clip, each challenge time to perform it. */
-const PASSIVE_SECONDS = 3;
-const SECONDS_PER_CHALLENGE = 2.5;
+/** Defaults for a server that does not send the slot lengths. */
+const DEFAULT_SLOT_MS = 3000;
+const DEFAULT_PASSIVE_MS = 4000;
 const LONGEST_SIDE = 640;
 
 export function capturePlan(check: VideoCheck): CapturePlan {
   const { fps, minFrames, maxFrames } = check.capture;
   const prompts = check.challenges.length > 0 ? check.challenges : ['HOLD'];
-  const seconds = check.challenges.length > 0 ? 1 + SECONDS_PER_CHALLENGE * check.challenges.length : PASSIVE_SECONDS;
-  const frameCount = Math.min(maxFrames, Math.max(minFrames, Math.round(fps * seconds)));
+  const slotMs = check.capture.challengeWindowMs ?? DEFAULT_SLOT_MS;
+  const ms = check.challenges.length > 0 ? slotMs * check.challenges.length : (check.capture.passiveMs ?? DEFAULT_PASSIVE_MS);
+  const frameCount = Math.min(maxFrames, Math.max(minFrames, Math.round((fps * ms) / 1000)));
   return { prompts, frameCount, intervalMs: 1000 / Math.max(1, fps) };
 }
 
+/** The prompt of frame `frame`: challenge k during its slot (frames are taken on the clock, at intervalMs). */
 export function promptIndex(plan: CapturePlan, frame: number): number {
   return Math.min(plan.prompts.length - 1, Math.floor((frame * plan.prompts.length) / plan.frameCount));
 }
