@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/platform/config.js';
 import { EnginePool } from '../src/biometrics/engine/engine.pool.js';
-import { analyzeCheck } from '../src/biometrics/video-check.analysis.js';
+import { analyzeCheck, MATCH_FRAMES } from '../src/biometrics/video-check.analysis.js';
 import { FACE_PIPELINE } from '../src/biometrics/match.rules.js';
 import { extractFrames, faceDataDir, hasFfmpeg } from '../eval/face-data.js';
 
@@ -55,10 +55,10 @@ const describeMs = median(describe);
 console.log('Raw model time per frame (median, inside the worker, one frame at a time)');
 console.log(`  JPEG decode (sharp)                ${fmt(decodeMs)} ms`);
 console.log(`  Human detect+mesh+iris+antispoof+liveness ${fmt(modelMs)} ms`);
-console.log(`  descriptor ${FACE_PIPELINE.version.padEnd(23)} ${fmt(describeMs)} ms   (3 per check: the best frames; decode + aligned crop + nets)\n`);
+console.log(`  descriptor ${FACE_PIPELINE.version.padEnd(23)} ${fmt(describeMs)} ms   (${MATCH_FRAMES} per check: the best frames; decode + aligned crop + nets)\n`);
 
-// 2. Latency of one check alone (all its frames across the pool, then the descriptors of the best 3).
-console.log('One check alone (median of rounds); raw = frames × (decode + Human) + 3 × descriptor, serial');
+// 2. Latency of one check alone (all its frames across the pool, then the descriptors of the best MATCH_FRAMES).
+console.log(`One check alone (median of rounds); raw = frames × (decode + Human) + ${MATCH_FRAMES} × descriptor, serial`);
 for (const n of [8, 16]) {
   const lat: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -67,7 +67,7 @@ for (const n of [8, 16]) {
     lat.push(performance.now() - t0);
     if (a.similarity === null) console.log('  (warning: the sequence did not reach matching)');
   }
-  const raw = n * (decodeMs + modelMs) + 3 * describeMs;
+  const raw = n * (decodeMs + modelMs) + MATCH_FRAMES * describeMs;
   console.log(`  ${String(n).padStart(2)} frames: ${fmt(median(lat))} ms   raw ${fmt(raw)} ms   ratio ${(median(lat) / raw).toFixed(2)}   (one worker's share of raw with ${vc.poolSize} workers: ${(raw / vc.poolSize).toFixed(0)} ms)`);
 }
 console.log(`At the capture rate (${vc.capture.fps} fps): a passive check has ${PASSIVE_FRAMES} frames, one with ${vc.challengeCount} challenges ${CHALLENGE_FRAMES}`);

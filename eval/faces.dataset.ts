@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameAnalysis } from '../src/biometrics/engine/face-engine.js';
 import { ratesAtFmr, ratesAtThreshold, summarize } from '../src/biometrics/match.rules.js';
-import { judgementRules } from '../src/biometrics/video-check.analysis.js';
+import { framesToMatch, judgementRules } from '../src/biometrics/video-check.analysis.js';
 import { judgeSequence } from '../src/biometrics/video-check.rules.js';
 import type { Config } from '../src/platform/config.js';
 import { extractFrames, hasFfmpeg, pairPersons, videoPeople, videoSeconds } from './face-data.js';
@@ -54,9 +54,9 @@ export function loadDataset(dir: string, options: { fps: number; framesPerWindow
   return { photos, windows, persons: { pairs: pairs.size, video: people.length } };
 }
 
-/** A window's best frames as the server picks them for matching (the sequence rules' choice). */
+/** A window's frames as the server picks them for matching (the sequence rules' best frames, as many as it describes). */
 export function bestFramesOf(frames: FrameAnalysis[], timestamps: number[], vc: Config['videoCheck']): number[] {
-  return judgeSequence(frames, timestamps, [], judgementRules(vc)).bestFrames;
+  return framesToMatch(judgeSequence(frames, timestamps, [], judgementRules(vc)).bestFrames);
 }
 
 export interface Scored {

@@ -18,6 +18,18 @@ export interface CheckAnalysis {
 }
 
 
+/**
+ * How many of the best frames are described and fused for matching. Two, not three: the fused template
+ * costs ~2× a frame's analysis per described frame, and eval:faces scores the same with two (FNMR at
+ * FMR 0.01 % 8.0 % either way) while the check stays within 1.5× of its time with face-api alone.
+ */
+export const MATCH_FRAMES = 2;
+
+/** The frames whose templates are fused into a check's probe: the first MATCH_FRAMES of the best frames. */
+export function framesToMatch(bestFrames: readonly number[]): number[] {
+  return bestFrames.slice(0, MATCH_FRAMES);
+}
+
 export function judgementRules(config: Config['videoCheck']) {
   return {
     quality: config.quality,
@@ -47,7 +59,7 @@ export async function analyzeCheck(
   if (!judgement.qualityPassed || !judgement.livenessPassed || judgement.bestFrames.length === 0) return { frames, judgement, similarity: null };
   const [reference, ...descriptors] = await Promise.all([
     input.reference(),
-    ...judgement.bestFrames.map((i) => {
+    ...framesToMatch(judgement.bestFrames).map((i) => {
       const { alignBox, landmarks } = frames[i].primary!;
       return pool.run({ type: 'describe', jpeg: input.frames[i], face: { alignBox, landmarks } });
     }),
