@@ -3,7 +3,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './app-context.js';
+import type { TrustProxy } from './platform/config.js';
 import { installErrorHandler } from './platform/error-handler.js';
+import { AppError } from './platform/errors/app-error.js';
+import { isLoopbackAddress } from './platform/network.rules.js';
+import { apiDocsAccess, metricsAccess, requireOpsToken } from './platform/ops-access.js';
+import { adaptSwaggerCsp, registerSecurityHeaders } from './platform/security-headers.js';
+import { refuseControlCharacters } from './platform/text-input.js';
 import { checkReadiness } from './platform/readiness.js';
 import { registrationRoutes } from './registration/registration.routes.js';
 import { videoCheckRoutes } from './biometrics/video-check.routes.js';
@@ -15,15 +21,29 @@ import { webRoutes } from './web/web.routes.js';
 
 export const JSON_BODY_LIMIT = 16 * 1024;
 
+/** How often Node checks the header and request timeouts of open connections. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const { http } = ctx.config;
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: process.env.TRUST_PROXY === '1',
+    // The client address is the one the last trusted proxy saw, never the leftmost X-Forwarded-For.
+    trustProxy: fastifyTrustProxy(http.trustProxy),
+    // Slow clients are cut off: the head within headersTimeout, the whole request within requestTimeout,
+    // a silent connection after idleTimeout, an unused keep-alive connection after keepAliveTimeout.
+    requestTimeout: http.requestTimeoutMs,
+    connectionTimeout: http.idleTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: { headersTimeout: http.headersTimeoutMs, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, http.headersTimeoutMs) },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
   installErrorHandler(app, ctx.config.defaultLanguage);
+  refuseControlCharacters(app);
+  await registerSecurityHeaders(app, ctx.config);
+  warnWhenDevelopmentIsExposed(app, ctx);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
@@ -47,14 +67,25 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  const docs = apiDocsAccess(ctx.config);
+  if (docs !== 'off') {
+    await app.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      staticCSP: true,
+      transformStaticCSP: adaptSwaggerCsp(ctx.config),
+      uiHooks: docs === 'token' ? { onRequest: requireOpsToken(ctx.config) } : {},
+    });
+  }
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const readiness = await checkReadiness(ctx.db, ctx.dbKind);
     return reply.status(readiness.status === 'ready' ? 200 : 503).send(readiness);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  const metrics = metricsAccess(ctx.config);
+  app.get('/metrics', { schema: { hide: true }, onRequest: metrics === 'token' ? requireOpsToken(ctx.config) : [] }, async (_request, reply) => {
+    // Off (production without METRICS_TOKEN): a plain 404, not the web app's page.
+    if (metrics === 'off') throw new AppError('NOT_FOUND');
     reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });
@@ -67,4 +98,32 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(videoCheckRoutes(ctx), { prefix: '/api/v1' });
   await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route
   return app;
+}
+
+/**
+ * Fastify refuses to trust a bare hop count (it cannot tell the proxy from a direct client), so N hops
+ * become "the N nearest addresses are proxies": the client is the address the Nth proxy saw. Deploy a
+ * hop count only where clients cannot reach the server except through the proxies; else list them.
+ */
+function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return trust === 0 ? false : (_address, hop) => hop < trust;
+  return trust;
+}
+
+/** Outside production the keys are derived from their names and the SMS outbox is public: say so loudly. */
+function warnWhenDevelopmentIsExposed(app: FastifyInstance, ctx: AppContext): void {
+  if (ctx.config.env === 'production') return;
+  app.addHook('onListen', async () => {
+    const exposed = app
+      .addresses()
+      .flatMap((a) => (typeof a === 'string' ? [] : [a.address])) // a string is a local socket path
+      .filter((address) => !isLoopbackAddress(address));
+    if (exposed.length === 0) return;
+    ctx.logger.warn(
+      { env: ctx.config.env, addresses: exposed },
+      `!!! NODE_ENV=${ctx.config.env} is listening on a non-loopback address (${exposed.join(', ')}): ` +
+        'its keys are derived from their names and the SMS outbox with one-time codes is public. ' +
+        'Set NODE_ENV=production with real keys, or HOST=127.0.0.1. !!!',
+    );
+  });
 }

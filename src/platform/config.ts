@@ -1,4 +1,5 @@
 // The only file that reads process.env. Every other module receives the typed Config.
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -91,11 +92,38 @@ export interface Config {
   staff: {
     /** A staff session ends after this long without a request. */
     idleTimeoutSeconds: number;
-    /** Failed logins in a row that lock the account, and for how long. */
+    /** Failed logins of one login from one address before its back-off starts; the longest back-off. */
     maxFailedLogins: number;
     lockSeconds: number;
+    /** Failed logins from one address (any login) before that address is slowed down. */
+    loginIpMaxFailures: number;
+    /** Failed logins of one login from unknown clients (any address) before the account-wide back-off. */
+    loginAccountMaxFailures: number;
+  };
+  http: {
+    /** Proxies in front of us: none, a number of hops, or their addresses/CIDRs (see trust-proxy.rules.ts). */
+    trustProxy: TrustProxy;
+    /** The address citizens use; https turns on HSTS and upgrade-insecure-requests. */
+    publicUrl: string;
+    /** The whole request head must arrive within this (slow-loris headers). */
+    headersTimeoutMs: number;
+    /** The whole request, body included, must arrive within this. */
+    requestTimeoutMs: number;
+    /** A connection silent this long (mid-request or between requests) is closed. */
+    idleTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this. */
+    keepAliveTimeoutMs: number;
+  };
+  ops: {
+    /** Bearer token for /metrics (and protected API docs); required to expose them in production. */
+    metricsToken: string | null;
+    /** The OpenAPI documentation at /api/docs: public, protected (METRICS_TOKEN) or off. */
+    apiDocs: 'public' | 'protected' | 'off';
   };
 }
+
+/** false: no proxy; a number: that many proxy hops; a list: the proxies' addresses or CIDRs. */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -202,6 +230,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const smsHttpUrl = r.url('SMS_HTTP_URL');
   if (smsProvider === 'http' && smsHttpUrl === null) r.problems.push('SMS_HTTP_URL is required when SMS_PROVIDER=http');
   if (nodeEnv === 'production' && smsProvider === 'outbox') r.problems.push('SMS_PROVIDER=outbox is for development only; choose smpp or http in production');
+  const publicUrl = r.url('PUBLIC_URL') ?? 'http://127.0.0.1:3000';
+  if (!/^https?:\/\//.test(publicUrl)) r.problems.push('PUBLIC_URL must be an http:// or https:// address');
+  const metricsToken = r.optional('METRICS_TOKEN');
+  if (metricsToken !== null && metricsToken.length < 16) r.problems.push('METRICS_TOKEN must be at least 16 characters');
 
   const config: Config = {
     env: nodeEnv,
@@ -305,10 +337,52 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       idleTimeoutSeconds: r.int('STAFF_IDLE_TIMEOUT_SECONDS', 900, 1, 86400),
       maxFailedLogins: r.int('STAFF_MAX_FAILED_LOGINS', 5, 1, 100),
       lockSeconds: r.int('STAFF_LOCK_SECONDS', 900, 1, 86400),
+      loginIpMaxFailures: r.int('STAFF_LOGIN_IP_MAX_FAILURES', 30, 1, 100_000),
+      loginAccountMaxFailures: r.int('STAFF_LOGIN_ACCOUNT_MAX_FAILURES', 20, 1, 100_000),
+    },
+    http: {
+      trustProxy: readTrustProxy(r.optional('TRUST_PROXY'), r.problems),
+      publicUrl: publicUrl.replace(/\/+$/, ''),
+      headersTimeoutMs: r.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000),
+      idleTimeoutMs: r.int('HTTP_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+      keepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    },
+    ops: {
+      metricsToken,
+      apiDocs: r.oneOf('API_DOCS', ['public', 'protected', 'off'] as const, nodeEnv === 'production' ? 'protected' : 'public'),
     },
   };
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    r.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/**
+ * TRUST_PROXY: empty (no proxy), a number of proxy hops, or a comma-separated list of proxy addresses or
+ * CIDRs. `true` is refused: it would take the leftmost X-Forwarded-For, which the client writes.
+ */
+function readTrustProxy(raw: string | null, problems: string[]): TrustProxy {
+  if (raw === null || raw === '0' || raw === 'false') return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !isAddressOrCidr(e));
+  if (entries.length === 0 || bad.length > 0) {
+    problems.push(`TRUST_PROXY must be a number of proxy hops or a comma-separated list of proxy addresses/CIDRs (got "${raw}")`);
+    return false;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length > 0) return false;
+  const version = net.isIP(address);
+  if (version === 0) return ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 /** A fresh random 32-byte key, e.g. for tests that need isolated secrets. */

@@ -10,6 +10,13 @@ export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** True when an Authorization header carries exactly `Bearer <token>` (compared in constant time). */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/i.exec(header ?? '');
+  if (!match) return false;
+  return constantTimeEqual(Buffer.from(match[1]), Buffer.from(token));
+}
+
 /** 256-bit opaque token, base64url. */
 export function randomToken(): string {
   return randomBytes(32).toString('base64url');

@@ -1,9 +1,9 @@
 // SMS routes: the development outbox (never in production) and, with the HTTP provider, the
 // gateway's delivery-status callback.
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
+import { bearerMatches } from '../platform/crypto.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { queueReceipt, type ReceiptJob } from './sms.jobs.js';
@@ -87,12 +87,4 @@ export function smsRoutes(ctx: AppContext): FastifyPluginAsync {
       );
     }
   };
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer (.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1]);
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -37,6 +37,14 @@ export const platformErrors = defineErrors({
       en: 'Not authorised: the registration token is missing or invalid.',
     },
   },
+  OPS_UNAUTHORIZED: {
+    status: 401,
+    message: {
+      kk: 'Рұқсат жоқ: операциялық токен қажет.',
+      ru: 'Нет доступа: нужен операционный токен.',
+      en: 'Not authorised: the operations token is required.',
+    },
+  },
   RATE_LIMITED: {
     status: 429,
     message: {

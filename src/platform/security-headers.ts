@@ -1,0 +1,57 @@
+// Browser-facing security headers for every answer (@fastify/helmet), from one policy.
+// The citizen's app has no inline script or style; its face guidance runs tfjs' WASM backend, which
+// compiles WebAssembly ('wasm-unsafe-eval') and may start blob: workers. Nothing may frame our pages.
+import type { FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import type { Config } from './config.js';
+
+export function isHttps(config: Config): boolean {
+  return config.http.publicUrl.startsWith('https://');
+}
+
+export function contentSecurityPolicy(config: Config): Record<string, string[]> {
+  const directives: Record<string, string[]> = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'", "'wasm-unsafe-eval'"],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'media-src': ["'self'", 'blob:', 'mediastream:'],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'worker-src': ["'self'", 'blob:'],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+  };
+  if (isHttps(config)) directives['upgrade-insecure-requests'] = [];
+  return directives;
+}
+
+/** Swagger UI sends its own CSP (hashes of its inline parts): keep it, but never framed nor upgraded on http. */
+export function adaptSwaggerCsp(config: Config): (header: string) => string {
+  return (header) => {
+    let csp = header.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'");
+    if (!isHttps(config)) csp = csp.replace(/\s*upgrade-insecure-requests;?/, '');
+    return csp;
+  };
+}
+
+export async function registerSecurityHeaders(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
+    // Only over https: on plain http the header is ignored at best and pins a wrong scheme at worst.
+    strictTransportSecurity: isHttps(config) ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  // Only our own pages may use the camera; nothing needs the microphone or location.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()');
+  });
+}
