@@ -32,9 +32,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // The client address is the one the last trusted proxy saw, never the leftmost X-Forwarded-For.
     trustProxy: fastifyTrustProxy(http.trustProxy),
     // Slow clients are cut off: the head within headersTimeout, the whole request within requestTimeout,
-    // a silent connection after idleTimeout, an unused keep-alive connection after keepAliveTimeout.
+    // an unused keep-alive connection after keepAliveTimeout. No socket inactivity timeout: it would also
+    // cut a request the server is still working on (a video check under load), and the browser would
+    // then send the POST again.
     requestTimeout: http.requestTimeoutMs,
-    connectionTimeout: http.idleTimeoutMs,
     keepAliveTimeout: http.keepAliveTimeoutMs,
     http: { headersTimeout: http.headersTimeoutMs, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, http.headersTimeoutMs) },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },

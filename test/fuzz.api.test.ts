@@ -137,9 +137,14 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Lone surrogates cannot be put in a URL: they become U+FFFD, as a browser would send them. */
+function wellFormed(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
+
 async function send(route: Route, req: FuzzRequest): Promise<number> {
   let path = route.path;
-  for (const [name, value] of Object.entries(req.pathValues)) path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
+  for (const [name, value] of Object.entries(req.pathValues)) path = path.replace(`{${name}}`, encodeURIComponent(wellFormed(String(value))));
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(req.query)) if (value !== undefined) search.append(name, typeof value === 'string' ? value : JSON.stringify(value));
   const url = search.size > 0 ? `${path}?${search}` : path;

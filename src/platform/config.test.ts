@@ -60,7 +60,7 @@ describe('loadConfig', () => {
     expect(config.http.publicUrl).toBe('http://127.0.0.1:3000');
     expect(loadConfig({ PUBLIC_URL: 'https://id.example.kz/' }).http.publicUrl).toBe('https://id.example.kz');
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://id.example.kz' })).toThrow(/PUBLIC_URL/);
-    expect(config.http).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, idleTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 });
+    expect(config.http).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000 });
     expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
   });
 });

@@ -109,8 +109,6 @@ export interface Config {
     headersTimeoutMs: number;
     /** The whole request, body included, must arrive within this. */
     requestTimeoutMs: number;
-    /** A connection silent this long (mid-request or between requests) is closed. */
-    idleTimeoutMs: number;
     /** An idle keep-alive connection is closed after this. */
     keepAliveTimeoutMs: number;
   };
@@ -345,7 +343,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       publicUrl: publicUrl.replace(/\/+$/, ''),
       headersTimeoutMs: r.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
       requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000),
-      idleTimeoutMs: r.int('HTTP_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
       keepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
     },
     ops: {

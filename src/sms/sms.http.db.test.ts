@@ -33,6 +33,8 @@ describe(`HTTP SMS provider (${testDbKind})`, () => {
     expect(requestsFor(id)).toHaveLength(2);
     expect(requestsFor(id)[1].body.text).toBe('Digital ID: your code 240001. Valid 5 min. Do not share it.');
     expect(row.body).toBe('Digital ID: your code ******. Valid 5 min. Do not share it.');
+    // Handed on: not even the encrypted exact text is kept.
+    expect(row.body_encrypted).toBeNull();
   });
 
   it('marks a message failed once SMS_MAX_RETRIES retries are used up', async () => {

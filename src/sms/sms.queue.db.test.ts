@@ -1,6 +1,7 @@
 // Durability of the SMS queue: the message and its job live and die with the caller's transaction,
 // and nothing committed is lost when the server stops before sending it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { Counter, Registry } from 'prom-client';
 import { openDatabase, type DbOrTx } from '../platform/db/database.js';
@@ -10,6 +11,7 @@ import { startQueue, stopQueue } from '../platform/queue.js';
 import { startServer, type RunningServer } from '../server.js';
 import { createOutboxProvider } from './providers/outbox.provider.js';
 import { SMS_SEND_QUEUE } from './sms.jobs.js';
+import { openBody } from './sms.body.js';
 import { SmsService } from './sms.service.js';
 import { startTestServer, testDbKind, type TestServer } from '../../test/support/test-server.js';
 import { createRestartableStorage, type RestartableStorage } from '../../test/support/restartable-storage.js';
@@ -40,7 +42,23 @@ describe(`SMS enqueue joins the caller's transaction (${testDbKind})`, () => {
   it('sends a message whose transaction committed', async () => {
     const id = await server.ctx.db.transaction().execute((trx) => server.ctx.sms.enqueue(trx, { ...OTP }));
     const row = await waitForSmsStatus(server.ctx.db, id, ['delivered']);
-    expect(row.body).toBe('Digital ID: код 555123. Действует 5 мин. Никому не сообщайте.');
+    // The dev outbox is the phone: it keeps the exact text, but only encrypted.
+    expect(openBody(server.config.encryptionKey, row)).toBe('Digital ID: код 555123. Действует 5 мин. Никому не сообщайте.');
+  });
+
+  it('never stores a one-time code in plain text, not even while it waits in the queue', async () => {
+    const id = await server.ctx.db.transaction().execute(async (trx) => {
+      const queued = await server.ctx.sms.enqueue(trx, { ...OTP, params: { code: '731904' } });
+      const { rows } = await sql<Record<string, unknown>>`select * from sms_messages where id = ${queued}`.execute(trx);
+      const stored = JSON.stringify(rows[0], (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
+      expect(stored).not.toContain('731904');
+      expect(rows[0].body).toBe('Digital ID: код ******. Действует 5 мин. Никому не сообщайте.');
+      return queued;
+    });
+    const row = await waitForSmsStatus(server.ctx.db, id, ['delivered']);
+    expect(row.body).not.toContain('731904');
+    // Bound to its own message: the sealed text cannot be passed off as another message's.
+    expect(() => openBody(server.config.encryptionKey, { id: randomUUID(), body_encrypted: row.body_encrypted })).toThrow();
   });
 
   it('leaves neither a message nor a job when the transaction rolls back', async () => {

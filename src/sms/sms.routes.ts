@@ -8,6 +8,7 @@ import { AppError } from '../platform/errors/app-error.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { queueReceipt, type ReceiptJob } from './sms.jobs.js';
 import { outcomeOfState } from './sms.receipt.rules.js';
+import { openBody } from './sms.body.js';
 import { listByPhone } from './sms.store.js';
 
 const DEV_OUTBOX_LIMIT = 50;
@@ -56,7 +57,14 @@ export function smsRoutes(ctx: AppContext): FastifyPluginAsync {
           if (phone === null) throw new AppError('PHONE_INVALID');
           const rows = await listByPhone(ctx.db, phone, DEV_OUTBOX_LIMIT);
           return {
-            messages: rows.map((r) => ({ id: r.id, phone: r.phone, body: r.body, purpose: r.purpose, status: r.status, createdAt: r.created_at.toISOString() })),
+            messages: rows.map((r) => ({
+              id: r.id,
+              phone: r.phone,
+              body: openBody(ctx.config.encryptionKey, r) ?? r.body,
+              purpose: r.purpose,
+              status: r.status,
+              createdAt: r.created_at.toISOString(),
+            })),
           };
         },
       );

@@ -15,7 +15,8 @@ import { queueReceipt, SEND_RETRY_DELAY_SECONDS, SMS_SEND_QUEUE, type ReceiptJob
 import type { OutgoingSms, SmsOutbound } from './sms.outbound.js';
 import type { DeliveryReceipt } from './sms.receipt.rules.js';
 import * as store from './sms.store.js';
-import { redactCodes, renderSms } from './sms.texts.js';
+import { renderSms } from './sms.texts.js';
+import { openBody, sealBody } from './sms.body.js';
 
 export interface SmsServiceDeps {
   config: Config;
@@ -40,9 +41,10 @@ export class SmsService implements SmsOutbound {
     if (phone === null) throw new AppError('PHONE_INVALID');
     // Rounded down: the text never promises more time than the code has.
     const minutes = String(Math.max(1, Math.floor(this.deps.config.otp.ttlSeconds / 60)));
-    const body = renderSms(sms.purpose, sms.language, { minutes, ...sms.params });
+    const text = renderSms(sms.purpose, sms.language, { minutes, ...sms.params });
     const id = randomUUID();
-    await store.insertMessage(conn, { id, phone, language: sms.language, purpose: sms.purpose, body });
+    const sealed = sealBody(this.deps.config.encryptionKey, id, text);
+    await store.insertMessage(conn, { id, phone, language: sms.language, purpose: sms.purpose, ...sealed });
     const job: SendJob = { messageId: id };
     const jobId = await this.deps.queue.send(SMS_SEND_QUEUE, job, {
       ...inConnection(conn),
@@ -65,11 +67,19 @@ export class SmsService implements SmsOutbound {
     const row = await store.markSending(db, job.data.messageId, provider.name);
     if (!row) return; // already finished (a retry after a crash, or a duplicate job)
     const log = logger.child({ smsId: row.id, phone: maskPhone(row.phone), purpose: row.purpose, provider: provider.name, attempt: row.attempts });
-    // Bodies of codes are kept only until they are handed on (the dev outbox is the exception: it is the phone).
-    const finalBody = row.purpose === 'otp' && provider.name !== 'outbox' ? redactCodes(row.body) : undefined;
+    // The exact text is kept only until it is handed on (the dev outbox is the exception: it is the phone).
+    const dropText = provider.name !== 'outbox';
+    const text = openBody(config.encryptionKey, row);
+    if (text === null) {
+      // Only a row from before encrypted bodies (migration 0007) has no exact text: its code is gone.
+      await store.markFailed(db, row.id, 'text not available (stored before encryption)', dropText);
+      counter.inc({ provider: provider.name, status: 'failed' });
+      log.warn('text not available (stored before encryption)');
+      return;
+    }
 
     if (row.purpose === 'otp' && Date.now() - row.created_at.getTime() > config.otp.ttlSeconds * 1000) {
-      await store.markFailed(db, row.id, 'code expired before it could be sent', finalBody);
+      await store.markFailed(db, row.id, 'code expired before it could be sent', dropText);
       counter.inc({ provider: provider.name, status: 'failed' });
       log.warn('code expired before it could be sent');
       return;
@@ -77,12 +87,12 @@ export class SmsService implements SmsOutbound {
 
     let accepted: ProviderAcceptance;
     try {
-      accepted = await provider.send({ id: row.id, phone: row.phone, body: row.body });
+      accepted = await provider.send({ id: row.id, phone: row.phone, body: text });
     } catch (err) {
       const reason = describe(err);
       const permanent = err instanceof SmsProviderError && err.permanent;
       if (permanent || job.retryCount >= job.retryLimit) {
-        await store.markFailed(db, row.id, reason, finalBody);
+        await store.markFailed(db, row.id, reason, dropText);
         counter.inc({ provider: provider.name, status: 'failed' });
         log.error({ reason }, 'sms failed');
         return;
@@ -94,7 +104,7 @@ export class SmsService implements SmsOutbound {
     }
     // The provider has the message: if this record were lost (database restarting), the job's retry
     // would send it a second time. Keep trying for a while before leaving it to that retry.
-    await retryWhileUnavailable(() => store.markAccepted(db, row.id, { ...accepted, body: finalBody }));
+    await retryWhileUnavailable(() => store.markAccepted(db, row.id, { ...accepted, dropText }));
     counter.inc({ provider: provider.name, status: 'sent' });
     if (accepted.delivered) counter.inc({ provider: provider.name, status: 'delivered' });
     log.info({ providerMessageId: accepted.providerMessageId }, 'sms handed to provider');

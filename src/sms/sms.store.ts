@@ -9,11 +9,12 @@ export type SmsStatus = SmsMessagesTable['status'];
 
 export async function insertMessage(
   conn: DbOrTx,
-  message: { id: string; phone: string; language: string; purpose: string; body: string },
+  message: { id: string; phone: string; language: string; purpose: string; body: string; bodyEncrypted: Buffer },
 ): Promise<void> {
+  const { bodyEncrypted, ...rest } = message;
   await conn
     .insertInto('sms_messages')
-    .values({ ...message, status: 'queued' })
+    .values({ ...rest, body_encrypted: bodyEncrypted, status: 'queued' })
     .execute();
 }
 
@@ -35,7 +36,7 @@ export async function markSending(conn: DbOrTx, id: string, provider: string): P
 export async function markAccepted(
   conn: DbOrTx,
   id: string,
-  accepted: { providerMessageId: string | null; delivered: boolean; body?: string },
+  accepted: { providerMessageId: string | null; delivered: boolean; dropText: boolean },
 ): Promise<void> {
   const now = new Date();
   await conn
@@ -46,7 +47,7 @@ export async function markAccepted(
       sent_at: now,
       delivered_at: accepted.delivered ? now : null,
       last_error: null,
-      ...(accepted.body !== undefined ? { body: accepted.body } : {}),
+      ...(accepted.dropText ? { body_encrypted: null } : {}),
     })
     .where('id', '=', id)
     .where('status', '=', 'sending')
@@ -58,10 +59,10 @@ export async function markRetrying(conn: DbOrTx, id: string, error: string): Pro
   await conn.updateTable('sms_messages').set({ status: 'queued', last_error: error }).where('id', '=', id).where('status', '=', 'sending').execute();
 }
 
-export async function markFailed(conn: DbOrTx, id: string, error: string, body?: string): Promise<void> {
+export async function markFailed(conn: DbOrTx, id: string, error: string, dropText: boolean): Promise<void> {
   await conn
     .updateTable('sms_messages')
-    .set({ status: 'failed', last_error: error, ...(body !== undefined ? { body } : {}) })
+    .set({ status: 'failed', last_error: error, ...(dropText ? { body_encrypted: null } : {}) })
     .where('id', '=', id)
     .where('status', 'in', ['queued', 'sending'])
     .execute();

@@ -38,6 +38,18 @@ export function setSessionCookie(reply: FastifyReply, config: Config, token: str
   });
 }
 
+/** Marks this browser as one the staff member signed in from (see staff-login-guard.ts); sent only to the sign-in route. */
+export const DEVICE_COOKIE = 'digitalid_staff_device';
+export const DEVICE_COOKIE_PATH = '/api/v1/staff/login';
+
+export function setDeviceCookie(reply: FastifyReply, config: Config, value: string, maxAgeSeconds: number): void {
+  reply.setCookie(DEVICE_COOKIE, value, { path: DEVICE_COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: config.env === 'production', maxAge: maxAgeSeconds });
+}
+
+export function deviceCookie(request: FastifyRequest): string | undefined {
+  return request.cookies?.[DEVICE_COOKIE] || undefined;
+}
+
 export function clearSessionCookie(reply: FastifyReply, config: Config): void {
   reply.clearCookie(STAFF_COOKIE, { path: STAFF_COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: config.env === 'production' });
 }

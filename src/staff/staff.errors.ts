@@ -25,12 +25,12 @@ export const staffErrors = defineErrors({
       en: 'Wrong login, password or authenticator code.',
     },
   },
-  STAFF_ACCOUNT_LOCKED: {
-    status: 423,
+  STAFF_LOGIN_THROTTLED: {
+    status: 429,
     message: {
-      kk: 'Тым көп сәтсіз кіру әрекеті. Тіркелгі {lockedUntil} дейін бұғатталды.',
-      ru: 'Слишком много неудачных попыток входа. Учётная запись заблокирована до {lockedUntil}.',
-      en: 'Too many failed sign-in attempts. The account is locked until {lockedUntil}.',
+      kk: 'Кіру әрекеттері тым көп. {retryAfter} секундтан кейін қайталаңыз.',
+      ru: 'Слишком много попыток входа. Повторите через {retryAfter} с.',
+      en: 'Too many sign-in attempts. Try again in {retryAfter} s.',
     },
   },
   STAFF_FORBIDDEN: {

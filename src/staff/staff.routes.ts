@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { StaffService, type StaffPrincipal } from './staff.service.js';
-import { clearSessionCookie, principal, prepareStaffScope, sessionToken, setSessionCookie, staffGuard } from './staff.auth.js';
+import { clearSessionCookie, deviceCookie, principal, prepareStaffScope, sessionToken, setDeviceCookie, setSessionCookie, staffGuard } from './staff.auth.js';
+import { DEVICE_COOKIE_MAX_AGE_SECONDS } from './staff-login-guard.js';
 import { StaffErrorBody, StaffMe, staffSecurity } from './staff.schemas.js';
 import { listAuditEvents } from './staff-audit.store.js';
 
@@ -43,12 +44,13 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
           tags,
           summary: 'Staff sign-in with password and TOTP code; sets the HttpOnly session cookie',
           body: LoginBody,
-          response: { 200: StaffMe, 400: StaffErrorBody, 401: StaffErrorBody, 423: StaffErrorBody },
+          response: { 200: StaffMe, 400: StaffErrorBody, 401: StaffErrorBody, 429: StaffErrorBody },
         },
       },
       async (request, reply) => {
-        const result = await service.login({ ...request.body, clientIp: request.ip });
+        const result = await service.login({ ...request.body, clientIp: request.ip, deviceCookie: deviceCookie(request) });
         setSessionCookie(reply, ctx.config, result.token);
+        setDeviceCookie(reply, ctx.config, result.deviceCookie, DEVICE_COOKIE_MAX_AGE_SECONDS);
         return me(result.principal, result.token);
       },
     );

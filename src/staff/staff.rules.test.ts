@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailedLogin, isAcceptablePassword, isLocked, isValidLogin, roleAllows, sessionStatus, type StaffPermission, type StaffRole } from './staff.rules.js';
+import { afterLoginFailure, isAcceptablePassword, isValidLogin, retryAfterSeconds, roleAllows, sessionStatus, type LoginThrottle, type StaffPermission, type StaffRole } from './staff.rules.js';
 import { isClaimActive, mayWorkOn, CLAIM_TTL_SECONDS } from './claim.rules.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -34,18 +34,41 @@ describe('staff session lifetime', () => {
   });
 });
 
-describe('failed sign-ins', () => {
-  const policy = { maxFailedLogins: 5, lockSeconds: 900 };
-  it('counts failures below the limit without locking', () => {
-    expect(afterFailedLogin(3, now, policy)).toEqual({ failedLogins: 4, lockedUntil: null });
+describe('sign-in back-off', () => {
+  const policy = { freeFailures: 3, baseSeconds: 30, maxSeconds: 900 };
+  const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+  const failTimes = (n: number, start: LoginThrottle | null = null, when = now) => {
+    let t = start;
+    for (let i = 0; i < n; i++) t = afterLoginFailure(t, when, policy);
+    return t!;
+  };
+
+  it('lets the free failures pass, then blocks for 30 s, 60 s, 120 s … up to the cap', () => {
+    expect(failTimes(2)).toEqual({ failures: 2, lastFailureAt: now, blockedUntil: null });
+    expect(failTimes(3).blockedUntil).toEqual(at(30));
+    expect(failTimes(4).blockedUntil).toEqual(at(60));
+    expect(failTimes(5).blockedUntil).toEqual(at(120));
+    expect(failTimes(20).blockedUntil).toEqual(at(900));
   });
-  it('locks for the lock period at the limit and restarts the count', () => {
-    expect(afterFailedLogin(4, now, policy)).toEqual({ failedLogins: 0, lockedUntil: new Date(now.getTime() + 900_000) });
+
+  it('forgets failures after a quiet spell of four maximum blocks', () => {
+    const old = failTimes(10);
+    expect(afterLoginFailure(old, at(4 * 900 - 1), policy).failures).toBe(11);
+    expect(afterLoginFailure(old, at(4 * 900), policy)).toEqual({ failures: 1, lastFailureAt: at(3600), blockedUntil: null });
   });
-  it('is locked only until the lock ends', () => {
-    expect(isLocked({ lockedUntil: ago(-1) }, now)).toBe(true);
-    expect(isLocked({ lockedUntil: ago(0) }, now)).toBe(false);
-    expect(isLocked({ lockedUntil: null }, now)).toBe(false);
+
+  it('never shortens a block that is running', () => {
+    const long = { failures: 1, lastFailureAt: now, blockedUntil: at(600) };
+    expect(afterLoginFailure(long, now, policy).blockedUntil).toEqual(at(600));
+  });
+
+  it.each([
+    [null, 0],
+    [{ failures: 9, lastFailureAt: now, blockedUntil: null }, 0],
+    [{ failures: 9, lastFailureAt: now, blockedUntil: new Date(now.getTime() + 1500) }, 2],
+    [{ failures: 9, lastFailureAt: now, blockedUntil: new Date(now.getTime() - 1) }, 0],
+  ])('a bucket %j accepts again in %i s', (throttle, seconds) => {
+    expect(retryAfterSeconds(throttle, now)).toBe(seconds);
   });
 });
 

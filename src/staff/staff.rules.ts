@@ -35,21 +35,40 @@ export function sessionStatus(
   return 'active';
 }
 
-export function isLocked(account: { lockedUntil: Date | null }, now: Date): boolean {
-  return account.lockedUntil !== null && account.lockedUntil.getTime() > now.getTime();
+/**
+ * Sign-in throttling (see staff.service.ts for the buckets). A bucket counts failures; once `freeFailures`
+ * are recorded, each further failure blocks the bucket for base·2^k seconds, capped at `maxSeconds`.
+ * Failures are forgotten after a quiet spell of FORGET_AFTER_MAX_BLOCKS × maxSeconds.
+ */
+export interface LoginThrottle {
+  failures: number;
+  lastFailureAt: Date;
+  blockedUntil: Date | null;
 }
 
-/** The account's counters after one more failed login: the Nth failure in a row locks it. */
-export function afterFailedLogin(
-  failedLogins: number,
-  now: Date,
-  policy: { maxFailedLogins: number; lockSeconds: number },
-): { failedLogins: number; lockedUntil: Date | null } {
-  const failures = failedLogins + 1;
-  if (failures >= policy.maxFailedLogins) {
-    return { failedLogins: 0, lockedUntil: new Date(now.getTime() + policy.lockSeconds * 1000) };
-  }
-  return { failedLogins: failures, lockedUntil: null };
+export interface BackoffPolicy {
+  freeFailures: number;
+  baseSeconds: number;
+  maxSeconds: number;
+}
+
+export const FORGET_AFTER_MAX_BLOCKS = 4;
+
+export function afterLoginFailure(current: LoginThrottle | null, now: Date, policy: BackoffPolicy): LoginThrottle {
+  const forgotten = !current || now.getTime() - current.lastFailureAt.getTime() >= FORGET_AFTER_MAX_BLOCKS * policy.maxSeconds * 1000;
+  const failures = (forgotten ? 0 : current.failures) + 1;
+  const over = failures - policy.freeFailures;
+  if (over < 0) return { failures, lastFailureAt: now, blockedUntil: forgotten ? null : current.blockedUntil };
+  const seconds = Math.min(policy.baseSeconds * 2 ** Math.min(over, 30), policy.maxSeconds);
+  const until = new Date(now.getTime() + seconds * 1000);
+  const keep = !forgotten && current.blockedUntil && current.blockedUntil > until ? current.blockedUntil : until;
+  return { failures, lastFailureAt: now, blockedUntil: keep };
+}
+
+/** Whole seconds until the bucket accepts an attempt again; 0 when it does now. */
+export function retryAfterSeconds(throttle: LoginThrottle | null, now: Date): number {
+  if (!throttle?.blockedUntil) return 0;
+  return Math.max(0, Math.ceil((throttle.blockedUntil.getTime() - now.getTime()) / 1000));
 }
 
 export const MIN_PASSWORD_LENGTH = 12;

@@ -9,10 +9,9 @@ import { decrypt, encrypt, hmacSha256, randomToken } from '../platform/crypto.js
 import { AppError } from '../platform/errors/app-error.js';
 import { appendAudit } from '../audit/audit.store.js';
 import * as store from './staff.store.js';
+import { StaffLoginGuard } from './staff-login-guard.js';
 import {
-  afterFailedLogin,
   isAcceptablePassword,
-  isLocked,
   isValidLogin,
   sessionStatus,
   SESSION_MAX_AGE_SECONDS,
@@ -45,6 +44,7 @@ export interface NewStaffAccount {
 }
 
 // Verifying against this when the login is unknown keeps the answer time the same as for a wrong password.
+// Computed once per process (the first unknown login pays for one extra hash).
 let dummyHash: Promise<string> | null = null;
 
 function totpFor(secret: Buffer, login: string): TOTP {
@@ -63,10 +63,15 @@ function generateOneTimePassword(): string {
 }
 
 export class StaffService {
+  private readonly guard: StaffLoginGuard;
+
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-  ) {}
+  ) {
+    this.guard = new StaffLoginGuard(config);
+    void this.dummyHash(); // ready before the first unknown login, so that one is not slower either
+  }
 
   async createAccount(login: string, role: StaffRole): Promise<NewStaffAccount> {
     if (!isValidLogin(login)) throw new AppError('VALIDATION_FAILED', { field: 'login', reason: 'login: lower-case letters, digits, . _ -' });
@@ -96,58 +101,63 @@ export class StaffService {
     return totpFor(this.totpSecret(account), login).generate({ timestamp: at.getTime() });
   }
 
-  async login(input: { login: string; password: string; totp: string; clientIp: string | null }): Promise<{ token: string; csrfToken: string; principal: StaffPrincipal }> {
+  /**
+   * Password + TOTP sign-in behind the throttle buckets of staff-login-guard.ts. Unknown, disabled and
+   * known logins get the same answers in comparable time: the password is always checked with argon2
+   * (against a dummy hash when there is no account), and throttling depends on the login's text only.
+   */
+  async login(input: { login: string; password: string; totp: string; clientIp: string | null; deviceCookie?: string }): Promise<{ token: string; csrfToken: string; principal: StaffPrincipal; deviceCookie: string }> {
     const now = new Date();
-    const account = await store.findAccountByLogin(this.db, input.login);
-    if (!account || account.disabled_at) {
-      dummyHash ??= argon2.hash(randomToken(), ARGON2_OPTIONS);
-      await argon2.verify(await dummyHash, input.password).catch(() => false);
-      await appendAudit(this.db, { type: 'staff.login_failed', actor: 'anonymous', subject: input.login.slice(0, 64), clientIp: input.clientIp, details: { reason: 'unknown_login' } });
-      throw new AppError('STAFF_LOGIN_FAILED');
-    }
-    if (isLocked({ lockedUntil: account.locked_until }, now)) {
-      throw new AppError('STAFF_ACCOUNT_LOCKED', { lockedUntil: account.locked_until!.toISOString() });
-    }
-    const passwordOk = await argon2.verify(account.password_hash, input.password).catch(() => false);
+    const found = await store.findAccountByLogin(this.db, input.login);
+    const account = found && !found.disabled_at ? found : null;
+    const attempt = this.guard.attempt({ login: input.login, clientIp: input.clientIp, deviceCookie: input.deviceCookie, account });
+    const wait = await this.db.transaction().execute((trx) => this.guard.reserve(trx, attempt, input.clientIp, now));
+    if (wait > 0) throw new AppError('STAFF_LOGIN_THROTTLED', { retryAfter: wait }, { 'retry-after': String(wait) });
+
+    const passwordOk = (await argon2.verify(account?.password_hash ?? (await this.dummyHash()), input.password).catch(() => false)) && account !== null;
     const delta = passwordOk ? totpFor(this.totpSecret(account), account.login).validate({ token: input.totp, timestamp: now.getTime(), window: 1 }) : null;
     const counter = delta === null ? null : TOTP.counter({ period: TOTP_PERIOD, timestamp: now.getTime() }) + delta;
 
     const token = randomToken();
     const outcome = await this.db.transaction().execute(async (trx) => {
-      const locked = await store.findAccountByLogin(trx, account.login, { forUpdate: true });
-      if (!locked) return { ok: false as const, reason: 'unknown_login' };
-      if (isLocked({ lockedUntil: locked.locked_until }, now)) return { ok: false as const, reason: 'locked', lockedUntil: locked.locked_until! };
-      const accepted = counter !== null && (await store.saveLoginSuccess(trx, locked.id, counter, now));
+      const accepted = account !== null && counter !== null && (await store.saveLoginSuccess(trx, account.id, counter, now));
       if (!accepted) {
-        const reason = !passwordOk ? 'wrong_password' : counter === null ? 'wrong_totp' : 'replayed_totp';
-        const next = afterFailedLogin(locked.failed_logins, now, this.config.staff);
-        await store.saveLoginFailure(trx, locked.id, next.failedLogins, next.lockedUntil);
-        await appendAudit(trx, { type: 'staff.login_failed', actor: `staff:${locked.login}`, subject: locked.login, clientIp: input.clientIp, details: { reason, locked: next.lockedUntil !== null } });
-        if (next.lockedUntil) await appendAudit(trx, { type: 'staff.account_locked', actor: 'system', subject: locked.login, clientIp: input.clientIp, details: { until: next.lockedUntil.toISOString() } });
-        return { ok: false as const, reason, lockedUntil: next.lockedUntil };
+        const reason = !account ? 'unknown_login' : !passwordOk ? 'wrong_password' : counter === null ? 'wrong_totp' : 'replayed_totp';
+        await appendAudit(trx, {
+          type: 'staff.login_failed',
+          actor: account ? `staff:${account.login}` : 'anonymous',
+          subject: attempt.auditSubject,
+          clientIp: input.clientIp,
+          details: { reason },
+        });
+        return { ok: false as const };
       }
+      await this.guard.succeeded(trx, attempt, now);
       const sessionId = randomUUID();
       await store.insertSession(trx, {
         id: sessionId,
         tokenHash: this.tokenHash(token),
-        staffId: locked.id,
+        staffId: account.id,
         clientIp: input.clientIp,
         now,
         expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
       });
-      await appendAudit(trx, { type: 'staff.login', actor: `staff:${locked.login}`, subject: locked.login, clientIp: input.clientIp, details: { sessionId } });
-      return { ok: true as const, sessionId, account: locked };
+      await appendAudit(trx, { type: 'staff.login', actor: `staff:${account.login}`, subject: account.login, clientIp: input.clientIp, details: { sessionId } });
+      return { ok: true as const, sessionId, account };
     });
-    if (!outcome.ok) {
-      if (outcome.lockedUntil) throw new AppError('STAFF_ACCOUNT_LOCKED', { lockedUntil: outcome.lockedUntil.toISOString() });
-      throw new AppError('STAFF_LOGIN_FAILED');
-    }
+    if (!outcome.ok) throw new AppError('STAFF_LOGIN_FAILED');
     const a = outcome.account;
     return {
       token,
       csrfToken: this.csrfToken(token),
       principal: { id: a.id, login: a.login, role: a.role, passwordChangeRequired: a.password_change_required, sessionId: outcome.sessionId, actor: `staff:${a.login}` },
+      deviceCookie: this.guard.issueDeviceCookie(a.id),
     };
+  }
+
+  private dummyHash(): Promise<string> {
+    dummyHash ??= argon2.hash(randomToken(), ARGON2_OPTIONS);
+    return dummyHash;
   }
 
   /** Resolves a session token; refreshes its idle timer. Throws 401 when missing, ended or idle too long. */

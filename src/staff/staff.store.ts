@@ -34,10 +34,6 @@ export async function findAccountById(conn: DbOrTx, id: string): Promise<StaffAc
   return conn.selectFrom('staff_accounts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function saveLoginFailure(conn: DbOrTx, id: string, failedLogins: number, lockedUntil: Date | null): Promise<void> {
-  await conn.updateTable('staff_accounts').set({ failed_logins: failedLogins, locked_until: lockedUntil }).where('id', '=', id).execute();
-}
-
 /** Records a successful login; false when the TOTP time step was already used (a replayed code). */
 export async function saveLoginSuccess(conn: DbOrTx, id: string, totpCounter: number, now: Date): Promise<boolean> {
   const result = await conn

@@ -47,5 +47,6 @@ export default defineConfig({
     { name: 'still-replay', testMatch: 'still-replay.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_STILL_REPLAY) } },
     { name: 'other-person', testMatch: 'other-person.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
     { name: 'staff-console', testMatch: 'staff*.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
+    { name: 'security-headers', testMatch: 'security-headers.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
   ],
 });

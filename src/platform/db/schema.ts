@@ -48,7 +48,9 @@ export interface SmsMessagesTable {
   phone: string;
   language: string;
   purpose: string;
+  /** The text with codes starred out; the exact text is only in body_encrypted (sms.body.ts). */
   body: string;
+  body_encrypted: Buffer | null;
   status: 'queued' | 'sending' | 'sent' | 'delivered' | 'undeliverable' | 'failed';
   provider: string | null;
   provider_message_id: string | null;
@@ -57,6 +59,13 @@ export interface SmsMessagesTable {
   created_at: Timestamp;
   sent_at: NullableTimestamp;
   delivered_at: NullableTimestamp;
+}
+
+export interface StaffLoginThrottlesTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  blocked_until: NullableTimestamp;
 }
 
 export interface RegistryPersonsTable {
@@ -204,4 +213,5 @@ export interface Database {
   video_check_locks: VideoCheckLocksTable;
   iin_attempts: IinAttemptsTable;
   moderation_cases: ModerationCasesTable;
+  staff_login_throttles: StaffLoginThrottlesTable;
 }
