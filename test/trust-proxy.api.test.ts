@@ -50,15 +50,20 @@ describe(`TRUST_PROXY with a list of proxy addresses on ${testDbKind}`, () => {
     expect(forged.status).toBe(429);
     expect((await startRegistration(server, '198.51.100.9, 203.0.113.51, 10.1.2.3')).status).toBe(201);
   });
+});
+
+describe(`TRUST_PROXY naming proxies the client is not on ${testDbKind}`, () => {
+  let direct: TestServer;
+  beforeAll(async () => {
+    direct = await startTestServer({ TRUST_PROXY: '10.0.0.0/8', OTP_SEND_LIMIT_PER_IP: '1' });
+  });
+  afterAll(async () => {
+    await direct?.close();
+  });
 
   it('ignores X-Forwarded-For from an address that is not a listed proxy', async () => {
-    const direct = await startTestServer({ TRUST_PROXY: '10.0.0.0/8', OTP_SEND_LIMIT_PER_IP: '1' });
-    try {
-      expect((await startRegistration(direct, '203.0.113.60')).status).toBe(201);
-      // 127.0.0.1 is not a trusted proxy, so its X-Forwarded-For is the client's own invention.
-      expect((await startRegistration(direct, '203.0.113.61')).status).toBe(429);
-    } finally {
-      await direct.close();
-    }
+    expect((await startRegistration(direct, '203.0.113.60')).status).toBe(201);
+    // 127.0.0.1 is not a trusted proxy, so its X-Forwarded-For is the client's own invention.
+    expect((await startRegistration(direct, '203.0.113.61')).status).toBe(429);
   });
 });
