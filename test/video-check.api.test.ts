@@ -299,7 +299,7 @@ describe(`video check API on ${testDbKind}`, () => {
     it("does not score a reference photo too blurred to compare: a moderator sees the check, with the photo's measures", async () => {
       const r = await awaitingVideoCheck(await sharp(photo('d9')).blur(8).jpeg().toBuffer());
       const { checkId } = await issue(r);
-      const res = await submit(r, checkId, video('video/d9.mp4', 9, 48));
+      const res = await submit(r, checkId, video('video/d9.mp4', 5.6, 90));
       expect(res.body).toEqual({ outcome: 'UNDER_REVIEW', reasons: [], attemptsLeft: 3 });
       const c = await server.ctx.db.selectFrom('moderation_cases').selectAll().where('registration_id', '=', r.id).executeTakeFirstOrThrow();
       expect(c).toMatchObject({ status: 'open', video_check_id: checkId, reasons: ['REFERENCE_UNUSABLE'], similarity: null });
