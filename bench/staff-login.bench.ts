@@ -7,7 +7,7 @@ import { createStaffAccount } from '../test/support/staff-client.js';
 
 const rounds = Number(process.argv[2] ?? 20);
 // Generous limits: this measures the answer, not the throttle.
-const server = await startTestServer({ TRUST_PROXY: '1', STAFF_MAX_FAILED_LOGINS: '100000', STAFF_LOGIN_IP_MAX_FAILURES: '100000', STAFF_LOGIN_ACCOUNT_MAX_FAILURES: '100000' });
+const server = await startTestServer({ TRUST_PROXY: '1', STAFF_MAX_FAILED_LOGINS: '100', STAFF_LOGIN_IP_MAX_FAILURES: '100000', STAFF_LOGIN_ACCOUNT_MAX_FAILURES: '100000' });
 try {
   const account = await createStaffAccount(server, 'moderator');
   const timings: Record<string, number[]> = { 'known login, wrong password': [], 'unknown login': [] };
