@@ -3,6 +3,7 @@
 // sent over HTTP as an anonymous caller, a citizen, each staff role, and staff without the CSRF header.
 // The property: never a 5xx, and no request with a control character in a text field is accepted.
 // FUZZ_SEED and FUZZ_RUNS (cases per route) reproduce or deepen a run; the summary is printed.
+import fs from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
@@ -12,6 +13,9 @@ import { openTestModerationCase } from './support/moderation-case.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+// Before `npm run build:web` (a fresh clone running `npm test`) the web pages answer 503 with the
+// "not built yet" page by design; every other route must stay below 500 either way.
+const WEB_APP_BUILT = fs.existsSync('dist/web/index.html');
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 type Schema = Record<string, any>;
@@ -176,6 +180,7 @@ describe(`fuzzing every route on ${testDbKind}`, () => {
         fc.asyncProperty(requestOf(route, doc, knownIds), async (req) => {
           const status = await send(route, req);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (route.path === '/{page}' && !WEB_APP_BUILT && status === 503) return;
           expect(status, `${route.method} ${route.path}`).toBeLessThan(500);
           const bodyValue = req.body.kind === 'json' ? req.body.value : null;
           if (hasControlCharacter(req.pathValues) || hasControlCharacter(req.query) || hasControlCharacter(bodyValue)) expect(status).toBeGreaterThanOrEqual(400);
