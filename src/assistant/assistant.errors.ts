@@ -1,4 +1,4 @@
-import { defineErrors } from '../platform/errors/app-error.js';
+import { defineErrors, withDetails } from '../platform/errors/app-error.js';
 
 export const assistantErrors = defineErrors({
   TICKET_NOT_FOUND: {
@@ -29,22 +29,22 @@ export const assistantErrors = defineErrors({
       en: 'This request has already been decided.',
     },
   },
-  TICKET_CLAIMED_BY_OTHER: {
+  TICKET_CLAIMED_BY_OTHER: withDetails<{ claimedBy: string }>()({
     status: 409,
     message: {
       kk: 'Бұл өтініммен басқа оператор жұмыс істеп жатыр ({claimedBy}).',
       ru: 'С этой заявкой работает другой оператор ({claimedBy}).',
       en: 'Another operator is working on this request ({claimedBy}).',
     },
-  },
-  TICKET_CHECKLIST_INCOMPLETE: {
+  }),
+  TICKET_CHECKLIST_INCOMPLETE: withDetails<{ missing: string[] }>()({
     status: 422,
     message: {
       kk: 'БМГ-ны жаңарту алдында тексеру парағының барлық тармақтарын белгілеңіз.',
       ru: 'Перед обновлением БМГ отметьте все пункты проверочного листа.',
       en: 'Tick every item of the verification checklist before updating BMG.',
     },
-  },
+  }),
   TICKET_NOTE_REQUIRED: {
     status: 422,
     message: {

@@ -1,4 +1,4 @@
-import { defineErrors } from '../platform/errors/app-error.js';
+import { defineErrors, withDetails } from '../platform/errors/app-error.js';
 
 export const biometricsErrors = defineErrors({
   VIDEO_CHECK_NOT_FOUND: {
@@ -41,22 +41,22 @@ export const biometricsErrors = defineErrors({
       en: 'Your previous video check is still being analysed. Please wait for its result.',
     },
   },
-  VIDEO_CHECK_ISSUE_LIMIT: {
+  VIDEO_CHECK_ISSUE_LIMIT: withDetails<{ retryAfter: number }>()({
     status: 429,
     message: {
       kk: 'Бейнетексеру тым жиі басталды. {retryAfter} секундтан кейін қайталаңыз.',
       ru: 'Видеопроверка запускалась слишком часто. Повторите через {retryAfter} с.',
       en: 'Too many video checks were started. Please try again in {retryAfter} s.',
     },
-  },
-  VIDEO_CHECK_BUSY: {
+  }),
+  VIDEO_CHECK_BUSY: withDetails<{ retryAfter: number }>()({
     status: 503,
     message: {
       kk: 'Бейнетексеру қызметі қазір бос емес. {retryAfter} секундтан кейін қайталаңыз.',
       ru: 'Сервис видеопроверки сейчас загружен. Повторите через {retryAfter} с.',
       en: 'The video check service is busy. Please try again in {retryAfter} s.',
     },
-  },
+  }),
   VIDEO_CHECK_UNAVAILABLE: {
     status: 503,
     message: {
@@ -65,46 +65,46 @@ export const biometricsErrors = defineErrors({
       en: 'The video check is temporarily unavailable. Please try again later.',
     },
   },
-  FRAME_NOT_JPEG: {
+  FRAME_NOT_JPEG: withDetails<{ index: number }>()({
     status: 415,
     message: {
       kk: '{index}-кадр JPEG емес.',
       ru: 'Кадр {index} не в формате JPEG.',
       en: 'Frame {index} is not a JPEG image.',
     },
-  },
-  INVALID_FRAME: {
+  }),
+  INVALID_FRAME: withDetails<{ index: number | null }>()({
     status: 400,
     message: {
       kk: '{index}-кадрды оқу мүмкін емес.',
       ru: 'Кадр {index} не удалось прочитать.',
       en: 'Frame {index} could not be read.',
     },
-  },
-  FRAME_TOO_LARGE: {
+  }),
+  FRAME_TOO_LARGE: withDetails<{ maxFrameBytes: number }>()({
     status: 413,
     message: {
       kk: 'Кадр тым үлкен (ең көбі {maxFrameBytes} байт).',
       ru: 'Кадр слишком большой (не более {maxFrameBytes} байт).',
       en: 'A frame is too large (at most {maxFrameBytes} bytes).',
     },
-  },
-  TOO_MANY_FRAMES: {
+  }),
+  TOO_MANY_FRAMES: withDetails<{ maxFrames: number }>()({
     status: 413,
     message: {
       kk: 'Кадрлар тым көп (ең көбі {maxFrames}).',
       ru: 'Слишком много кадров (не более {maxFrames}).',
       en: 'Too many frames (at most {maxFrames}).',
     },
-  },
-  TOO_FEW_FRAMES: {
+  }),
+  TOO_FEW_FRAMES: withDetails<{ minFrames: number }>()({
     status: 400,
     message: {
       kk: 'Кадрлар тым аз (кемінде {minFrames}).',
       ru: 'Слишком мало кадров (не менее {minFrames}).',
       en: 'Too few frames (at least {minFrames}).',
     },
-  },
+  }),
   INVALID_TIMESTAMPS: {
     status: 400,
     message: {

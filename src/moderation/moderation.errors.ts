@@ -1,4 +1,4 @@
-import { defineErrors } from '../platform/errors/app-error.js';
+import { defineErrors, withDetails } from '../platform/errors/app-error.js';
 
 export const moderationErrors = defineErrors({
   MODERATION_CASE_NOT_FOUND: {
@@ -13,22 +13,22 @@ export const moderationErrors = defineErrors({
       en: 'This case has already been decided.',
     },
   },
-  CASE_CLAIMED_BY_OTHER: {
+  CASE_CLAIMED_BY_OTHER: withDetails<{ claimedBy: string | null }>()({
     status: 409,
     message: {
       kk: 'Бұл іспен басқа модератор жұмыс істеп жатыр ({claimedBy}).',
       ru: 'С этим делом работает другой модератор ({claimedBy}).',
       en: 'Another moderator is working on this case ({claimedBy}).',
     },
-  },
-  DECISION_REASON_INVALID: {
+  }),
+  DECISION_REASON_INVALID: withDetails<{ allowed: string[] }>()({
     status: 422,
     message: {
       kk: 'Себепті тізімнен таңдаңыз.',
       ru: 'Выберите причину из списка.',
       en: 'Choose a reason from the list.',
     },
-  },
+  }),
   DECISION_NOTE_REQUIRED: {
     status: 422,
     message: {

@@ -218,9 +218,9 @@ export class RegistrationService {
   private async failIin(
     attempt: IinAttempt,
     outcome: Parameters<IinAttempts['fail']>[1],
-    code: string,
+    code: 'PERSON_NOT_FOUND' | 'BMG_PHONE_MISMATCH' | 'ALREADY_REGISTERED',
     audit: Parameters<IinAttempts['fail']>[2],
-    details: Record<string, unknown> = {},
+    details: { assistant?: true } = {},
   ): Promise<never> {
     const attemptsLeft = await this.iinAttempts.fail(attempt, outcome, audit);
     if (attemptsLeft === 0) throw new AppError('IIN_ATTEMPTS_EXCEEDED');

@@ -1,4 +1,4 @@
-import { defineErrors } from '../platform/errors/app-error.js';
+import { defineErrors, withDetails } from '../platform/errors/app-error.js';
 
 export const staffErrors = defineErrors({
   STAFF_UNAUTHENTICATED: {
@@ -25,14 +25,14 @@ export const staffErrors = defineErrors({
       en: 'Wrong login, password or authenticator code.',
     },
   },
-  STAFF_LOGIN_THROTTLED: {
+  STAFF_LOGIN_THROTTLED: withDetails<{ retryAfter: number }>()({
     status: 429,
     message: {
       kk: 'Кіру әрекеттері тым көп. {retryAfter} секундтан кейін қайталаңыз.',
       ru: 'Слишком много попыток входа. Повторите через {retryAfter} с.',
       en: 'Too many sign-in attempts. Try again in {retryAfter} s.',
     },
-  },
+  }),
   STAFF_FORBIDDEN: {
     status: 403,
     message: {

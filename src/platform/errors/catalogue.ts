@@ -1,6 +1,8 @@
 // Every error code the API can answer with, gathered from the domains. Add a domain's table here.
+// A new code: add it to its domain's `*.errors.ts` (status + kk/ru/en message; `withDetails<…>()` when the
+// body carries details); `new AppError('CODE', details)` then compiles, and a misspelt code does not.
 import type { Language } from '../config.js';
-import type { ErrorDefinition } from './app-error.js';
+import type { DetailsMark, ErrorDefinition } from './app-error.js';
 import { platformErrors } from './platform.errors.js';
 import { phoneErrors } from '../../phone/phone.errors.js';
 import { iinErrors } from '../../iin/iin.errors.js';
@@ -12,7 +14,7 @@ import { moderationErrors } from '../../moderation/moderation.errors.js';
 import { smsErrors } from '../../sms/sms.errors.js';
 import { biometricsErrors } from '../../biometrics/biometrics.errors.js';
 
-export const errorCatalogue: Record<string, ErrorDefinition> = {
+export const errorCatalogue = {
   ...platformErrors,
   ...phoneErrors,
   ...iinErrors,
@@ -23,15 +25,39 @@ export const errorCatalogue: Record<string, ErrorDefinition> = {
   ...moderationErrors,
   ...smsErrors,
   ...biometricsErrors,
-};
+} satisfies Record<string, ErrorDefinition>;
 
-export function errorMessage(code: string, language: Language, details?: Record<string, unknown>): string {
-  const def = errorCatalogue[code] ?? errorCatalogue.INTERNAL_ERROR;
+type Catalogue = typeof errorCatalogue;
+/** A stable machine code of the API: the union of every domain's table. */
+export type ErrorCode = keyof Catalogue;
+/** The `details` a code's error body carries (`undefined` for a code without details). */
+export type ErrorDetails<C extends ErrorCode> = C extends ErrorCode ? DetailsOf<Catalogue[C]> : never;
+type DetailsOf<T> = DetailsMark extends keyof T ? (T[DetailsMark] extends { details: infer D } | undefined ? D : never) : undefined;
+
+// Compile-time check: every {placeholder} of a message is a key of its code's details.
+type Placeholders<S> = S extends `${string}{${infer K}}${infer Rest}` ? K | Placeholders<Rest> : never;
+type DetailKeys<D> = D extends undefined ? never : keyof D;
+type UnfilledPlaceholders = {
+  [C in ErrorCode]: [Exclude<Placeholders<Catalogue[C]['message'][Language]>, DetailKeys<ErrorDetails<C>>>] extends [never]
+    ? never
+    : C;
+}[ErrorCode];
+const placeholdersFilled: [UnfilledPlaceholders] extends [never] ? true : { codeWithUndeclaredPlaceholder: UnfilledPlaceholders } = true;
+void placeholdersFilled;
+
+const definitions: Record<string, ErrorDefinition> = errorCatalogue;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(definitions, code);
+}
+
+export function errorMessage(code: ErrorCode, language: Language, details?: Record<string, unknown>): string {
+  const def = definitions[code] ?? definitions.INTERNAL_ERROR;
   return def.message[language].replace(/\{(\w+)\}/g, (m, key: string) =>
     details && details[key] !== undefined ? String(details[key]) : m,
   );
 }
 
-export function errorStatus(code: string): number {
-  return (errorCatalogue[code] ?? errorCatalogue.INTERNAL_ERROR).status;
+export function errorStatus(code: ErrorCode): number {
+  return (definitions[code] ?? definitions.INTERNAL_ERROR).status;
 }

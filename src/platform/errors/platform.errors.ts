@@ -1,34 +1,34 @@
-import { defineErrors } from './app-error.js';
+import { defineErrors, withDetails } from './app-error.js';
 
 export const platformErrors = defineErrors({
-  VALIDATION_FAILED: {
+  VALIDATION_FAILED: withDetails<{ field?: string; reason: string }>()({
     status: 400,
     message: {
       kk: 'Сұраныс дұрыс толтырылмаған: {reason}',
       ru: 'Запрос заполнен неверно: {reason}',
       en: 'The request is not valid: {reason}',
     },
-  },
-  BODY_TOO_LARGE: {
+  }),
+  BODY_TOO_LARGE: withDetails<{ reason: string } | undefined>()({
     status: 413,
     message: { kk: 'Сұраныс тым үлкен.', ru: 'Слишком большой запрос.', en: 'The request is too large.' },
-  },
-  UNSUPPORTED_MEDIA_TYPE: {
+  }),
+  UNSUPPORTED_MEDIA_TYPE: withDetails<{ reason: string } | undefined>()({
     status: 415,
     message: {
       kk: 'Деректер пішімі қолдау көрсетілмейді.',
       ru: 'Формат данных не поддерживается.',
       en: 'This content type is not supported.',
     },
-  },
+  }),
   MALFORMED_JSON: {
     status: 400,
     message: { kk: 'JSON қате құрылған.', ru: 'Некорректный JSON.', en: 'The JSON body is malformed.' },
   },
-  NOT_FOUND: {
+  NOT_FOUND: withDetails<{ reason: string } | undefined>()({
     status: 404,
     message: { kk: 'Табылмады.', ru: 'Не найдено.', en: 'Not found.' },
-  },
+  }),
   UNAUTHORIZED: {
     status: 401,
     message: {
@@ -45,14 +45,14 @@ export const platformErrors = defineErrors({
       en: 'Not authorised: the operations token is required.',
     },
   },
-  RATE_LIMITED: {
+  RATE_LIMITED: withDetails<{ retryAfter: number }>()({
     status: 429,
     message: {
       kk: 'Сұраныстар тым көп. {retryAfter} секундтан кейін қайталаңыз.',
       ru: 'Слишком много запросов. Повторите через {retryAfter} с.',
       en: 'Too many requests. Try again in {retryAfter} s.',
     },
-  },
+  }),
   SERVICE_UNAVAILABLE: {
     status: 503,
     message: {
@@ -61,12 +61,12 @@ export const platformErrors = defineErrors({
       en: 'The service is temporarily unavailable. Please try again later.',
     },
   },
-  INTERNAL_ERROR: {
+  INTERNAL_ERROR: withDetails<{ reason: string } | undefined>()({
     status: 500,
     message: {
       kk: 'Ішкі қате. Кейінірек қайталаңыз.',
       ru: 'Внутренняя ошибка. Повторите позже.',
       en: 'Internal error. Please try again later.',
     },
-  },
+  }),
 });
