@@ -1,16 +1,8 @@
 // Append-only security events. Identifiers arrive masked; the table itself refuses UPDATE/DELETE.
 import type { DbOrTx } from '../platform/db/database.js';
+import type { AuditEvent } from './audit.events.js';
 
-export interface AuditEvent {
-  type: string;
-  /** 'citizen', 'system', or 'staff:<login>' */
-  actor: string;
-  registrationId?: string | null;
-  /** masked phone or IIN */
-  subject?: string | null;
-  clientIp?: string | null;
-  details?: Record<string, unknown>;
-}
+export type { AuditEvent, AuditEventType } from './audit.events.js';
 
 export async function appendAudit(conn: DbOrTx, event: AuditEvent): Promise<void> {
   await conn

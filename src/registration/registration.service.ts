@@ -181,7 +181,7 @@ export class RegistrationService {
 
     // Every lookup is counted before it is made: the step must not become a registry oracle.
     const attempt = await this.iinAttempts.begin(registration, iin, clientIp);
-    const audit = { actor: 'citizen', registrationId: registration.id, subject, clientIp };
+    const audit = { actor: 'citizen' as const, registrationId: registration.id, subject, clientIp };
     let person: Awaited<ReturnType<AppContext['registry']['findPerson']>>;
     let bound: boolean;
     try {

@@ -32,7 +32,7 @@ export interface StaffPrincipal {
   passwordChangeRequired: boolean;
   sessionId: string;
   /** The actor written to the audit log. */
-  actor: string;
+  actor: `staff:${string}`;
 }
 
 export interface NewStaffAccount {

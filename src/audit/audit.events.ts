@@ -1,0 +1,67 @@
+// Every audit event the service writes, with the shape of its details: the one list a reader of the
+// audit trail (or of GET /api/staff/audit-events) needs. A new event: add its type here, then
+// `appendAudit(conn, { type, actor, …, details })` compiles; a misspelt type or missing detail does not.
+// Details hold masked identifiers only (maskPhone/maskIin), never a full IIN, phone or code.
+
+export interface AuditEventDetails {
+  // registration: the phone and its one-time code
+  'otp.sent': { resend: true } | undefined;
+  'otp.verified': undefined;
+  'otp.failed': { reason: string };
+  'otp.locked': { reason: string };
+  'otp.send_limited': undefined;
+  // registration: the IIN step
+  'iin.accepted': undefined;
+  'iin.not_found': undefined;
+  'iin.already_registered': undefined;
+  'iin.attempts_limited': { retryAfter: number };
+  'iin.attempts_exceeded': { limit: number };
+  'bmg.mismatch': { phone: string };
+  'registration.completed': { method: string };
+  // biometrics
+  'video_check.completed': {
+    checkId: string;
+    outcome: string;
+    reasons: string[];
+    similarity: number | null;
+    livenessScore: number;
+    liveness: { mode: string; verdict: string; signals: unknown };
+  };
+  // moderation
+  'moderation.case_viewed': { caseId: string; evidence: boolean };
+  'moderation.case_claimed': { caseId: string };
+  'moderation.case_released': { caseId: string };
+  'moderation.approved': { caseId: string; reason: string; note: boolean };
+  'moderation.rejected': { caseId: string; reason: string; note: boolean };
+  // assistant (BMG-update tickets)
+  'assistant.ticket_created': { ticketId: string; iin: string };
+  'assistant.ticket_viewed': { ticketId: string };
+  'assistant.ticket_claimed': { ticketId: string };
+  'assistant.ticket_declined': { ticketId: string; checklist: Record<string, boolean> };
+  'bmg.binding_updated': { ticketId: string; iin: string; registry: string; checklist: Record<string, boolean> };
+  // staff accounts and sign-in
+  'staff.account_created': { role: string };
+  'staff.login': { sessionId: string };
+  'staff.login_failed': { reason: 'unknown_login' | 'wrong_password' | 'wrong_totp' | 'replayed_totp' };
+  'staff.login_throttled': { scope: string; seconds: number; failures: number };
+  'staff.logout': undefined;
+  'staff.password_changed': undefined;
+}
+
+export type AuditEventType = keyof AuditEventDetails;
+
+/** Who caused the event: a citizen, the system, a moderator decision, an unknown sign-in, or a staff member. */
+export type AuditActor = 'citizen' | 'system' | 'moderator' | 'anonymous' | `staff:${string}`;
+
+interface AuditEventBase {
+  actor: AuditActor;
+  registrationId?: string | null;
+  /** masked phone or IIN, or a staff login */
+  subject?: string | null;
+  clientIp?: string | null;
+}
+
+type WithDetails<D> = undefined extends D ? { details?: D } : { details: D };
+
+/** One event: its type decides the shape of its details. */
+export type AuditEvent = { [T in AuditEventType]: AuditEventBase & { type: T } & WithDetails<AuditEventDetails[T]> }[AuditEventType];
