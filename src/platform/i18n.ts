@@ -22,3 +22,11 @@ export function negotiateLanguage(header: string | undefined, fallback: Language
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
+
+/** The {placeholder} names of a literal text template, as a type: `Placeholders<'in {n} s'>` is `'n'`. */
+export type Placeholders<S> = S extends `${string}{${infer K}}${infer Rest}` ? K | Placeholders<Rest> : never;
+
+/** The {placeholder} names of a text template, sorted (tests compare them across languages). */
+export function placeholderNames(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
+}

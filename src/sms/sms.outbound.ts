@@ -1,15 +1,14 @@
 import type { Language } from '../platform/config.js';
 import type { DbOrTx } from '../platform/db/database.js';
 
-/** What an SMS is for; each purpose has a kk/ru/en text template (see sms.texts.ts). */
-export type SmsPurpose = 'otp' | 'video_check_under_review' | 'video_check_passed' | 'moderation_approved' | 'moderation_rejected' | 'bmg_updated';
+import type { SmsParams, SmsPurpose } from './sms.texts.js';
 
-export interface OutgoingSms {
-  phone: string;
-  language: Language;
-  purpose: SmsPurpose;
-  params: Record<string, string>;
-}
+export type { SmsPurpose } from './sms.texts.js';
+
+/** One SMS to send: its purpose (sms.texts.ts) decides which params it needs. */
+export type OutgoingSms = {
+  [P in SmsPurpose]: { phone: string; language: Language; purpose: P; params: SmsParams<P> };
+}[SmsPurpose];
 
 /** The side of the SMS module the flow sees: a durable enqueue that joins the caller's transaction. */
 export interface SmsOutbound {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../platform/config.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { LIMITS, segmentCount, splitSms } from './sms.encoding.rules.js';
+import { placeholderNames } from '../platform/i18n.js';
+import type { OutgoingSms } from './sms.outbound.js';
 import { redactCodes, renderSms, SMS_PURPOSES, SMS_TEXTS } from './sms.texts.js';
 
 const PARAMS = { code: '123456', minutes: '5', reason: 'фото не совпало' };
@@ -11,6 +13,29 @@ describe('SMS texts', () => {
     const text = renderSms(purpose, language, PARAMS);
     expect(text).toMatch(/^Digital ID: /);
     expect(text).not.toMatch(/[{}]/);
+  });
+
+  it.each(SMS_PURPOSES)('names the same placeholders in the kk, ru and en %s texts', (purpose) => {
+    const { kk, ru, en } = SMS_TEXTS[purpose];
+    expect(placeholderNames(kk)).toEqual(placeholderNames(en));
+    expect(placeholderNames(ru)).toEqual(placeholderNames(en));
+  });
+
+  it('the compiler asks each purpose for exactly its params (checked by npm run typecheck)', () => {
+    const base = { phone: '+77011234567', language: 'ru' } as const;
+    const messages: OutgoingSms[] = [
+      { ...base, purpose: 'otp', params: { code: '123456' } },
+      { ...base, purpose: 'bmg_updated', params: {} },
+      // @ts-expect-error an OTP text needs its code
+      { ...base, purpose: 'otp', params: {} },
+      // @ts-expect-error a rejection needs its reason
+      { ...base, purpose: 'moderation_rejected', params: { code: '1' } },
+      // @ts-expect-error a text without placeholders takes no params
+      { ...base, purpose: 'video_check_passed', params: { reason: 'x' } },
+      // @ts-expect-error a purpose that has no text
+      { ...base, purpose: 'welcome', params: {} },
+    ];
+    expect(messages).toHaveLength(6);
   });
 
   it('writes each language in its own script: Kazakh letters in kk, Cyrillic in ru, Latin only in en', () => {

@@ -1,11 +1,12 @@
 // The texts citizens receive, one template per purpose and language. {placeholders} come from the
 // caller's params; {minutes} (the code's validity) is filled in by the SMS module from the config.
 // OTP texts are kept within one UCS2 segment (70 characters) so a code never costs two SMS.
+// A new SMS: add its purpose here; `enqueue` then takes exactly the params its placeholders name.
 import type { Language } from '../platform/config.js';
+import type { Placeholders } from '../platform/i18n.js';
 import { AppError } from '../platform/errors/app-error.js';
-import type { SmsPurpose } from './sms.outbound.js';
 
-export const SMS_TEXTS: Record<SmsPurpose, Record<Language, string>> = {
+export const SMS_TEXTS = {
   otp: {
     kk: 'Digital ID: код {code}. {minutes} мин жарамды. Ешкімге айтпаңыз.',
     ru: 'Digital ID: код {code}. Действует {minutes} мин. Никому не сообщайте.',
@@ -36,7 +37,16 @@ export const SMS_TEXTS: Record<SmsPurpose, Record<Language, string>> = {
     ru: 'Digital ID: номер привязан к вашему ИИН в Базе мобильных граждан. Можно продолжить регистрацию.',
     en: 'Digital ID: your number is now linked to your IIN in the Mobile Citizens Database. You can continue the registration.',
   },
-};
+} as const satisfies Record<string, Record<Language, string>>;
+
+/** What an SMS is for: each purpose has a kk/ru/en text template above. */
+export type SmsPurpose = keyof typeof SMS_TEXTS;
+/** Placeholders the SMS module fills itself (the code's validity, from the config). */
+type ModuleParams = 'minutes';
+/** The params a purpose's caller gives: one string per placeholder of its texts (none: `{}`). */
+export type SmsParams<P extends SmsPurpose> = [Exclude<Placeholders<(typeof SMS_TEXTS)[P][Language]>, ModuleParams>] extends [never]
+  ? Record<string, never>
+  : Record<Exclude<Placeholders<(typeof SMS_TEXTS)[P][Language]>, ModuleParams>, string>;
 
 export const SMS_PURPOSES = Object.keys(SMS_TEXTS) as SmsPurpose[];
 
@@ -45,7 +55,7 @@ const MAX_PARAM_LENGTH = 120;
 
 /** Renders the text for `purpose` in `language`; every placeholder must be given. */
 export function renderSms(purpose: SmsPurpose, language: Language, params: Record<string, string>): string {
-  const template = SMS_TEXTS[purpose]?.[language];
+  const template: string | undefined = SMS_TEXTS[purpose]?.[language];
   if (template === undefined) throw new AppError('INTERNAL_ERROR', { reason: `no SMS text for ${purpose}/${language}` });
   return template.replace(/\{(\w+)\}/g, (_m, key: string) => {
     const value = params[key];

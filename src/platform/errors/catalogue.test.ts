@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from './app-error.js';
+import { placeholderNames as placeholders } from '../i18n.js';
 import { errorCatalogue, errorMessage, errorStatus, type ErrorCode } from './catalogue.js';
 
 const codes = Object.keys(errorCatalogue) as ErrorCode[];
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('error catalogue', () => {
   it.each(codes)('%s has a 4xx/5xx status and a kk/ru/en message with the same placeholders', (code) => {

@@ -2,6 +2,7 @@
 // A new code: add it to its domain's `*.errors.ts` (status + kk/ru/en message; `withDetails<…>()` when the
 // body carries details); `new AppError('CODE', details)` then compiles, and a misspelt code does not.
 import type { Language } from '../config.js';
+import type { Placeholders } from '../i18n.js';
 import type { DetailsMark, ErrorDefinition } from './app-error.js';
 import { platformErrors } from './platform.errors.js';
 import { phoneErrors } from '../../phone/phone.errors.js';
@@ -35,7 +36,6 @@ export type ErrorDetails<C extends ErrorCode> = C extends ErrorCode ? DetailsOf<
 type DetailsOf<T> = DetailsMark extends keyof T ? (T[DetailsMark] extends { details: infer D } | undefined ? D : never) : undefined;
 
 // Compile-time check: every {placeholder} of a message is a key of its code's details.
-type Placeholders<S> = S extends `${string}{${infer K}}${infer Rest}` ? K | Placeholders<Rest> : never;
 type DetailKeys<D> = D extends undefined ? never : keyof D;
 type UnfilledPlaceholders = {
   [C in ErrorCode]: [Exclude<Placeholders<Catalogue[C]['message'][Language]>, DetailKeys<ErrorDetails<C>>>] extends [never]
