@@ -52,11 +52,11 @@ export async function lockSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]
   return rows;
 }
 
-export async function saveSubjects(conn: DbOrTx, subjects: readonly SubjectKey[], state: Omit<SubjectLock, 'updatedAt'>, now: Date): Promise<void> {
+export async function saveSubjects(conn: DbOrTx, subjects: readonly SubjectKey[], lock: Omit<SubjectLock, 'updatedAt'>, now: Date): Promise<void> {
   for (const s of ordered(subjects)) {
     await conn
       .updateTable('video_check_locks')
-      .set({ failed_checks: state.failedChecks, locked_until: state.lockedUntil, updated_at: now })
+      .set({ failed_checks: lock.failedChecks, locked_until: lock.lockedUntil, updated_at: now })
       .where('subject_kind', '=', s.kind)
       .where('subject_hash', '=', s.hash)
       .execute();

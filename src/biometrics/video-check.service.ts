@@ -7,7 +7,7 @@ import { AppError } from '../platform/errors/app-error.js';
 import { maskIin } from '../platform/masking.js';
 import type { Language } from '../platform/config.js';
 import { appendAudit } from '../audit/audit.store.js';
-import { completeRegistration, type RegistrationRow } from '../registration/registration.service.js';
+import { completeRegistration, lockRegistration, sendToReview, type RegistrationRow } from '../registration/registration.service.js';
 import { insertModerationCase } from '../moderation/moderation-case.store.js';
 import { saveDescriptor } from '../registry/registry.store.js';
 import { drawChallenges, parseChallengeSetting, type Challenge, type ChallengeSetting } from './challenges.rules.js';
@@ -17,6 +17,7 @@ import { assessReference, FACE_PIPELINE, type ReferenceTemplate } from './match.
 import { decideOutcome, type VideoCheckOutcome } from './video-check.rules.js';
 import { VideoCheckLocks } from './video-check-lock.service.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
+import { RegistrationState } from '../registration/registration.rules.js';
 import * as store from './video-check.store.js';
 
 export interface VideoCheckIssued {
@@ -75,7 +76,7 @@ export class VideoCheckService {
     await this.ctx.db.transaction().execute(async (trx) => {
       // The registration's row lock serialises its issues, so its limit cannot be raced; the per-IP
       // count may overshoot by the requests in flight (as the OTP send limit).
-      assertAwaitingCheck(await store.lockRegistrationRow(trx, registration.id));
+      assertAwaitingCheck((await lockRegistration(trx, registration.id)) ?? null);
       if (await store.hasCheckInFlight(trx, registration.id, now)) throw new AppError('VIDEO_CHECK_IN_PROGRESS');
       const issued = await store.countIssuedSince(trx, registration.id, meta.clientIp, new Date(now.getTime() - windowSeconds * 1000));
       const retryAfter = limitRetryAfter(
@@ -181,8 +182,8 @@ export class VideoCheckService {
     };
     const now = new Date();
     return this.ctx.db.transaction().execute(async (trx) => {
-      const reg = await store.lockRegistrationRow(trx, registration.id);
-      if (!reg || reg.state !== 'AWAITING_VIDEO_CHECK') throw new AppError('INVALID_STATE', { state: reg?.state ?? 'unknown' });
+      const reg = await lockRegistration(trx, registration.id);
+      if (!reg || reg.state !== RegistrationState.AWAITING_VIDEO_CHECK) throw new AppError('INVALID_STATE', { state: reg?.state ?? 'unknown' });
       // The person's failure count and lock, held until commit: concurrent results are counted one by one.
       const held = await this.locks.hold(trx, reg, now);
       const decision = decideOutcome(judgement, similarity, { matchThreshold: vc.matchThreshold, failedBefore: held.current.failedChecks, maxFailedChecks: vc.maxFailedChecks });
@@ -204,7 +205,7 @@ export class VideoCheckService {
         await completeRegistration(trx, registration.id, 'video_check');
         await this.ctx.sms.enqueue(trx, { phone: reg.phone, language: reg.language as Language, purpose: 'video_check_passed', params: {} });
       } else if (decision.outcome === 'UNDER_REVIEW') {
-        await store.setRegistrationUnderReview(trx, registration.id, now);
+        await sendToReview(trx, registration.id, now);
         await insertModerationCase(trx, this.ctx.config.encryptionKey, {
           id: randomUUID(),
           registrationId: registration.id,
@@ -271,7 +272,7 @@ export class VideoCheckService {
 }
 
 function assertAwaitingCheck(registration: { state: string } | null): void {
-  if (registration?.state !== 'AWAITING_VIDEO_CHECK') throw new AppError('INVALID_STATE', { state: registration?.state ?? 'UNKNOWN', expected: 'AWAITING_VIDEO_CHECK' });
+  if (registration?.state !== RegistrationState.AWAITING_VIDEO_CHECK) throw new AppError('INVALID_STATE', { state: registration?.state ?? 'UNKNOWN', expected: RegistrationState.AWAITING_VIDEO_CHECK });
 }
 
 function round(n: number): number {

@@ -121,20 +121,6 @@ export async function completeVideoCheck(
     .execute();
 }
 
-export async function lockRegistrationRow(conn: DbOrTx, id: string): Promise<{ state: string; phone: string; language: string; iin: string | null } | null> {
-  const row = await conn.selectFrom('registrations').select(['state', 'phone', 'language', 'iin']).where('id', '=', id).forUpdate().executeTakeFirst();
-  return row ?? null;
-}
-
-export async function setRegistrationUnderReview(conn: DbOrTx, id: string, now: Date): Promise<void> {
-  await conn
-    .updateTable('registrations')
-    .set({ state: 'UNDER_REVIEW', updated_at: now })
-    .where('id', '=', id)
-    .where('state', '=', 'AWAITING_VIDEO_CHECK')
-    .execute();
-}
-
 /** Checks never submitted (or left half-way) past their expiry: marked abandoned, their trace dropped. */
 export async function abandonExpiredChecks(conn: DbOrTx, before: Date): Promise<number> {
   const rows = await conn

@@ -7,9 +7,7 @@ import type { Tx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { maskIin, maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
-import { completeRegistration } from '../registration/registration.service.js';
-import { transition } from '../registration/registration.store.js';
-import { RegistrationState } from '../registration/registration.rules.js';
+import { completeRegistration, rejectRegistration } from '../registration/registration.service.js';
 import type { StaffPrincipal } from '../staff/staff.service.js';
 import { isClaimActive, mayWorkOn } from '../staff/claim.rules.js';
 import { DECISION_REASONS, evidenceDeleteAfter, isReasonFor, noteRequired, reasonText, secondsLeft, type Decision } from './moderation.rules.js';
@@ -128,8 +126,7 @@ export class ModerationService {
         await completeRegistration(trx, c.registration_id, 'moderator');
         await this.ctx.sms.enqueue(trx, { phone: c.phone, language, purpose: 'moderation_approved', params: {} });
       } else {
-        const moved = await transition(trx, c.registration_id, RegistrationState.UNDER_REVIEW, RegistrationState.REJECTED, { rejection_reason: input.reason }, now);
-        if (!moved) throw new AppError('INVALID_STATE', { state: c.registration_state });
+        await rejectRegistration(trx, c.registration_id, input.reason, now);
         await this.ctx.sms.enqueue(trx, { phone: c.phone, language, purpose: 'moderation_rejected', params: { reason: reasonText('reject', input.reason, language) } });
       }
       await appendAudit(trx, {

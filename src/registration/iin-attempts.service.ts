@@ -72,7 +72,8 @@ export class IinAttempts {
       await store.setOutcome(trx, attempt.id, outcome);
       await appendAudit(trx, audit);
       const left = iinAttemptsLeft(await store.countFailed(trx, attempt.registrationId), this.limits);
-      if (left === 0 && current) await this.end(trx, current, audit.clientIp ?? null, now);
+      // Under the row lock: a concurrent lookup that already ended the registration leaves nothing to end.
+      if (left === 0 && current?.state === RegistrationState.AWAITING_IIN) await this.end(trx, current, audit.clientIp ?? null, now);
       return left;
     });
   }
@@ -92,9 +93,7 @@ export class IinAttempts {
   }
 
   private async end(trx: Tx, registration: RegistrationRow, clientIp: string | null, now: Date): Promise<void> {
-    const moved = await registrations.transition(trx, registration.id, RegistrationState.AWAITING_IIN, RegistrationState.REJECTED, { rejection_reason: IIN_ATTEMPTS_EXCEEDED }, now);
-    if (moved) {
-      await appendAudit(trx, { type: 'iin.attempts_exceeded', actor: 'citizen', registrationId: registration.id, subject: maskPhone(registration.phone), clientIp, details: { limit: this.limits.perRegistration } });
-    }
+    await registrations.transition(trx, registration.id, { from: RegistrationState.AWAITING_IIN, to: RegistrationState.REJECTED, by: 'system' }, { rejection_reason: IIN_ATTEMPTS_EXCEEDED }, now);
+    await appendAudit(trx, { type: 'iin.attempts_exceeded', actor: 'citizen', registrationId: registration.id, subject: maskPhone(registration.phone), clientIp, details: { limit: this.limits.perRegistration } });
   }
 }

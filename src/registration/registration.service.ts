@@ -12,7 +12,7 @@ import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { validateIin } from '../iin/iin.rules.js';
 import { OtpService, type OtpTiming } from '../otp/otp.service.js';
 import { VideoCheckLocks } from '../biometrics/video-check-lock.service.js';
-import { FINAL_STATES, isIdleExpired, RegistrationState } from './registration.rules.js';
+import { FINAL_STATES, findTransition, isIdleExpired, RegistrationState } from './registration.rules.js';
 import { IinAttempts, type IinAttempt } from './iin-attempts.service.js';
 import * as store from './registration.store.js';
 import type { RegistrationRow } from './registration.store.js';
@@ -59,25 +59,41 @@ export async function authorizeRegistration(
   return registration;
 }
 
-/** Sets COMPLETED and creates the digital profile; called by the video check and by moderators. */
+// The moves other domains ask for: the video check (system) and moderators. They never write the
+// state themselves; each move is checked against the transition table by `store.transition`.
+
+/** The registration's row, locked until the caller's transaction ends (its state cannot move meanwhile). */
+export async function lockRegistration(trx: Tx, registrationId: string): Promise<RegistrationRow | undefined> {
+  return store.findRegistration(trx, registrationId, { forUpdate: true });
+}
+
+/** COMPLETED with its digital profile: the video check passed (system) or a moderator approved. */
 export async function completeRegistration(trx: Tx, registrationId: string, method: 'video_check' | 'moderator'): Promise<void> {
   const registration = await store.findRegistration(trx, registrationId, { forUpdate: true });
   if (!registration || !registration.iin) throw new AppError('REGISTRATION_NOT_FOUND');
-  const from = registration.state as RegistrationState;
-  if (from !== RegistrationState.AWAITING_VIDEO_CHECK && from !== RegistrationState.UNDER_REVIEW) {
-    throw new AppError('INVALID_STATE', { state: registration.state });
-  }
+  const move = { from: registration.state, to: RegistrationState.COMPLETED, by: method === 'moderator' ? 'moderator' : 'system' } as const;
+  if (!findTransition(move.from, move.to, move.by)) throw new AppError('INVALID_STATE', { state: registration.state });
   if (await store.hasDigitalProfile(trx, registration.iin)) throw new AppError('ALREADY_REGISTERED');
   const now = new Date();
   await store.insertDigitalProfile(trx, { id: randomUUID(), iin: registration.iin, phone: registration.phone, registrationId, method, now });
-  await store.transition(trx, registrationId, from, RegistrationState.COMPLETED, { completed_at: now }, now);
+  await store.transition(trx, registrationId, move, { completed_at: now }, now);
   await appendAudit(trx, {
     type: 'registration.completed',
-    actor: method === 'moderator' ? 'moderator' : 'system',
+    actor: move.by,
     registrationId,
     subject: maskIin(registration.iin),
     details: { method },
   });
+}
+
+/** UNDER_REVIEW: the video check could not decide alone; a moderation case is opened by the caller. */
+export async function sendToReview(trx: Tx, registrationId: string, now: Date): Promise<void> {
+  await store.transition(trx, registrationId, { from: RegistrationState.AWAITING_VIDEO_CHECK, to: RegistrationState.UNDER_REVIEW, by: 'system' }, {}, now);
+}
+
+/** REJECTED by a moderator, with the reason the citizen is told. */
+export async function rejectRegistration(trx: Tx, registrationId: string, reason: string, now: Date): Promise<void> {
+  await store.transition(trx, registrationId, { from: RegistrationState.UNDER_REVIEW, to: RegistrationState.REJECTED, by: 'moderator' }, { rejection_reason: reason }, now);
 }
 
 export class RegistrationService {
@@ -154,7 +170,7 @@ export class RegistrationService {
       const verification = await this.otp.verify(trx, current.id, code, now);
       const subject = maskPhone(current.phone);
       if (verification.ok) {
-        await store.transition(trx, current.id, RegistrationState.AWAITING_OTP, RegistrationState.AWAITING_IIN, {}, now);
+        await store.transition(trx, current.id, { from: RegistrationState.AWAITING_OTP, to: RegistrationState.AWAITING_IIN, by: 'citizen' }, {}, now);
         await appendAudit(trx, { type: 'otp.verified', actor: 'citizen', registrationId: current.id, subject, clientIp });
       } else {
         const type = verification.code === 'OTP_INVALID' && verification.attemptsLeft === 0 ? 'otp.locked' : 'otp.failed';
@@ -201,11 +217,7 @@ export class RegistrationService {
     const maskedName = maskName(person.firstName, person.lastName);
     const now = new Date();
     await this.ctx.db.transaction().execute(async (trx) => {
-      const moved = await store.transition(trx, registration.id, RegistrationState.AWAITING_IIN, RegistrationState.AWAITING_VIDEO_CHECK, { iin, masked_name: maskedName }, now);
-      if (!moved) {
-        const current = await store.findRegistration(trx, registration.id);
-        throw new AppError('INVALID_STATE', { state: current?.state ?? 'UNKNOWN' });
-      }
+      await store.transition(trx, registration.id, { from: RegistrationState.AWAITING_IIN, to: RegistrationState.AWAITING_VIDEO_CHECK, by: 'citizen' }, { iin, masked_name: maskedName }, now);
       await this.iinAttempts.accepted(trx, attempt);
       await appendAudit(trx, { ...audit, type: 'iin.accepted' });
     });

@@ -1,7 +1,8 @@
 import type { DbOrTx } from '../platform/db/database.js';
 import type { RegistrationsTable } from '../platform/db/schema.js';
 import type { Selectable } from 'kysely';
-import type { RegistrationState } from './registration.rules.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { findTransition, INITIAL_STATE, type RegistrationState, type TransitionActor } from './registration.rules.js';
 
 export type RegistrationRow = Selectable<RegistrationsTable>;
 
@@ -14,7 +15,7 @@ export async function insertRegistration(
     .values({
       id: r.id,
       token_hash: r.tokenHash,
-      state: 'AWAITING_OTP',
+      state: INITIAL_STATE,
       phone: r.phone,
       language: r.language,
       created_at: r.now,
@@ -34,22 +35,33 @@ export async function touchRegistration(conn: DbOrTx, id: string, now: Date, exp
   await conn.updateTable('registrations').set({ updated_at: now, expires_at: expiresAt }).where('id', '=', id).execute();
 }
 
-/** Moves the state only if it is still `from`; returns false when another request moved it first. */
+export type RegistrationChanges = Partial<{ iin: string; masked_name: string; completed_at: Date; rejection_reason: string | null }>;
+
+/**
+ * The only writer of `registrations.state` after the insert. Refuses a move the transition table does
+ * not list, and moves only if the state is still `from` (the expected state is in the WHERE clause): a
+ * concurrent request that moved it first makes this one a 409 INVALID_STATE, never an overwrite.
+ */
 export async function transition(
   conn: DbOrTx,
   id: string,
-  from: RegistrationState,
-  to: RegistrationState,
-  changes: Partial<{ iin: string; masked_name: string; completed_at: Date; rejection_reason: string | null }>,
+  move: { from: string; to: RegistrationState; by: TransitionActor },
+  changes: RegistrationChanges,
   now: Date,
-): Promise<boolean> {
-  const result = await conn
+): Promise<void> {
+  const allowed = findTransition(move.from, move.to, move.by);
+  if (!allowed) throw new AppError('INVALID_STATE', { state: move.from });
+  const moved = await conn
     .updateTable('registrations')
-    .set({ ...changes, state: to, updated_at: now })
+    .set({ ...changes, state: allowed.to, updated_at: now })
     .where('id', '=', id)
-    .where('state', '=', from)
+    .where('state', '=', allowed.from)
+    .returning('id')
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (moved) return;
+  const current = await conn.selectFrom('registrations').select('state').where('id', '=', id).executeTakeFirst();
+  if (!current) throw new AppError('REGISTRATION_NOT_FOUND');
+  throw new AppError('INVALID_STATE', { state: current.state, expected: allowed.from });
 }
 
 export async function hasDigitalProfile(conn: DbOrTx, iin: string): Promise<boolean> {
