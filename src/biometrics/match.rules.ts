@@ -187,3 +187,11 @@ export function assessReference(described: { template: ArrayLike<number> | null;
   if (described.template && problems.length === 0) return { template: described.template };
   return { template: null, problems: problems.length > 0 ? problems : ['NO_FACE'], measures: described.measures };
 }
+
+/**
+ * The match decision: at or above the threshold the live face is the registry's person; no similarity
+ * (no usable reference face) is never a match.
+ */
+export function faceMatches(similarity: number | null, threshold: number): boolean {
+  return similarity !== null && similarity >= threshold;
+}

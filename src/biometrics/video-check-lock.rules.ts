@@ -72,6 +72,11 @@ export function nextLock(current: EffectiveLock, failed: boolean, rules: LockRul
   if (current.lockedUntil && current.lockedUntil.getTime() > now.getTime()) return { ...current, counted: false };
   if (!failed) return { failedChecks: 0, lockedUntil: null, counted: true };
   const failedChecks = current.failedChecks + 1;
-  const lockedUntil = failedChecks >= rules.maxFailedChecks ? new Date(now.getTime() + rules.lockMs) : null;
+  const lockedUntil = failureLocks(current.failedChecks, rules) ? new Date(now.getTime() + rules.lockMs) : null;
   return { failedChecks, lockedUntil, counted: true };
+}
+
+/** Whether one more failure after `failedBefore` reaches the limit: that check's outcome is LOCKED. */
+export function failureLocks(failedBefore: number, rules: Pick<LockRules, 'maxFailedChecks'>): boolean {
+  return failedBefore + 1 >= rules.maxFailedChecks;
 }

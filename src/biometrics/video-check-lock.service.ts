@@ -5,6 +5,7 @@ import type { Config } from '../platform/config.js';
 import type { DbOrTx, Tx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { hmacSha256 } from '../platform/crypto.js';
+import { secondsUntil } from '../platform/limits.rules.js';
 import { admitCheck, attemptsLeft, effectiveLock, nextLock, type EffectiveLock, type LockRules, type NextLock } from './video-check-lock.rules.js';
 import * as store from './video-check-lock.store.js';
 
@@ -46,14 +47,14 @@ export class VideoCheckLocks {
     const lock = effectiveLock(await store.lockSubjects(trx, this.subjects(person), now), now);
     const admission = admitCheck(lock, await store.countChecksInFlight(trx, person, now), this.rules);
     if (admission.ok) return;
-    if (admission.reason === 'LOCKED') throw lockedError(admission.lockedUntil);
+    if (admission.reason === 'LOCKED') throw lockedError(admission.lockedUntil, now);
     throw new AppError('VIDEO_CHECK_IN_PROGRESS');
   }
 
   /** 423 while locked (for issuing a check: nothing is analysed, so checks in flight do not matter). */
   async assertNotLocked(conn: DbOrTx, person: Person, now: Date): Promise<void> {
     const { lockedUntil } = await this.status(conn, person, now);
-    if (lockedUntil) throw lockedError(lockedUntil);
+    if (lockedUntil) throw lockedError(lockedUntil, now);
   }
 
   /** Holds the person's rows (FOR UPDATE) until the transaction ends; `record` then writes the result. */
@@ -70,7 +71,7 @@ export class VideoCheckLocks {
   }
 }
 
-export function lockedError(lockedUntil: Date): AppError {
-  const retryAfter = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000));
+export function lockedError(lockedUntil: Date, now = new Date()): AppError {
+  const retryAfter = secondsUntil(lockedUntil, now);
   return new AppError('LOCKED', { lockedUntil: lockedUntil.toISOString(), attemptsLeft: 0 }, { 'retry-after': String(retryAfter) });
 }

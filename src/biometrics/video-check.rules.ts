@@ -17,6 +17,8 @@ import {
 } from './challenges.rules.js';
 import { frameProblems, type FrameProblem, type QualityRules } from './quality.rules.js';
 import { POINT } from './engine/frame-measures.js';
+import { faceMatches, type ReferenceMeasures } from './match.rules.js';
+import { failureLocks } from './video-check-lock.rules.js';
 
 export type VideoCheckOutcome = 'PASSED' | 'RETRY' | 'UNDER_REVIEW' | 'LOCKED';
 export type VideoCheckReason = FrameProblem | 'CHALLENGE_NOT_MET' | 'SPOOF_SUSPECTED' | 'TIMESTAMPS_IMPLAUSIBLE' | 'FACE_MISMATCH';
@@ -282,9 +284,36 @@ export function decideOutcome(
   // Live and good: the face either matches, or a moderator decides (also when there is no reference face).
   // Passive mode without active evidence: never PASSED; a moderator sees the frames.
   if (judgement.qualityPassed && judgement.livenessPassed) {
-    if (judgement.reviewOnly) return { outcome: 'UNDER_REVIEW', failed: false };
-    return { outcome: similarity !== null && similarity >= rules.matchThreshold ? 'PASSED' : 'UNDER_REVIEW', failed: false };
+    return { outcome: goesToReview(judgement, similarity, rules.matchThreshold) ? 'UNDER_REVIEW' : 'PASSED', failed: false };
   }
-  const failures = rules.failedBefore + 1;
-  return { outcome: failures >= rules.maxFailedChecks ? 'LOCKED' : 'RETRY', failed: true };
+  return { outcome: failureLocks(rules.failedBefore, rules) ? 'LOCKED' : 'RETRY', failed: true };
+}
+
+type ReviewInput = Pick<SequenceJudgement, 'qualityPassed' | 'livenessPassed'> & { reviewOnly?: boolean };
+
+/** Whether a judged check goes to a moderator: live and good, but without active evidence or without a match. */
+export function goesToReview(judgement: ReviewInput, similarity: number | null, matchThreshold: number): boolean {
+  return judgement.qualityPassed && judgement.livenessPassed && (judgement.reviewOnly === true || !faceMatches(similarity, matchThreshold));
+}
+
+export type ReviewReason = 'NO_ACTIVE_EVIDENCE' | 'FACE_MISMATCH' | 'REFERENCE_UNUSABLE' | 'NO_REFERENCE_FACE';
+
+/**
+ * Why the moderator sees the check (the case's reasons): no active evidence, a face below the match
+ * threshold, or no score at all — a reference photo that was measured and found unusable, or none.
+ */
+export function reviewReasons(
+  judgement: { reviewOnly?: boolean },
+  similarity: number | null,
+  reference: { measures: ReferenceMeasures | null } | undefined,
+  matchThreshold: number,
+): ReviewReason[] {
+  const reasons: ReviewReason[] = judgement.reviewOnly ? ['NO_ACTIVE_EVIDENCE'] : [];
+  if (similarity !== null) return faceMatches(similarity, matchThreshold) ? reasons : [...reasons, 'FACE_MISMATCH'];
+  return [...reasons, reference?.measures ? 'REFERENCE_UNUSABLE' : 'NO_REFERENCE_FACE'];
+}
+
+/** What the citizen is told: nothing for a check a moderator will see, and never FACE_MISMATCH. */
+export function citizenReasons(outcome: VideoCheckOutcome, reasons: readonly VideoCheckReason[]): VideoCheckReason[] {
+  return outcome === 'UNDER_REVIEW' ? [] : reasons.filter((r) => r !== 'FACE_MISMATCH');
 }

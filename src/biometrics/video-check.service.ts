@@ -14,7 +14,7 @@ import { drawChallenges, parseChallengeSetting, type Challenge, type ChallengeSe
 import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import { analyzeCheck, type CheckAnalysis } from './video-check.analysis.js';
 import { assessReference, FACE_PIPELINE, type ReferenceTemplate } from './match.rules.js';
-import { decideOutcome, type VideoCheckOutcome } from './video-check.rules.js';
+import { citizenReasons, decideOutcome, goesToReview, reviewReasons, type VideoCheckOutcome } from './video-check.rules.js';
 import { VideoCheckLocks } from './video-check-lock.service.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
 import { RegistrationState } from '../registration/registration.rules.js';
@@ -167,8 +167,7 @@ export class VideoCheckService {
     const { judgement, similarity } = analysis;
     const vc = this.vc;
     // The reference photo goes into the evidence only when a moderator will look at it.
-    const willReview = judgement.qualityPassed && judgement.livenessPassed && (judgement.reviewOnly || !(similarity !== null && similarity >= vc.matchThreshold));
-    const referencePhoto = willReview ? await this.ctx.registry.getReferencePhoto(registration.iin!) : null;
+    const referencePhoto = goesToReview(judgement, similarity, vc.matchThreshold) ? await this.ctx.registry.getReferencePhoto(registration.iin!) : null;
     const scores = {
       similarity,
       matchThreshold: vc.matchThreshold,
@@ -188,11 +187,8 @@ export class VideoCheckService {
       const held = await this.locks.hold(trx, reg, now);
       const decision = decideOutcome(judgement, similarity, { matchThreshold: vc.matchThreshold, failedBefore: held.current.failedChecks, maxFailedChecks: vc.maxFailedChecks });
       const lock = await this.locks.record(trx, held, decision.failed, now);
-      const reasons = decision.outcome === 'UNDER_REVIEW' ? [] : judgement.reasons.filter((r) => r !== 'FACE_MISMATCH');
-      const caseReasons = [
-        ...(judgement.reviewOnly ? ['NO_ACTIVE_EVIDENCE'] : []),
-        ...(similarity !== null ? (similarity < vc.matchThreshold ? ['FACE_MISMATCH'] : []) : analysis.reference?.measures ? ['REFERENCE_UNUSABLE'] : ['NO_REFERENCE_FACE']),
-      ];
+      const reasons = citizenReasons(decision.outcome, judgement.reasons);
+      const caseReasons = reviewReasons(judgement, similarity, analysis.reference, vc.matchThreshold);
       await store.completeVideoCheck(trx, checkId, {
         outcome: decision.outcome,
         reasons: decision.outcome === 'UNDER_REVIEW' ? caseReasons : reasons,

@@ -14,8 +14,12 @@ export interface WindowCount {
 export function limitRetryAfter(subjects: ReadonlyArray<{ used: WindowCount; limit: number }>, windowSeconds: number, now: Date): number | null {
   for (const { used, limit } of subjects) {
     if (used.count < limit) continue;
-    const frees = (used.oldest ?? now).getTime() + windowSeconds * 1000;
-    return Math.max(1, Math.ceil((frees - now.getTime()) / 1000));
+    return secondsUntil(new Date((used.oldest ?? now).getTime() + windowSeconds * 1000), now);
   }
   return null;
+}
+
+/** Whole seconds until `when` (a Retry-After), never less than one. */
+export function secondsUntil(when: Date, now: Date): number {
+  return Math.max(1, Math.ceil((when.getTime() - now.getTime()) / 1000));
 }

@@ -1,5 +1,6 @@
-// Opens a moderation case for a registration that passed the IIN step, as a failed face match does
-// (registration UNDER_REVIEW, case with encrypted evidence), through the biometrics module's store.
+// Opens a moderation case as a failed face match leaves it (registration UNDER_REVIEW, case with
+// encrypted evidence) through the moderation case store. Test set-up: the state is set directly, at
+// whatever step the registration is, not through the transition table.
 import { randomUUID } from 'node:crypto';
 import { insertModerationCase } from '../../src/moderation/moderation-case.store.js';
 import { makeJpeg } from './jpeg.js';
