@@ -18,6 +18,8 @@ import { assistantRoutes } from './assistant/assistant.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { smsRoutes } from './sms/sms.routes.js';
 import { webRoutes } from './web/web.routes.js';
+import { sessionRoutes } from './session/session.routes.js';
+import { digitalIdStaffRoutes, profileRoutes } from './profile/profile.routes.js';
 
 export const JSON_BODY_LIMIT = 16 * 1024;
 
@@ -64,6 +66,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         securitySchemes: {
           registrationToken: { type: 'http', scheme: 'bearer', description: 'The token returned when the registration was started' },
           staffSession: { type: 'apiKey', in: 'cookie', name: 'digitalid_staff', description: 'Staff session cookie (password + TOTP login)' },
+          citizenSession: { type: 'apiKey', in: 'cookie', name: 'did_session', description: "The citizen's session cookie (sign-in with an SMS code); writes also need the x-csrf-token header" },
         },
       },
     },
@@ -97,6 +100,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(moderationRoutes(ctx), { prefix: '/api/v1' });
   await app.register(smsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(videoCheckRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(profileRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(digitalIdStaffRoutes(ctx), { prefix: '/api/v1' });
   await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route
   return app;
 }

@@ -46,6 +46,15 @@ export interface AuditEventDetails {
   'staff.login_throttled': { scope: string; seconds: number; failures: number };
   'staff.logout': undefined;
   'staff.password_changed': undefined;
+  // the citizen's Digital ID in use (src/session): sign-in, sessions, block
+  'signin.started': undefined;
+  'signin.failed': { reason: string };
+  'session.started': { sessionId: string; method: string; assurance: string };
+  'session.ended': { sessionId: string };
+  'session.revoked': { sessionId: string; by: string };
+  'session.ended_everywhere': { sessionId: string; ended: number };
+  'digital_id.blocked': { sessionId: string; sessionsEnded: number };
+  'digital_id.unblocked': { note: string; blockedAt: string };
 }
 
 export type AuditEventType = keyof AuditEventDetails;
@@ -59,6 +68,8 @@ interface AuditEventBase {
   /** masked phone or IIN, or a staff login */
   subject?: string | null;
   clientIp?: string | null;
+  /** The Digital ID the event is about: it then shows in the citizen's activity list. */
+  profileId?: string | null;
 }
 
 type WithDetails<D> = undefined extends D ? { details?: D } : { details: D };

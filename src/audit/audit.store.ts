@@ -13,6 +13,7 @@ export async function appendAudit(conn: DbOrTx, event: AuditEvent): Promise<void
       registration_id: event.registrationId ?? null,
       subject: event.subject ?? null,
       client_ip: event.clientIp ?? null,
+      profile_id: event.profileId ?? null,
       details: JSON.stringify(event.details ?? {}),
     })
     .execute();

@@ -19,13 +19,13 @@ export function generateOtp(length: number): string {
   return randomDigits(length);
 }
 
-/** Codes are stored only as an HMAC bound to their registration, so a leaked table reveals nothing. */
-export function hashOtp(secret: Buffer, registrationId: string, code: string): Buffer {
-  return hmacSha256(secret, 'otp', registrationId, code);
+/** Codes are stored only as an HMAC bound to their owner (registration or sign-in), so a leaked table reveals nothing. */
+export function hashOtp(secret: Buffer, ownerId: string, code: string): Buffer {
+  return hmacSha256(secret, 'otp', ownerId, code);
 }
 
-export function otpMatches(secret: Buffer, registrationId: string, code: string, stored: Buffer): boolean {
-  return constantTimeEqual(hashOtp(secret, registrationId, code), stored);
+export function otpMatches(secret: Buffer, ownerId: string, code: string, stored: Buffer): boolean {
+  return constantTimeEqual(hashOtp(secret, ownerId, code), stored);
 }
 
 /** A new code's expiry and the moment a resend becomes possible. */

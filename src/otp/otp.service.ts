@@ -5,9 +5,21 @@ import { randomUUID } from 'node:crypto';
 import type { Config, Language } from '../platform/config.js';
 import type { DbOrTx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
-import type { SmsOutbound } from '../sms/sms.outbound.js';
+import type { OutgoingSms, SmsOutbound } from '../sms/sms.outbound.js';
 import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpVerification } from './otp.rules.js';
 import * as store from './otp.store.js';
+import type { OtpOwner } from './otp.store.js';
+
+export type { OtpOwner };
+
+/** The code's owner: a registration (by its id) or a sign-in. */
+type OwnerInput = { registrationId: string; signinId?: never } | { signinId: string; registrationId?: never };
+
+function ownerOf(input: OwnerInput | string | OtpOwner): OtpOwner {
+  if (typeof input === 'string') return { purpose: 'registration', id: input };
+  if ('purpose' in input) return input;
+  return input.signinId !== undefined ? { purpose: 'signin', id: input.signinId } : { purpose: 'registration', id: input.registrationId };
+}
 
 export interface OtpTiming {
   expiresAt: string;
@@ -24,43 +36,60 @@ export class OtpService {
 
   async issue(
     conn: DbOrTx,
-    input: { registrationId: string; phone: string; clientIp: string; language: Language; now: Date; isResend: boolean },
+    input: OwnerInput & {
+      phone: string;
+      clientIp: string;
+      language: Language;
+      now: Date;
+      isResend: boolean;
+      /**
+       * Send this SMS instead of the code. The code is still made and stored, so checking it answers
+       * exactly as for a sent one (a sign-in to a phone with no Digital ID must look like any other).
+       */
+      instead?: Pick<OutgoingSms, 'purpose' | 'params'>;
+      /** The SMS purpose carrying the code (default `otp`). */
+      smsPurpose?: OutgoingSms['purpose'];
+    },
   ): Promise<OtpTiming> {
     const { otp } = this.config;
     const { now } = input;
+    const owner = ownerOf(input);
+    const limits = owner.purpose === 'signin' ? this.config.session : otp;
     await store.lockPhone(conn, input.phone);
 
     if (input.isResend) {
-      const latest = await store.latestCodeForUpdate(conn, input.registrationId);
+      const latest = await store.latestCodeForUpdate(conn, owner);
       const retryAfter = resendRetryAfter(latest && { resendAvailableAt: new Date(latest.resend_available_at) }, now);
       if (retryAfter !== null) throw new AppError('OTP_RESEND_TOO_EARLY', { retryAfter }, { 'retry-after': String(retryAfter) });
     }
 
-    const sent = await store.countSendsSince(conn, input.phone, input.clientIp, sendWindowStart(now, otp));
-    const retryAfter = sendRetryAfter(sent, otp, now);
+    const sent = await store.countSendsSince(conn, owner.purpose, input.phone, input.clientIp, sendWindowStart(now, limits));
+    const retryAfter = sendRetryAfter(sent, limits, now);
     if (retryAfter !== null) throw new AppError('OTP_SEND_LIMIT', { retryAfter }, { 'retry-after': String(retryAfter) });
 
-    if (input.isResend) await store.voidActiveCodes(conn, input.registrationId);
+    if (input.isResend) await store.voidActiveCodes(conn, owner);
     const code = generateOtp(otp.length);
     const { expiresAt, resendAvailableAt } = codeTiming(now, otp);
     await store.insertCode(conn, {
       id: randomUUID(),
-      registrationId: input.registrationId,
+      owner,
       phone: input.phone,
       clientIp: input.clientIp,
-      codeHmac: hashOtp(this.config.secretKey, input.registrationId, code),
+      codeHmac: hashOtp(this.config.secretKey, owner.id, code),
       createdAt: now,
       expiresAt,
       resendAvailableAt,
     });
-    await this.sms.enqueue(conn, { phone: input.phone, language: input.language, purpose: 'otp', params: { code } });
+    const sms = input.instead ?? { purpose: input.smsPurpose ?? 'otp', params: { code } };
+    await this.sms.enqueue(conn, { phone: input.phone, language: input.language, ...sms });
     return { expiresAt: expiresAt.toISOString(), resendAvailableAt: resendAvailableAt.toISOString() };
   }
 
   /** Records the attempt whatever its result: the caller must commit before reporting a failure. */
-  async verify(conn: DbOrTx, registrationId: string, code: string, now: Date): Promise<OtpVerification> {
-    const latest = await store.latestCodeForUpdate(conn, registrationId);
-    const matches = latest !== undefined && otpMatches(this.config.secretKey, registrationId, code, latest.code_hmac);
+  async verify(conn: DbOrTx, ownerOrRegistrationId: string | OtpOwner, code: string, now: Date): Promise<OtpVerification> {
+    const owner = ownerOf(ownerOrRegistrationId);
+    const latest = await store.latestCodeForUpdate(conn, owner);
+    const matches = latest !== undefined && otpMatches(this.config.secretKey, owner.id, code, latest.code_hmac);
     const attempt = judgeAttempt(latest && { status: latest.status, expiresAt: new Date(latest.expires_at), attempts: latest.attempts }, matches, this.config.otp, now);
     if (attempt.record) await store.recordAttempt(conn, latest!.id, attempt.record.attempts, attempt.record.status);
     return attempt.verification;

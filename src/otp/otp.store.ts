@@ -10,20 +10,27 @@ export async function lockPhone(conn: DbOrTx, phone: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${'otp-phone:' + phone}))`.execute(conn);
 }
 
+/** What a code belongs to: a registration or a sign-in; each purpose counts its own send limits. */
+export type OtpOwner = { purpose: 'registration'; id: string } | { purpose: 'signin'; id: string };
+
+function ownerColumn(owner: OtpOwner): 'registration_id' | 'signin_id' {
+  return owner.purpose === 'signin' ? 'signin_id' : 'registration_id';
+}
+
 export interface SendCount {
   count: number;
   oldest: Date | null;
 }
 
-/** Codes sent to the phone and from the IP since `since`, with the oldest of each for a Retry-After. */
-export async function countSendsSince(conn: DbOrTx, phone: string, ip: string, since: Date): Promise<{ phone: SendCount; ip: SendCount }> {
+/** Codes of `purpose` sent to the phone and from the IP since `since`, with the oldest of each for a Retry-After. */
+export async function countSendsSince(conn: DbOrTx, purpose: OtpOwner['purpose'], phone: string, ip: string, since: Date): Promise<{ phone: SendCount; ip: SendCount }> {
   const { rows } = await sql<{ phone_count: string; phone_oldest: Date | null; ip_count: string; ip_oldest: Date | null }>`
     select count(*) filter (where phone = ${phone}) as phone_count,
            min(created_at) filter (where phone = ${phone}) as phone_oldest,
            count(*) filter (where client_ip = ${ip}) as ip_count,
            min(created_at) filter (where client_ip = ${ip}) as ip_oldest
     from otp_codes
-    where created_at > ${since} and (phone = ${phone} or client_ip = ${ip})`.execute(conn);
+    where created_at > ${since} and purpose = ${purpose} and (phone = ${phone} or client_ip = ${ip})`.execute(conn);
   const row = rows[0];
   return {
     phone: { count: Number(row.phone_count), oldest: row.phone_oldest ? new Date(row.phone_oldest) : null },
@@ -31,19 +38,21 @@ export async function countSendsSince(conn: DbOrTx, phone: string, ip: string, s
   };
 }
 
-export async function voidActiveCodes(conn: DbOrTx, registrationId: string): Promise<void> {
-  await conn.updateTable('otp_codes').set({ status: 'voided' }).where('registration_id', '=', registrationId).where('status', '=', 'active').execute();
+export async function voidActiveCodes(conn: DbOrTx, owner: OtpOwner): Promise<void> {
+  await conn.updateTable('otp_codes').set({ status: 'voided' }).where(ownerColumn(owner), '=', owner.id).where('status', '=', 'active').execute();
 }
 
 export async function insertCode(
   conn: DbOrTx,
-  code: { id: string; registrationId: string; phone: string; clientIp: string; codeHmac: Buffer; createdAt: Date; expiresAt: Date; resendAvailableAt: Date },
+  code: { id: string; owner: OtpOwner; phone: string; clientIp: string; codeHmac: Buffer; createdAt: Date; expiresAt: Date; resendAvailableAt: Date },
 ): Promise<void> {
   await conn
     .insertInto('otp_codes')
     .values({
       id: code.id,
-      registration_id: code.registrationId,
+      registration_id: code.owner.purpose === 'registration' ? code.owner.id : null,
+      signin_id: code.owner.purpose === 'signin' ? code.owner.id : null,
+      purpose: code.owner.purpose,
       phone: code.phone,
       client_ip: code.clientIp,
       code_hmac: code.codeHmac,
@@ -55,11 +64,11 @@ export async function insertCode(
     .execute();
 }
 
-export async function latestCodeForUpdate(conn: DbOrTx, registrationId: string) {
+export async function latestCodeForUpdate(conn: DbOrTx, owner: OtpOwner) {
   return conn
     .selectFrom('otp_codes')
     .selectAll()
-    .where('registration_id', '=', registrationId)
+    .where(ownerColumn(owner), '=', owner.id)
     .orderBy('created_at', 'desc')
     .limit(1)
     .forUpdate()

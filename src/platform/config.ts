@@ -34,6 +34,18 @@ export interface Config {
     sendLimitPerIp: number;
     sendLimitWindowSeconds: number;
   };
+  /** The citizen's sign-in with a code and the sessions that follow (src/session). */
+  session: {
+    /** A session ends after this long without a request, and this long after it began whatever happens. */
+    idleTimeoutSeconds: number;
+    absoluteTimeoutSeconds: number;
+    /** A started sign-in (phone → code) can be finished within this. */
+    signinTtlSeconds: number;
+    /** Sign-in codes: the registration's code rules (otp) with their own send limits. */
+    sendLimitPerPhone: number;
+    sendLimitPerIp: number;
+    sendLimitWindowSeconds: number;
+  };
   registration: {
     idleTimeoutSeconds: number;
     /** IINs looked up in the registry: per registration (then it ends), per phone and per IP per day. */
@@ -259,6 +271,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       sendLimitPerIp: r.int('OTP_SEND_LIMIT_PER_IP', 30, 1, 1_000_000),
       sendLimitWindowSeconds: r.int('OTP_SEND_LIMIT_WINDOW_SECONDS', 900, 1, 86400),
     },
+    session: {
+      idleTimeoutSeconds: r.int('SESSION_IDLE_TIMEOUT_SECONDS', 1800, 1, 86400),
+      absoluteTimeoutSeconds: r.int('SESSION_ABSOLUTE_TIMEOUT_SECONDS', 12 * 3600, 1, 30 * 86400),
+      signinTtlSeconds: r.int('SIGNIN_TTL_SECONDS', 900, 30, 86400),
+      sendLimitPerPhone: r.int('SIGNIN_SEND_LIMIT_PER_PHONE', 5, 1, 1000),
+      sendLimitPerIp: r.int('SIGNIN_SEND_LIMIT_PER_IP', 30, 1, 1_000_000),
+      sendLimitWindowSeconds: r.int('SIGNIN_SEND_LIMIT_WINDOW_SECONDS', 900, 1, 86400),
+    },
     registration: {
       idleTimeoutSeconds: r.int('REGISTRATION_IDLE_TIMEOUT_SECONDS', 1800, 60, 86400),
       iinAttempts: {
@@ -350,6 +370,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       apiDocs: r.oneOf('API_DOCS', ['public', 'protected', 'off'] as const, nodeEnv === 'production' ? 'protected' : 'public'),
     },
   };
+  if (config.session.idleTimeoutSeconds > config.session.absoluteTimeoutSeconds) {
+    r.problems.push('SESSION_IDLE_TIMEOUT_SECONDS must not exceed SESSION_ABSOLUTE_TIMEOUT_SECONDS');
+  }
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     r.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }

@@ -6,7 +6,7 @@ import { placeholderNames } from '../platform/i18n.js';
 import type { OutgoingSms } from './sms.outbound.js';
 import { redactCodes, renderSms, SMS_PURPOSES, SMS_TEXTS } from './sms.texts.js';
 
-const PARAMS = { code: '123456', minutes: '5', reason: 'фото не совпало' };
+const PARAMS = { code: '123456', minutes: '5', reason: 'фото не совпало', url: 'https://id.example.kz' };
 
 describe('SMS texts', () => {
   it.each(SMS_PURPOSES.flatMap((purpose) => LANGUAGES.map((language) => [purpose, language] as const)))('has a %s text in %s that renders every placeholder', (purpose, language) => {
@@ -47,8 +47,8 @@ describe('SMS texts', () => {
     expect(SMS_PURPOSES.some((p) => /[әғқңөұүһі]/i.test(SMS_TEXTS[p].kk))).toBe(true);
   });
 
-  it.each(LANGUAGES)('fits the %s OTP into one SMS even with a 60-minute validity', (language) => {
-    const text = renderSms('otp', language, { code: '123456', minutes: '60' });
+  it.each(LANGUAGES.flatMap((language) => (['otp', 'signin_code'] as const).map((purpose) => [language, purpose] as const)))('fits the %s %s into one SMS even with a 60-minute validity', (language, purpose) => {
+    const text = renderSms(purpose, language, { code: '123456', minutes: '60' });
     expect(text).toContain('123456');
     expect(segmentCount(text)).toBe(1);
     if (language !== 'en') expect(text.length).toBeLessThanOrEqual(LIMITS.ucs2.single);

@@ -37,6 +37,32 @@ export const SMS_TEXTS = {
     ru: 'Digital ID: номер привязан к вашему ИИН в Базе мобильных граждан. Можно продолжить регистрацию.',
     en: 'Digital ID: your number is now linked to your IIN in the Mobile Citizens Database. You can continue the registration.',
   },
+  // Sign-in (src/session): the code, or — for a phone with no usable Digital ID — what to do instead.
+  signin_code: {
+    kk: 'Digital ID: кіру коды {code}. {minutes} мин жарамды. Ешкімге айтпаңыз.',
+    ru: 'Digital ID: код входа {code}, {minutes} мин. Никому не сообщайте.',
+    en: 'Digital ID: sign-in code {code}. Valid {minutes} min. Do not share it.',
+  },
+  signin_unregistered: {
+    kk: 'Digital ID: бұл нөмірге Digital ID тіркелмеген. Тіркелу: {url}',
+    ru: 'Digital ID: на этот номер нет Digital ID. Зарегистрируйтесь: {url}',
+    en: 'Digital ID: this number has no Digital ID. Register at {url}',
+  },
+  signin_blocked: {
+    kk: 'Digital ID: сіздің Digital ID бұғатталған. Ашу үшін қолдау қызметіне жүгініңіз.',
+    ru: 'Digital ID: ваш Digital ID заблокирован. Для разблокировки обратитесь в поддержку.',
+    en: 'Digital ID: your Digital ID is blocked. Contact support to unblock it.',
+  },
+  digital_id_blocked: {
+    kk: 'Digital ID: сіздің Digital ID бұғатталды, барлық сеанстар жабылды. Ашу үшін қолдау қызметіне жүгініңіз.',
+    ru: 'Digital ID: ваш Digital ID заблокирован, все сеансы завершены. Для разблокировки обратитесь в поддержку.',
+    en: 'Digital ID: your Digital ID is blocked and every session has ended. Contact support to unblock it.',
+  },
+  digital_id_unblocked: {
+    kk: 'Digital ID: сіздің Digital ID қайта ашылды. Кіре аласыз.',
+    ru: 'Digital ID: ваш Digital ID разблокирован. Можно войти.',
+    en: 'Digital ID: your Digital ID is unblocked. You can sign in again.',
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 /** What an SMS is for: each purpose has a kk/ru/en text template above. */

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Config } from '../platform/config.js';
-import { constantTimeEqual } from '../platform/crypto.js';
+import { csrfAllows } from '../platform/csrf.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { roleAllows, type StaffPermission } from './staff.rules.js';
 import type { StaffPrincipal, StaffService } from './staff.service.js';
@@ -15,11 +15,9 @@ declare module 'fastify' {
 }
 
 export const STAFF_COOKIE = 'digitalid_staff';
-export const CSRF_HEADER = 'x-csrf-token';
+export { CSRF_HEADER } from '../platform/csrf.js';
 /** The cookie reaches only the staff API, never the citizen's pages or API. */
 export const STAFF_COOKIE_PATH = '/api/v1/staff';
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Cookie parsing for a plugin scope with staff routes; their answers (personal data) are never cached. */
 export async function prepareStaffScope(app: FastifyInstance): Promise<void> {
@@ -72,11 +70,7 @@ export function staffGuard(
   return async function guard(request: FastifyRequest) {
     const token = sessionToken(request);
     const staff = await service.authenticate(token);
-    if (!SAFE_METHODS.has(request.method)) {
-      const header = request.headers[CSRF_HEADER];
-      const sent = Buffer.from(typeof header === 'string' ? header : '');
-      if (!constantTimeEqual(sent, Buffer.from(service.csrfToken(token!)))) throw new AppError('STAFF_CSRF_FAILED');
-    }
+    if (!csrfAllows(request, service.csrfToken(token!))) throw new AppError('STAFF_CSRF_FAILED');
     if (staff.passwordChangeRequired && !options.allowPendingPasswordChange) throw new AppError('STAFF_PASSWORD_CHANGE_REQUIRED');
     if (permission && !roleAllows(staff.role, permission)) throw new AppError('STAFF_FORBIDDEN');
     request.staff = staff;

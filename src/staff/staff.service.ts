@@ -7,6 +7,7 @@ import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
 import { decrypt, encrypt, hmacSha256, randomToken } from '../platform/crypto.js';
 import { AppError } from '../platform/errors/app-error.js';
+import { csrfTokenFor } from '../platform/csrf.js';
 import { appendAudit } from '../audit/audit.store.js';
 import * as store from './staff.store.js';
 import { StaffLoginGuard } from './staff-login-guard.js';
@@ -184,7 +185,7 @@ export class StaffService {
   }
 
   csrfToken(sessionToken: string): string {
-    return hmacSha256(this.config.secretKey, 'staff-csrf', sessionToken).toString('base64url');
+    return csrfTokenFor(this.config.secretKey, 'staff-csrf', sessionToken);
   }
 
   async logout(principal: StaffPrincipal, clientIp: string | null): Promise<void> {

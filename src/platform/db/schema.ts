@@ -21,7 +21,10 @@ export interface RegistrationsTable {
 
 export interface OtpCodesTable {
   id: string;
-  registration_id: string;
+  /** Exactly one of registration_id and signin_id is set (the code's owner). */
+  registration_id: string | null;
+  signin_id: ColumnType<string | null, string | null | undefined, never>;
+  purpose: ColumnType<'registration' | 'signin', 'registration' | 'signin' | undefined, never>;
   phone: string;
   client_ip: string;
   code_hmac: Buffer;
@@ -41,6 +44,8 @@ export interface AuditEventsTable {
   subject: string | null;
   client_ip: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** The Digital ID the event is about (its activity list), when there is one. */
+  profile_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface SmsMessagesTable {
@@ -95,6 +100,35 @@ export interface DigitalProfilesTable {
   registration_id: string;
   verification_method: 'video_check' | 'moderator';
   created_at: Timestamp;
+  /** Set while the citizen (or staff) has blocked this Digital ID: no sign-in, no session. */
+  blocked_at: NullableTimestamp;
+}
+
+export interface SigninsTable {
+  id: string;
+  handle_hash: Buffer;
+  phone: string;
+  profile_id: string | null;
+  language: string;
+  client_ip: string;
+  status: 'pending' | 'completed';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface CitizenSessionsTable {
+  id: string;
+  token_hash: Buffer;
+  profile_id: string;
+  assurance: 'low' | 'substantial' | 'high';
+  method: 'otp' | 'passkey';
+  user_agent: string | null;
+  client_ip: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  ended_at: NullableTimestamp;
+  end_reason: string | null;
 }
 
 export interface StaffAccountsTable {
@@ -214,4 +248,6 @@ export interface Database {
   iin_attempts: IinAttemptsTable;
   moderation_cases: ModerationCasesTable;
   staff_login_throttles: StaffLoginThrottlesTable;
+  signins: SigninsTable;
+  citizen_sessions: CitizenSessionsTable;
 }

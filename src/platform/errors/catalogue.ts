@@ -14,6 +14,7 @@ import { assistantErrors } from '../../assistant/assistant.errors.js';
 import { moderationErrors } from '../../moderation/moderation.errors.js';
 import { smsErrors } from '../../sms/sms.errors.js';
 import { biometricsErrors } from '../../biometrics/biometrics.errors.js';
+import { sessionErrors } from '../../session/session.errors.js';
 
 export const errorCatalogue = {
   ...platformErrors,
@@ -26,6 +27,7 @@ export const errorCatalogue = {
   ...moderationErrors,
   ...smsErrors,
   ...biometricsErrors,
+  ...sessionErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 type Catalogue = typeof errorCatalogue;

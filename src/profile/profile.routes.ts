@@ -1,0 +1,123 @@
+// /api/v1/me: the digital profile, its activity, and "block my Digital ID"; and the staff (admin) unblock.
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { AppContext } from '../app-context.js';
+import { requestLanguage } from '../platform/error-handler.js';
+import { SessionService } from '../session/session.service.js';
+import { citizen, citizenGuard, clearSessionCookie, prepareCitizenScope } from '../session/session.auth.js';
+import { AssuranceSchema, CitizenErrorBody, citizenSecurity, CSRF_DESCRIPTION } from '../session/session.schemas.js';
+import { ACTIVITY_TYPES } from '../session/session.rules.js';
+import { DigitalIdBlocks } from '../session/block.service.js';
+import { StaffService } from '../staff/staff.service.js';
+import { prepareStaffScope, principal, staffGuard } from '../staff/staff.auth.js';
+import { StaffErrorBody, staffSecurity } from '../staff/staff.schemas.js';
+import { ProfileService } from './profile.service.js';
+
+const Me = Type.Object({
+  lastName: Type.String(),
+  firstName: Type.String(),
+  middleName: Type.Union([Type.String(), Type.Null()]),
+  birthDate: Type.String({ format: 'date' }),
+  sex: Type.Union([Type.Literal('M'), Type.Literal('F')]),
+  iinMasked: Type.String({ description: 'e.g. 8803******13' }),
+  phoneMasked: Type.String({ description: 'e.g. +7701***4567' }),
+  registeredAt: Type.String({ format: 'date-time' }),
+  registeredBy: Type.Union([Type.Literal('video_check'), Type.Literal('moderator')], { description: 'How the Digital ID was made' }),
+  assurance: AssuranceSchema,
+  csrfToken: Type.String({ description: CSRF_DESCRIPTION }),
+});
+const Activity = Type.Object({
+  events: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      type: Type.Union(ACTIVITY_TYPES.map((t) => Type.Literal(t))),
+      at: Type.String({ format: 'date-time' }),
+      ipMasked: Type.Union([Type.String(), Type.Null()]),
+      method: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+const UnblockBody = Type.Object(
+  {
+    iin: Type.String({ maxLength: 32 }),
+    note: Type.String({ minLength: 1, maxLength: 500, description: "The operator's check of the person (document, how it was checked)" }),
+  },
+  { additionalProperties: false },
+);
+
+const tags = ['digital profile'];
+
+export function profileRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    await prepareCitizenScope(app);
+    const sessions = new SessionService(ctx.db, ctx.config);
+    const profiles = new ProfileService(ctx);
+    const blocks = new DigitalIdBlocks(ctx);
+    const guard = citizenGuard(sessions);
+
+    app.get(
+      '/me',
+      {
+        onRequest: guard,
+        schema: { tags, summary: 'The digital profile of the signed-in citizen, the assurance of this session and its CSRF token', security: citizenSecurity, response: { 200: Me, 401: CitizenErrorBody } },
+      },
+      async (request) => {
+        const principal = citizen(request);
+        return { ...(await profiles.profile(principal)), csrfToken: sessions.csrfToken(principal.token) };
+      },
+    );
+
+    app.get(
+      '/me/activity',
+      {
+        onRequest: guard,
+        schema: { tags, summary: 'Own sign-ins, sign-outs and changes, newest first (at most 50)', security: citizenSecurity, response: { 200: Activity, 401: CitizenErrorBody } },
+      },
+      async (request) => ({ events: await profiles.activity(citizen(request)) }),
+    );
+
+    app.post(
+      '/me/block',
+      {
+        onRequest: guard,
+        schema: {
+          tags,
+          summary: 'Block my Digital ID (lost phone): ends every session and refuses every sign-in until staff unblock it',
+          security: citizenSecurity,
+          response: { 204: Type.Null(), 401: CitizenErrorBody, 403: CitizenErrorBody },
+        },
+      },
+      async (request, reply) => {
+        await blocks.blockByCitizen(citizen(request), requestLanguage(request, ctx.config.defaultLanguage), request.ip);
+        clearSessionCookie(reply, ctx.config);
+        return reply.status(204).send();
+      },
+    );
+  };
+}
+
+export function digitalIdStaffRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    await prepareStaffScope(app);
+    const staff = new StaffService(ctx.db, ctx.config);
+    const blocks = new DigitalIdBlocks(ctx);
+
+    app.post<{ Body: Static<typeof UnblockBody> }>(
+      '/staff/digital-ids/unblock',
+      {
+        preHandler: staffGuard(staff, 'digital_ids'),
+        schema: {
+          tags: ['staff'],
+          summary: "Unblock a citizen's Digital ID after an operator's check (admin); audited, the citizen gets an SMS",
+          security: staffSecurity,
+          body: UnblockBody,
+          response: { 204: Type.Null(), 400: StaffErrorBody, 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody, 422: StaffErrorBody },
+        },
+      },
+      async (request, reply) => {
+        await blocks.unblockByStaff({ ...request.body, actor: principal(request).actor, clientIp: request.ip, language: ctx.config.defaultLanguage });
+        return reply.status(204).send();
+      },
+    );
+  };
+}

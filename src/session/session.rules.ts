@@ -1,0 +1,90 @@
+// Pure rules of the citizen's sessions: lifetime (idle and absolute), assurance levels, and how a
+// session is shown in its list (browser and system from the User-Agent, the address masked).
+import net from 'node:net';
+
+/** How strongly the session's holder was identified: code (low), passkey (substantial), face step-up (high). */
+export type Assurance = 'low' | 'substantial' | 'high';
+export const ASSURANCES: readonly Assurance[] = ['low', 'substantial', 'high'];
+
+export type SessionStatus = 'active' | 'ended' | 'idle_expired' | 'absolute_expired';
+
+export interface SessionLimits {
+  idleTimeoutSeconds: number;
+  absoluteTimeoutSeconds: number;
+}
+
+/** A session ends when ended, after `idleTimeoutSeconds` without a request, or `absoluteTimeoutSeconds` after it began. */
+export function sessionStatus(session: { createdAt: Date; lastSeenAt: Date; endedAt: Date | null }, now: Date, limits: SessionLimits): SessionStatus {
+  if (session.endedAt) return 'ended';
+  if (now.getTime() >= session.createdAt.getTime() + limits.absoluteTimeoutSeconds * 1000) return 'absolute_expired';
+  if (now.getTime() >= session.lastSeenAt.getTime() + limits.idleTimeoutSeconds * 1000) return 'idle_expired';
+  return 'active';
+}
+
+/** When an active session will end if nothing more happens: the earlier of its idle and absolute ends. */
+export function sessionEndsAt(session: { createdAt: Date; lastSeenAt: Date }, limits: SessionLimits): Date {
+  return new Date(
+    Math.min(session.createdAt.getTime() + limits.absoluteTimeoutSeconds * 1000, session.lastSeenAt.getTime() + limits.idleTimeoutSeconds * 1000),
+  );
+}
+
+export interface Browser {
+  /** Chrome, Edge, Firefox, Safari, Opera, Samsung Internet, Yandex Browser; null when not recognised. */
+  name: string | null;
+  /** Android, iOS, Windows, macOS, Linux, ChromeOS; null when not recognised. */
+  os: string | null;
+}
+
+const BROWSERS: Array<[RegExp, string]> = [
+  [/YaBrowser\//, 'Yandex Browser'],
+  [/SamsungBrowser\//, 'Samsung Internet'],
+  [/Edg(A|iOS)?\//, 'Edge'],
+  [/OPR\/|Opera/, 'Opera'],
+  [/Firefox\/|FxiOS\//, 'Firefox'],
+  [/Chrome\/|CriOS\/|Chromium\//, 'Chrome'],
+  [/Safari\//, 'Safari'],
+];
+const SYSTEMS: Array<[RegExp, string]> = [
+  [/Android/, 'Android'],
+  [/iPhone|iPad|iPod/, 'iOS'],
+  [/CrOS/, 'ChromeOS'],
+  [/Windows/, 'Windows'],
+  [/Mac OS X|Macintosh/, 'macOS'],
+  [/Linux/, 'Linux'],
+];
+
+/** The browser and system a session was opened from, for the citizen to recognise their devices. */
+export function describeBrowser(userAgent: string | null | undefined): Browser {
+  const ua = userAgent ?? '';
+  return {
+    name: BROWSERS.find(([re]) => re.test(ua))?.[1] ?? null,
+    os: SYSTEMS.find(([re]) => re.test(ua))?.[1] ?? null,
+  };
+}
+
+/** 203.0.113.42 → 203.0.113.*; 2001:db8:85a3::8a2e:370:7334 → 2001:db8:85a3:*; anything else → null. */
+export function maskIp(ip: string | null | undefined): string | null {
+  if (!ip) return null;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  const address = mapped ? mapped[1] : ip;
+  const version = net.isIP(address);
+  if (version === 4) return `${address.split('.').slice(0, 3).join('.')}.*`;
+  if (version === 6) {
+    const head = address.split('::')[0].split(':').filter(Boolean).slice(0, 3);
+    return head.length > 0 ? `${head.join(':')}:*` : '*';
+  }
+  return null;
+}
+
+/** Audit event types shown in the citizen's activity list (the rest stay for staff). */
+export const ACTIVITY_TYPES = [
+  'registration.completed',
+  'session.started',
+  'signin.failed',
+  'session.ended',
+  'session.revoked',
+  'session.ended_everywhere',
+  'digital_id.blocked',
+  'digital_id.unblocked',
+] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];

@@ -1,0 +1,119 @@
+// The citizen's sessions: opened by a finished sign-in, resolved from the cookie on every call (idle and
+// absolute timeouts, a blocked Digital ID), listed and ended. Only HMACs of session tokens are stored;
+// the CSRF token is derived from the session token (platform/csrf.ts).
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../platform/config.js';
+import type { Db, DbOrTx } from '../platform/db/database.js';
+import { hmacSha256, randomToken } from '../platform/crypto.js';
+import { csrfTokenFor } from '../platform/csrf.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { appendAudit } from '../audit/audit.store.js';
+import { describeBrowser, maskIp, sessionStatus, type Assurance, type Browser } from './session.rules.js';
+import * as store from './session.store.js';
+
+/** Who is calling a citizen route, resolved from the session cookie. */
+export interface CitizenPrincipal {
+  sessionId: string;
+  profileId: string;
+  assurance: Assurance;
+  /** The session's cookie value, for its CSRF token. */
+  token: string;
+}
+
+export interface SessionView {
+  id: string;
+  current: boolean;
+  assurance: Assurance;
+  method: 'otp' | 'passkey';
+  browser: Browser;
+  ipMasked: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+export class SessionService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {}
+
+  /** Opens a session in the caller's transaction; the token goes into the cookie and nowhere else. */
+  async open(
+    trx: DbOrTx,
+    input: { profileId: string; assurance: Assurance; method: 'otp' | 'passkey'; userAgent: string | null; clientIp: string | null; now: Date },
+  ): Promise<{ sessionId: string; token: string; csrfToken: string }> {
+    const token = randomToken();
+    const sessionId = randomUUID();
+    await store.insertSession(trx, { id: sessionId, tokenHash: this.tokenHash(token), ...input, userAgent: input.userAgent?.slice(0, 512) ?? null });
+    await appendAudit(trx, {
+      type: 'session.started',
+      actor: 'citizen',
+      profileId: input.profileId,
+      clientIp: input.clientIp,
+      details: { sessionId, method: input.method, assurance: input.assurance },
+    });
+    return { sessionId, token, csrfToken: this.csrfToken(token) };
+  }
+
+  /** Resolves a cookie; refreshes the idle timer. 401 SESSION_REQUIRED when missing, ended, expired or blocked. */
+  async authenticate(token: string | undefined): Promise<CitizenPrincipal> {
+    if (!token || token.length > 100) throw new AppError('SESSION_REQUIRED');
+    const now = new Date();
+    const row = await store.findSessionByToken(this.db, this.tokenHash(token));
+    if (!row) throw new AppError('SESSION_REQUIRED');
+    const status = sessionStatus({ createdAt: new Date(row.created_at), lastSeenAt: new Date(row.last_seen_at), endedAt: row.ended_at }, now, this.config.session);
+    if (status === 'ended') throw new AppError('SESSION_REQUIRED');
+    if (status !== 'active' || row.blocked_at) {
+      const reason = row.blocked_at ? 'blocked' : status === 'idle_expired' ? 'idle' : 'absolute';
+      await store.endSession(this.db, row.profile_id, row.id, reason, now);
+      throw new AppError('SESSION_REQUIRED', { reason: row.blocked_at ? 'blocked' : 'expired' });
+    }
+    await store.touchSession(this.db, row.id, now);
+    return { sessionId: row.id, profileId: row.profile_id, assurance: row.assurance, token };
+  }
+
+  csrfToken(token: string): string {
+    return csrfTokenFor(this.config.secretKey, 'citizen-csrf', token);
+  }
+
+  async list(principal: CitizenPrincipal): Promise<SessionView[]> {
+    const rows = await store.listActiveSessions(this.db, principal.profileId, new Date(), this.config.session);
+    return rows.map((row) => ({
+      id: row.id,
+      current: row.id === principal.sessionId,
+      assurance: row.assurance,
+      method: row.method,
+      browser: describeBrowser(row.user_agent),
+      ipMasked: maskIp(row.client_ip),
+      createdAt: new Date(row.created_at).toISOString(),
+      lastSeenAt: new Date(row.last_seen_at).toISOString(),
+    }));
+  }
+
+  /** Ends one of the citizen's own sessions (this one included); 404 for any other id. */
+  async revoke(principal: CitizenPrincipal, sessionId: string, clientIp: string | null): Promise<{ current: boolean }> {
+    const now = new Date();
+    await this.db.transaction().execute(async (trx) => {
+      if (!(await store.endSession(trx, principal.profileId, sessionId, 'revoked', now))) throw new AppError('SESSION_NOT_FOUND');
+      await appendAudit(trx, { type: 'session.revoked', actor: 'citizen', profileId: principal.profileId, clientIp, details: { sessionId, by: principal.sessionId } });
+    });
+    return { current: sessionId === principal.sessionId };
+  }
+
+  async logout(principal: CitizenPrincipal, everywhere: boolean, clientIp: string | null): Promise<void> {
+    const now = new Date();
+    await this.db.transaction().execute(async (trx) => {
+      if (everywhere) {
+        const ended = await store.endAllSessions(trx, principal.profileId, 'logout_everywhere', now);
+        await appendAudit(trx, { type: 'session.ended_everywhere', actor: 'citizen', profileId: principal.profileId, clientIp, details: { sessionId: principal.sessionId, ended } });
+      } else {
+        await store.endSession(trx, principal.profileId, principal.sessionId, 'logout', now);
+        await appendAudit(trx, { type: 'session.ended', actor: 'citizen', profileId: principal.profileId, clientIp, details: { sessionId: principal.sessionId } });
+      }
+    });
+  }
+
+  private tokenHash(token: string): Buffer {
+    return hmacSha256(this.config.secretKey, 'citizen-session', token);
+  }
+}

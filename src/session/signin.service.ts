@@ -1,0 +1,122 @@
+// Sign-in with a one-time code: phone → code (the registration's code rules, purpose `signin`, its own
+// send limits) → session. A phone with no Digital ID, or a blocked one, gets the same answer after the
+// same work: a sign-in row and a stored code; only its SMS differs (how to register / that it is blocked),
+// so the answer tells a caller nothing about whose phone has a Digital ID.
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../app-context.js';
+import type { Language } from '../platform/config.js';
+import { hmacSha256, randomToken } from '../platform/crypto.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { maskPhone } from '../platform/masking.js';
+import { appendAudit } from '../audit/audit.store.js';
+import { normalizeKzMobile } from '../phone/phone.rules.js';
+import { OtpService, type OtpTiming } from '../otp/otp.service.js';
+import type { OutgoingSms } from '../sms/sms.outbound.js';
+import type { DbOrTx } from '../platform/db/database.js';
+import type { SessionService } from './session.service.js';
+import type { Assurance } from './session.rules.js';
+import * as store from './session.store.js';
+
+/** The public id of a sign-in: 256 random bits, base64url. */
+const HANDLE = /^[A-Za-z0-9_-]{43}$/;
+
+export class SigninService {
+  private readonly otp: OtpService;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly sessions: SessionService,
+  ) {
+    this.otp = new OtpService(ctx.config, ctx.sms);
+  }
+
+  async start(input: { phone: unknown; language: Language; clientIp: string }): Promise<{ id: string; otp: OtpTiming }> {
+    const phone = normalizeKzMobile(input.phone);
+    if (!phone) throw new AppError('PHONE_INVALID');
+    const handle = randomToken();
+    const id = randomUUID();
+    const now = new Date();
+    const otp = await this.ctx.db.transaction().execute(async (trx) => {
+      const profile = await store.findProfileByPhone(trx, phone);
+      await store.insertSignin(trx, {
+        id,
+        handleHash: this.handleHash(handle),
+        phone,
+        profileId: profile?.id ?? null,
+        language: input.language,
+        clientIp: input.clientIp,
+        now,
+        expiresAt: new Date(now.getTime() + this.ctx.config.session.signinTtlSeconds * 1000),
+      });
+      const timing = await this.issueCode(trx, { id, phone, clientIp: input.clientIp, language: input.language, now, isResend: false }, profile);
+      await appendAudit(trx, { type: 'signin.started', actor: 'citizen', profileId: profile?.id ?? null, subject: maskPhone(phone), clientIp: input.clientIp });
+      return timing;
+    });
+    return { id: handle, otp };
+  }
+
+  async resend(handle: string, clientIp: string): Promise<{ otp: OtpTiming }> {
+    const now = new Date();
+    const otp = await this.ctx.db.transaction().execute(async (trx) => {
+      const signin = await this.openSignin(trx, handle, now);
+      const profile = signin.profile_id ? await store.findProfile(trx, signin.profile_id) : undefined;
+      return this.issueCode(trx, { id: signin.id, phone: signin.phone, clientIp, language: signin.language as Language, now, isResend: true }, profile);
+    });
+    return { otp };
+  }
+
+  /** Checks the code; on success the sign-in is finished and a session opened (cookie token returned). */
+  async verify(
+    handle: string,
+    code: string,
+    client: { clientIp: string; userAgent: string | null },
+  ): Promise<{ assurance: Assurance; token: string; csrfToken: string }> {
+    const now = new Date();
+    // The attempt is committed before a failure is reported, so wrong guesses always count.
+    const outcome = await this.ctx.db.transaction().execute(async (trx) => {
+      const signin = await this.openSignin(trx, handle, now);
+      const verification = await this.otp.verify(trx, { purpose: 'signin', id: signin.id }, code, now);
+      const audit = { actor: 'citizen', profileId: signin.profile_id, subject: maskPhone(signin.phone), clientIp: client.clientIp };
+      if (!verification.ok) {
+        await appendAudit(trx, { ...audit, type: 'signin.failed', details: { reason: verification.code } });
+        return { ok: false as const, error: new AppError(verification.code, verification.code === 'OTP_INVALID' ? { attemptsLeft: verification.attemptsLeft } : undefined) };
+      }
+      // Only reachable with the code, which only the phone's holder has: they may learn why.
+      const profile = signin.profile_id ? await store.findProfile(trx, signin.profile_id) : undefined;
+      if (!profile) return { ok: false as const, error: new AppError('DIGITAL_ID_NOT_FOUND') };
+      if (profile.blocked_at) return { ok: false as const, error: new AppError('DIGITAL_ID_BLOCKED') };
+      await store.completeSignin(trx, signin.id, now);
+      const session = await this.sessions.open(trx, { profileId: profile.id, assurance: 'low', method: 'otp', userAgent: client.userAgent, clientIp: client.clientIp, now });
+      return { ok: true as const, session };
+    });
+    if (!outcome.ok) throw outcome.error;
+    return { assurance: 'low', token: outcome.session.token, csrfToken: outcome.session.csrfToken };
+  }
+
+  /** A pending sign-in within its lifetime, locked for this transaction. */
+  private async openSignin(trx: DbOrTx, handle: string, now: Date) {
+    if (!HANDLE.test(handle)) throw new AppError('SIGNIN_NOT_FOUND');
+    const signin = await store.findSigninForUpdate(trx, this.handleHash(handle));
+    if (!signin) throw new AppError('SIGNIN_NOT_FOUND');
+    if (signin.status !== 'pending' || new Date(signin.expires_at) <= now) throw new AppError('SIGNIN_EXPIRED');
+    return signin;
+  }
+
+  /** The code is made and stored for every phone; it is sent only to the holder of a usable Digital ID. */
+  private issueCode(
+    trx: DbOrTx,
+    input: { id: string; phone: string; clientIp: string; language: Language; now: Date; isResend: boolean },
+    profile: { blocked_at: Date | null } | undefined,
+  ): Promise<OtpTiming> {
+    const instead: Pick<OutgoingSms, 'purpose' | 'params'> | undefined = !profile
+      ? { purpose: 'signin_unregistered', params: { url: this.ctx.config.http.publicUrl } }
+      : profile.blocked_at
+        ? { purpose: 'signin_blocked', params: {} }
+        : undefined;
+    return this.otp.issue(trx, { signinId: input.id, phone: input.phone, clientIp: input.clientIp, language: input.language, now: input.now, isResend: input.isResend, smsPurpose: 'signin_code', instead });
+  }
+
+  private handleHash(handle: string): Buffer {
+    return hmacSha256(this.ctx.config.secretKey, 'signin-handle', handle);
+  }
+}
