@@ -120,6 +120,27 @@ describe(`citizen sign-in and sessions on ${testDbKind}`, () => {
       expect(res.body.error.code).toBe('SIGNIN_EXPIRED');
     });
 
+    it('opens one session from the registration that just completed, and only once', async () => {
+      const citizen = await citizenWithDigitalId(server);
+      const browser = citizenBrowser(server);
+      const path = `/api/v1/sessions/registration/${citizen.registrationId}`;
+      expect((await browser.request('POST', path)).status).toBe(401);
+      const res = await browser.request('POST', path, { headers: { authorization: `Bearer ${citizen.registrationToken}` } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.assurance).toBe('low');
+      const me = await browser.request('GET', '/api/v1/me');
+      expect(me.body.lastName).toBe(citizen.lastName);
+      const again = await citizenBrowser(server).request('POST', path, { headers: { authorization: `Bearer ${citizen.registrationToken}` } });
+      expect(again.status).toBe(410);
+      expect(again.body.error.code).toBe('SIGNIN_EXPIRED');
+
+      // A registration completed longer ago than the idle timeout opens nothing.
+      const other = await citizenWithDigitalId(server);
+      await server.ctx.db.updateTable('registrations').set({ completed_at: sql`now() - make_interval(secs => ${server.config.session.idleTimeoutSeconds + 1})` as any }).where('id', '=', other.registrationId).execute();
+      const late = await citizenBrowser(server).request('POST', `/api/v1/sessions/registration/${other.registrationId}`, { headers: { authorization: `Bearer ${other.registrationToken}` } });
+      expect(late.status).toBe(410);
+    });
+
     it('refuses a landline with PHONE_INVALID', async () => {
       const res = await startSignin('+7 727 123 45 67', { 'accept-language': 'en' });
       expect(res.status).toBe(422);

@@ -8,6 +8,7 @@ import { citizen, citizenGuard, clearSessionCookie, prepareCitizenScope, setSess
 import { AssuranceSchema, CitizenErrorBody, citizenSecurity, CSRF_DESCRIPTION } from './session.schemas.js';
 import { SessionService } from './session.service.js';
 import { SigninService } from './signin.service.js';
+import { authorizeRegistration } from '../registration/registration.service.js';
 
 const StartBody = Type.Object(
   {
@@ -25,7 +26,7 @@ const SessionSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   current: Type.Boolean({ description: 'This device: the session of the cookie that asked' }),
   assurance: AssuranceSchema,
-  method: Type.Union([Type.Literal('otp'), Type.Literal('passkey')]),
+  method: Type.Union([Type.Literal('otp'), Type.Literal('passkey'), Type.Literal('registration')]),
   browser: Type.Object({ name: Type.Union([Type.String(), Type.Null()]), os: Type.Union([Type.String(), Type.Null()]) }),
   ipMasked: Type.Union([Type.String(), Type.Null()], { description: 'e.g. 203.0.113.*' }),
   createdAt: Type.String({ format: 'date-time' }),
@@ -91,6 +92,32 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         const result = await signins.verify(request.params.id, request.body.code, { clientIp: request.ip, userAgent: request.headers['user-agent'] ?? null });
+        setSessionCookie(reply, ctx.config, result.token);
+        return { assurance: result.assurance, csrfToken: result.csrfToken };
+      },
+    );
+
+    app.post<{ Params: Static<typeof SessionIdParams> }>(
+      '/sessions/registration/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Open the first session with the token of the registration that just completed (once, within 30 minutes of its completion)',
+          params: Type.Object({ id: Type.String({ maxLength: 64, description: 'The registration id' }) }),
+          security: [{ registrationToken: [] }],
+          response: {
+            200: Type.Object({ assurance: AssuranceSchema, csrfToken: Type.String({ description: CSRF_DESCRIPTION }) }),
+            401: CitizenErrorBody,
+            403: CitizenErrorBody,
+            404: CitizenErrorBody,
+            409: CitizenErrorBody,
+            410: CitizenErrorBody,
+          },
+        },
+      },
+      async (request, reply) => {
+        const registration = await authorizeRegistration(ctx, request.params.id, request.headers.authorization, { allowFinished: true });
+        const result = await signins.fromRegistration(registration, { clientIp: request.ip, userAgent: request.headers['user-agent'] ?? null });
         setSessionCookie(reply, ctx.config, result.token);
         return { assurance: result.assurance, csrfToken: result.csrfToken };
       },

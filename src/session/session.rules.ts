@@ -6,6 +6,9 @@ import net from 'node:net';
 export type Assurance = 'low' | 'substantial' | 'high';
 export const ASSURANCES: readonly Assurance[] = ['low', 'substantial', 'high'];
 
+/** How a session was opened: an SMS code, a passkey, or the registration that just made the Digital ID. */
+export type SessionMethod = 'otp' | 'passkey' | 'registration';
+
 export type SessionStatus = 'active' | 'ended' | 'idle_expired' | 'absolute_expired';
 
 export interface SessionLimits {

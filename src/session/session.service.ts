@@ -8,7 +8,7 @@ import { hmacSha256, randomToken } from '../platform/crypto.js';
 import { csrfTokenFor } from '../platform/csrf.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { appendAudit } from '../audit/audit.store.js';
-import { describeBrowser, maskIp, sessionStatus, type Assurance, type Browser } from './session.rules.js';
+import { describeBrowser, maskIp, sessionStatus, type Assurance, type Browser, type SessionMethod } from './session.rules.js';
 import * as store from './session.store.js';
 
 /** Who is calling a citizen route, resolved from the session cookie. */
@@ -24,7 +24,7 @@ export interface SessionView {
   id: string;
   current: boolean;
   assurance: Assurance;
-  method: 'otp' | 'passkey';
+  method: SessionMethod;
   browser: Browser;
   ipMasked: string | null;
   createdAt: string;
@@ -40,11 +40,13 @@ export class SessionService {
   /** Opens a session in the caller's transaction; the token goes into the cookie and nowhere else. */
   async open(
     trx: DbOrTx,
-    input: { profileId: string; assurance: Assurance; method: 'otp' | 'passkey'; userAgent: string | null; clientIp: string | null; now: Date },
+    input: { profileId: string; assurance: Assurance; method: SessionMethod; userAgent: string | null; clientIp: string | null; now: Date; sourceRegistrationId?: string },
   ): Promise<{ sessionId: string; token: string; csrfToken: string }> {
     const token = randomToken();
     const sessionId = randomUUID();
-    await store.insertSession(trx, { id: sessionId, tokenHash: this.tokenHash(token), ...input, userAgent: input.userAgent?.slice(0, 512) ?? null });
+    const opened = await store.insertSession(trx, { id: sessionId, tokenHash: this.tokenHash(token), ...input, userAgent: input.userAgent?.slice(0, 512) ?? null });
+    // Only a registration's session can collide: that registration already opened one.
+    if (!opened) throw new AppError('SIGNIN_EXPIRED');
     await appendAudit(trx, {
       type: 'session.started',
       actor: 'citizen',

@@ -1,7 +1,11 @@
 // The citizen's sign-ins and sessions, and the Digital ID they belong to. The only SQL of src/session.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
-import type { Assurance } from './session.rules.js';
+import type { Assurance, SessionMethod } from './session.rules.js';
+
+export async function findProfileByRegistration(conn: DbOrTx, registrationId: string) {
+  return conn.selectFrom('digital_profiles').select(['id', 'blocked_at']).where('registration_id', '=', registrationId).executeTakeFirst();
+}
 
 export async function findProfileByPhone(conn: DbOrTx, phone: string) {
   return conn
@@ -59,9 +63,19 @@ export async function completeSignin(conn: DbOrTx, id: string, now: Date): Promi
 
 export async function insertSession(
   conn: DbOrTx,
-  session: { id: string; tokenHash: Buffer; profileId: string; assurance: Assurance; method: 'otp' | 'passkey'; userAgent: string | null; clientIp: string | null; now: Date },
-): Promise<void> {
-  await conn
+  session: {
+    id: string;
+    tokenHash: Buffer;
+    profileId: string;
+    assurance: Assurance;
+    method: SessionMethod;
+    userAgent: string | null;
+    clientIp: string | null;
+    now: Date;
+    sourceRegistrationId?: string;
+  },
+): Promise<boolean> {
+  const inserted = await conn
     .insertInto('citizen_sessions')
     .values({
       id: session.id,
@@ -73,8 +87,12 @@ export async function insertSession(
       client_ip: session.clientIp,
       created_at: session.now,
       last_seen_at: session.now,
+      source_registration_id: session.sourceRegistrationId ?? null,
     })
-    .execute();
+    .onConflict((oc) => oc.column('source_registration_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
 /** The session of a cookie with its Digital ID's block, in one round trip. */

@@ -93,6 +93,27 @@ export class SigninService {
     return { assurance: 'low', token: outcome.session.token, csrfToken: outcome.session.csrfToken };
   }
 
+  /**
+   * The citizen who just finished their registration lands signed in: the registration's token (proof of
+   * the phone's code and of the video check or moderator) opens one session, within the idle timeout of
+   * the completion, once.
+   */
+  async fromRegistration(
+    registration: { id: string; state: string; completed_at: Date | null },
+    client: { clientIp: string; userAgent: string | null },
+  ): Promise<{ assurance: Assurance; token: string; csrfToken: string }> {
+    const now = new Date();
+    if (registration.state !== 'COMPLETED' || !registration.completed_at) throw new AppError('INVALID_STATE', { state: registration.state, expected: 'COMPLETED' });
+    if (now.getTime() - new Date(registration.completed_at).getTime() > this.ctx.config.session.idleTimeoutSeconds * 1000) throw new AppError('SIGNIN_EXPIRED');
+    const session = await this.ctx.db.transaction().execute(async (trx) => {
+      const profile = await store.findProfileByRegistration(trx, registration.id);
+      if (!profile) throw new AppError('DIGITAL_ID_NOT_FOUND');
+      if (profile.blocked_at) throw new AppError('DIGITAL_ID_BLOCKED');
+      return this.sessions.open(trx, { profileId: profile.id, assurance: 'low', method: 'registration', userAgent: client.userAgent, clientIp: client.clientIp, now, sourceRegistrationId: registration.id });
+    });
+    return { assurance: 'low', token: session.token, csrfToken: session.csrfToken };
+  }
+
   /** A pending sign-in within its lifetime, locked for this transaction. */
   private async openSignin(trx: DbOrTx, handle: string, now: Date) {
     if (!HANDLE.test(handle)) throw new AppError('SIGNIN_NOT_FOUND');

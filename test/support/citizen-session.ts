@@ -30,13 +30,13 @@ export async function nextSms(server: TestServer, phone: string, afterId: string
 }
 
 /** A person in the registry who finished a registration: they have a Digital ID. */
-export async function citizenWithDigitalId(server: TestServer): Promise<TestCitizen & { registrationId: string }> {
+export async function citizenWithDigitalId(server: TestServer): Promise<TestCitizen & { registrationId: string; registrationToken: string }> {
   const citizen = await addCitizen(server);
   const registration = await verifiedRegistration(server, citizen.phone);
   const iin = await server.request('POST', `/api/v1/registrations/${registration.id}/iin`, { token: registration.token, body: { iin: citizen.iin } });
   if (iin.status !== 200) throw new Error(`iin answered ${iin.status}: ${JSON.stringify(iin.body)}`);
   await server.ctx.db.transaction().execute((trx) => completeRegistration(trx, registration.id, 'video_check'));
-  return { ...citizen, registrationId: registration.id };
+  return { ...citizen, registrationId: registration.id, registrationToken: registration.token };
 }
 
 export interface CitizenBrowser {

@@ -122,13 +122,14 @@ export interface CitizenSessionsTable {
   token_hash: Buffer;
   profile_id: string;
   assurance: 'low' | 'substantial' | 'high';
-  method: 'otp' | 'passkey';
+  method: 'otp' | 'passkey' | 'registration';
   user_agent: string | null;
   client_ip: string | null;
   created_at: Timestamp;
   last_seen_at: Timestamp;
   ended_at: NullableTimestamp;
   end_reason: string | null;
+  source_registration_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface StaffAccountsTable {

@@ -40,6 +40,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull())
     .addColumn('ended_at', 'timestamptz')
     .addColumn('end_reason', 'text')
+    // A registration that just completed opens one session (the citizen lands signed in), never two.
+    .addColumn('source_registration_id', 'uuid', (c) => c.unique().references('registrations.id'))
     .execute();
   await db.schema.createIndex('citizen_sessions_profile_idx').on('citizen_sessions').columns(['profile_id', 'ended_at']).execute();
 
