@@ -5,10 +5,14 @@ import { randomUUID } from 'node:crypto';
 import type { Config, Language } from '../platform/config.js';
 import type { DbOrTx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
-import type { OutgoingSms, SmsOutbound } from '../sms/sms.outbound.js';
+import type { SmsOutbound } from '../sms/sms.outbound.js';
+import type { SmsParams, SmsPurpose } from '../sms/sms.texts.js';
 import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpVerification } from './otp.rules.js';
 import * as store from './otp.store.js';
 import type { OtpOwner } from './otp.store.js';
+
+/** An SMS sent in place of the code: any purpose with exactly its params. */
+export type SmsInstead = { [P in SmsPurpose]: { purpose: P; params: SmsParams<P> } }[SmsPurpose];
 
 export type { OtpOwner };
 
@@ -46,9 +50,9 @@ export class OtpService {
        * Send this SMS instead of the code. The code is still made and stored, so checking it answers
        * exactly as for a sent one (a sign-in to a phone with no Digital ID must look like any other).
        */
-      instead?: Pick<OutgoingSms, 'purpose' | 'params'>;
+      instead?: SmsInstead;
       /** The SMS purpose carrying the code (default `otp`). */
-      smsPurpose?: OutgoingSms['purpose'];
+      smsPurpose?: 'otp' | 'signin_code';
     },
   ): Promise<OtpTiming> {
     const { otp } = this.config;
@@ -80,7 +84,7 @@ export class OtpService {
       expiresAt,
       resendAvailableAt,
     });
-    const sms = input.instead ?? { purpose: input.smsPurpose ?? 'otp', params: { code } };
+    const sms: SmsInstead = input.instead ?? (input.smsPurpose === 'signin_code' ? { purpose: 'signin_code', params: { code } } : { purpose: 'otp', params: { code } });
     await this.sms.enqueue(conn, { phone: input.phone, language: input.language, ...sms });
     return { expiresAt: expiresAt.toISOString(), resendAvailableAt: resendAvailableAt.toISOString() };
   }

@@ -33,7 +33,7 @@ export class DigitalIdBlocks {
   }
 
   /** Staff (admin): lifts the block of the Digital ID of this IIN. */
-  async unblockByStaff(input: { iin: string; note: string; actor: string; clientIp: string | null; language: Language }): Promise<void> {
+  async unblockByStaff(input: { iin: string; note: string; actor: `staff:${string}`; clientIp: string | null; language: Language }): Promise<void> {
     const check = validateIin(input.iin);
     if (!check.ok) throw new AppError(check.code);
     await this.ctx.db.transaction().execute(async (trx) => {

@@ -1,14 +1,15 @@
-import { defineErrors } from '../platform/errors/app-error.js';
+import { defineErrors, withDetails } from '../platform/errors/app-error.js';
 
 export const sessionErrors = defineErrors({
-  SESSION_REQUIRED: {
+  // details.reason: 'expired' or 'blocked' when a session the cookie named has just ended for that reason
+  SESSION_REQUIRED: withDetails<{ reason: 'expired' | 'blocked' } | undefined>()({
     status: 401,
     message: {
       kk: 'Кіру қажет: сеанс жоқ немесе аяқталған.',
       ru: 'Нужно войти: сеанса нет или он завершён.',
       en: 'Please sign in: there is no session or it has ended.',
     },
-  },
+  }),
   SESSION_CSRF_FAILED: {
     status: 403,
     message: {

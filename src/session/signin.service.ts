@@ -10,8 +10,7 @@ import { AppError } from '../platform/errors/app-error.js';
 import { maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
-import { OtpService, type OtpTiming } from '../otp/otp.service.js';
-import type { OutgoingSms } from '../sms/sms.outbound.js';
+import { OtpService, type OtpTiming, type SmsInstead } from '../otp/otp.service.js';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { SessionService } from './session.service.js';
 import type { Assurance } from './session.rules.js';
@@ -76,7 +75,7 @@ export class SigninService {
     const outcome = await this.ctx.db.transaction().execute(async (trx) => {
       const signin = await this.openSignin(trx, handle, now);
       const verification = await this.otp.verify(trx, { purpose: 'signin', id: signin.id }, code, now);
-      const audit = { actor: 'citizen', profileId: signin.profile_id, subject: maskPhone(signin.phone), clientIp: client.clientIp };
+      const audit = { actor: 'citizen' as const, profileId: signin.profile_id, subject: maskPhone(signin.phone), clientIp: client.clientIp };
       if (!verification.ok) {
         await appendAudit(trx, { ...audit, type: 'signin.failed', details: { reason: verification.code } });
         return { ok: false as const, error: new AppError(verification.code, verification.code === 'OTP_INVALID' ? { attemptsLeft: verification.attemptsLeft } : undefined) };
@@ -129,7 +128,7 @@ export class SigninService {
     input: { id: string; phone: string; clientIp: string; language: Language; now: Date; isResend: boolean },
     profile: { blocked_at: Date | null } | undefined,
   ): Promise<OtpTiming> {
-    const instead: Pick<OutgoingSms, 'purpose' | 'params'> | undefined = !profile
+    const instead: SmsInstead | undefined = !profile
       ? { purpose: 'signin_unregistered', params: { url: this.ctx.config.http.publicUrl } }
       : profile.blocked_at
         ? { purpose: 'signin_blocked', params: {} }
