@@ -1,10 +1,12 @@
-// Composition root: opens the database, migrates, starts the queue and adapters, builds the app.
-// Shutdown runs the other way round, each step only after the one before has finished:
+// Composition root: opens the database, migrates, starts the queue, the adapters, the face engine and
+// the evidence retention job, builds the app. Every long-lived part is started and stopped here, not
+// in a route plugin. Shutdown runs the other way round, each step only after the one before has finished:
 //   1. HTTP: stop accepting connections and answer the requests already in (503 to new ones on kept-alive
-//      connections); the video check's plugin then stops its face-engine workers and its retention job;
-//   2. SMS: the workers finish and complete the jobs in hand, then the SMPP/http connection goes;
-//   3. pg-boss: maintenance and cron stop, and every statement it issued (completions too) has run;
-//   4. the database.
+//      connections);
+//   2. the evidence retention job, then the face-engine workers;
+//   3. SMS: the workers finish and complete the jobs in hand, then the SMPP/http connection goes;
+//   4. pg-boss: maintenance and cron stop, and every statement it issued (completions too) has run;
+//   5. the database.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
@@ -15,6 +17,8 @@ import { startQueue, stopQueue } from './platform/queue.js';
 import { createRegistryGateway } from './registry/registry.factory.js';
 import { seedDemoRegistry } from './registry/demo-seed.js';
 import { startSms } from './sms/sms.module.js';
+import { startFaceEngine } from './biometrics/face-engine.module.js';
+import { startEvidenceRetention } from './biometrics/evidence-retention.js';
 import { buildApp } from './app.js';
 import type { AppContext } from './app-context.js';
 
@@ -51,7 +55,11 @@ export async function startServer(config: Config, options: { logger?: Logger; se
     if (options.seedDemo !== false) await seedDemoRegistry(database.db, config, logger);
     const sms = await startSms({ config, db: database.db, queue, logger, metrics });
     stops.push(() => sms.stop());
-    const ctx: AppContext = { config, db: database.db, dbKind: database.kind, logger, metrics, registry, sms: sms.outbound, queue };
+    const face = startFaceEngine(config, logger);
+    stops.push(() => face.stop());
+    const ctx: AppContext = { config, db: database.db, dbKind: database.kind, logger, metrics, registry, sms: sms.outbound, queue, engine: face.engine };
+    const retention = await startEvidenceRetention(ctx);
+    stops.push(() => retention.stop());
     const app = await buildApp(ctx);
     stops.push(() => closeHttp(app, logger));
     let url = '';

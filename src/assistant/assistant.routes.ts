@@ -12,7 +12,6 @@ import { principal, prepareStaffScope, staffGuard } from '../staff/staff.auth.js
 import { StaffErrorBody, StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
 import { VERIFICATION_CHECKLIST } from './assistant.rules.js';
 import { AssistantService } from './assistant.service.js';
-import { findTicket } from './assistant.store.js';
 
 const CreateBody = Type.Object(
   {
@@ -44,7 +43,6 @@ const ResolveBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
@@ -83,19 +81,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
           response: { 200: CitizenTicket, 401: StaffErrorBody, 404: StaffErrorBody },
         },
       },
-      async (request) => {
-        if (!UUID.test(request.params.id)) throw new AppError('TICKET_NOT_FOUND');
-        const ticket = await findTicket(ctx.db, request.params.id);
-        if (!ticket) throw new AppError('TICKET_NOT_FOUND');
-        try {
-          await authorizeRegistration(ctx, ticket.registration_id, request.headers.authorization, { allowFinished: true });
-        } catch (err) {
-          // A ticket outlives the registration's 30-minute idle window; an expired registration is
-          // reported only after its token was checked, so 410 still proves the caller holds it.
-          if (!(err instanceof AppError && err.code === 'REGISTRATION_EXPIRED')) throw err;
-        }
-        return service.ticketOfRegistration(ticket.registration_id, ticket.id);
-      },
+      async (request) => service.ticketForCitizen(request.params.id, request.headers.authorization),
     );
 
     app.get<{ Querystring: Static<typeof ListQuery> }>(

@@ -9,13 +9,15 @@ import { AppError } from '../platform/errors/app-error.js';
 import { maskIin, maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { validateIin } from '../iin/iin.rules.js';
-import type { RegistrationRow } from '../registration/registration.service.js';
+import { authorizeRegistration, type RegistrationRow } from '../registration/registration.service.js';
 import { IinAttempts } from '../registration/iin-attempts.service.js';
 import type { StaffPrincipal } from '../staff/staff.service.js';
 import { loginOf } from '../staff/staff.store.js';
 import { isClaimActive, mayWorkOn } from '../staff/claim.rules.js';
 import { MAX_NOTE_LENGTH, mayOpenTicket, missingChecklistItems, phoneProven, VERIFICATION_CHECKLIST, type Checklist, type TicketOutcome, type TicketStatus } from './assistant.rules.js';
 import * as store from './assistant.store.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the citizen sees of a ticket. */
 export function describeTicketForCitizen(t: store.TicketRow) {
@@ -92,9 +94,18 @@ export class AssistantService {
     return { created, ticket: describeTicketForCitizen(ticket) };
   }
 
-  async ticketOfRegistration(registrationId: string, ticketId: string) {
+  /** The ticket's status for the holder of its registration's token (a finished or idle-expired registration's too). */
+  async ticketForCitizen(ticketId: string, authorization: string | undefined) {
+    if (!UUID.test(ticketId)) throw new AppError('TICKET_NOT_FOUND');
     const ticket = await store.findTicket(this.ctx.db, ticketId);
-    if (!ticket || ticket.registration_id !== registrationId) throw new AppError('TICKET_NOT_FOUND');
+    if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+    try {
+      await authorizeRegistration(this.ctx, ticket.registration_id, authorization, { allowFinished: true });
+    } catch (err) {
+      // A ticket outlives the registration's 30-minute idle window; an expired registration is
+      // reported only after its token was checked, so 410 still proves the caller holds it.
+      if (!(err instanceof AppError && err.code === 'REGISTRATION_EXPIRED')) throw err;
+    }
     return describeTicketForCitizen(ticket);
   }
 

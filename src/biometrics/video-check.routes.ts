@@ -6,8 +6,6 @@ import type { AppContext } from '../app-context.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { authorizeRegistration, type RegistrationRow } from '../registration/registration.service.js';
 import { CHALLENGES } from './challenges.rules.js';
-import { EnginePool } from './engine/engine.pool.js';
-import { startEvidenceRetention } from './evidence-retention.js';
 import { VideoCheckService } from './video-check.service.js';
 
 const tags = ['video check'];
@@ -40,22 +38,11 @@ const Result = Type.Object({
 const PART_OVERHEAD_BYTES = 1024;
 const FIELDS_BYTES = 64 * 1024;
 
-/** The video check's routes; owns the engine worker pool and the evidence retention job. */
+/** The video check's routes; the engine pool and the retention job belong to the composition root (server.ts). */
 export function videoCheckRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const vc = ctx.config.videoCheck;
-    const pool = new EnginePool({ size: vc.poolSize, queueMax: vc.queueMaxFrames, taskTimeoutMs: vc.frameTimeoutMs, logger: ctx.logger });
-    const service = new VideoCheckService(ctx, pool);
-    // Outside tests the models load at start, not on the first citizen's check.
-    // (A shutdown while they load is not an engine failure: no error then.)
-    let closing = false;
-    if (ctx.config.env !== 'test') void pool.start().catch((err) => closing || ctx.logger.error({ err: { message: String(err?.message) } }, 'face engine unavailable'));
-    const retention = await startEvidenceRetention(ctx);
-    app.addHook('onClose', async () => {
-      closing = true;
-      await retention.stop();
-      await pool.close();
-    });
+    const service = new VideoCheckService(ctx, ctx.engine);
 
     await app.register(multipart, {
       limits: {

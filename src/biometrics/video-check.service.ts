@@ -9,7 +9,6 @@ import type { Language } from '../platform/config.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { completeRegistration, lockRegistration, sendToReview, type RegistrationRow } from '../registration/registration.service.js';
 import { insertModerationCase } from '../moderation/moderation-case.store.js';
-import { saveDescriptor } from '../registry/registry.store.js';
 import { drawChallenges, parseChallengeSetting, type Challenge, type ChallengeSetting } from './challenges.rules.js';
 import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import { analyzeCheck, type CheckAnalysis } from './video-check.analysis.js';
@@ -253,13 +252,15 @@ export class VideoCheckService {
     if (cached) return cached;
     const photo = await this.ctx.registry.getReferencePhoto(iin);
     const reference: ReferenceTemplate = photo ? assessReference(await this.pool.run({ type: 'describePhoto', jpeg: photo })) : { template: null, problems: ['NO_FACE'], measures: null };
-    // The embedded registry keeps it (encrypted, with its version), so it is computed once per photo, as on import.
-    if (reference.template && this.ctx.registry.kind === 'embedded') {
+    // A registry that keeps templates (embedded: encrypted, with its version) computes each photo's once,
+    // as on import; otherwise (or if keeping it failed) it is cached here.
+    if (reference.template) {
       const template = Float32Array.from(reference.template);
-      await saveDescriptor(this.ctx.db, this.ctx.config.encryptionKey, iin, template, FACE_PIPELINE.version).catch((err: unknown) =>
-        this.ctx.logger.warn({ err: { message: String((err as Error)?.message) } }, 'could not store the reference descriptor'),
-      );
-      return { template };
+      const kept = await this.ctx.registry.keepReferenceDescriptor(iin, template, FACE_PIPELINE.version).catch((err: unknown) => {
+        this.ctx.logger.warn({ err: { message: String((err as Error)?.message) } }, 'could not store the reference descriptor');
+        return false;
+      });
+      if (kept) return { template };
     }
     if (this.references.size >= REFERENCE_CACHE_SIZE) this.references.delete(this.references.keys().next().value!);
     this.references.set(iin, reference);

@@ -26,6 +26,10 @@ export class EmbeddedRegistryGateway implements RegistryGateway {
     return store.findDescriptor(this.db, this.encryptionKey, iin, version);
   }
 
+  keepReferenceDescriptor(iin: string, descriptor: Float32Array, version: string): Promise<boolean> {
+    return store.saveDescriptor(this.db, this.encryptionKey, iin, descriptor, version);
+  }
+
   /** The IIN a phone is bound to (not part of the gateway: the flow only asks yes/no; the reference HTTP server needs it). */
   async findPhoneOwner(phone: string): Promise<string | null> {
     return (await store.findBinding(this.db, phone))?.iin ?? null;

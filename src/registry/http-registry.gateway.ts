@@ -52,6 +52,11 @@ export class HttpRegistryGateway implements RegistryGateway {
     return null;
   }
 
+  /** Nowhere to keep it: the caller caches it. */
+  async keepReferenceDescriptor(_iin: string, _descriptor: Float32Array, _version: string): Promise<boolean> {
+    return false;
+  }
+
   async isPhoneBoundToIin(phone: string, iin: string): Promise<boolean> {
     if (!PHONE_SHAPE.test(phone) || !IIN_SHAPE.test(iin)) return false;
     const reply = await this.call('GET', `/bmg/${encodeURIComponent(phone)}`);

@@ -127,6 +127,15 @@ describe('reference face descriptors', () => {
     expect(await embedded.getReferenceDescriptor(AIGERIM.iin, 'test/1')).toBeNull();
     expect(await new HttpRegistryGateway({ baseUrl: server.url, timeoutMs: 5000 }).getReferenceDescriptor(ASKAR.iin, 'test/1')).toBeNull();
   });
+
+  it.each(implementations)('%s: a descriptor offered by a check is returned later exactly when the registry says it kept it', async (_kind, gateway) => {
+    const descriptor = Float32Array.from({ length: 64 }, (_, i) => Math.cos(i));
+    const kept = await gateway().keepReferenceDescriptor(ASKAR.iin, descriptor, 'test/2');
+    expect(kept).toBe(gateway().kind === 'embedded');
+    expect(await gateway().getReferenceDescriptor(ASKAR.iin, 'test/2')).toEqual(kept ? descriptor : null);
+    expect(await gateway().keepReferenceDescriptor(UNKNOWN_IIN, descriptor, 'test/2')).toBe(false);
+    expect(await gateway().getReferenceDescriptor(UNKNOWN_IIN, 'test/2')).toBeNull();
+  });
 });
 
 describe('reference registry server', () => {

@@ -32,4 +32,10 @@ export interface RegistryGateway {
    * caller computes it from the photo.
    */
   getReferenceDescriptor(iin: string, version: string): Promise<Float32Array | null>;
+  /**
+   * Offers a descriptor the caller computed from the reference photo, so later checks need not compute
+   * it again. True when the registry keeps it (embedded: encrypted, with its version); false when it
+   * cannot (http: the contract carries photos only), in which case the caller keeps it itself.
+   */
+  keepReferenceDescriptor(iin: string, descriptor: Float32Array, version: string): Promise<boolean>;
 }

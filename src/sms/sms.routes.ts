@@ -5,13 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { bearerMatches } from '../platform/crypto.js';
 import { AppError } from '../platform/errors/app-error.js';
-import { normalizeKzMobile } from '../phone/phone.rules.js';
-import { queueReceipt, type ReceiptJob } from './sms.jobs.js';
-import { outcomeOfState } from './sms.receipt.rules.js';
-import { openBody } from './sms.body.js';
-import { listByPhone } from './sms.store.js';
-
-const DEV_OUTBOX_LIMIT = 50;
+import { acceptHttpStatus, devOutbox } from './sms-callbacks.service.js';
 
 const ErrorResponse = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
@@ -52,21 +46,7 @@ export function smsRoutes(ctx: AppContext): FastifyPluginAsync {
             response: { 200: Type.Object({ messages: Type.Array(OutboxMessage) }), 422: ErrorResponse },
           },
         },
-        async (request) => {
-          const phone = normalizeKzMobile(request.query.phone);
-          if (phone === null) throw new AppError('PHONE_INVALID');
-          const rows = await listByPhone(ctx.db, phone, DEV_OUTBOX_LIMIT);
-          return {
-            messages: rows.map((r) => ({
-              id: r.id,
-              phone: r.phone,
-              body: openBody(ctx.config.encryptionKey, r) ?? r.body,
-              purpose: r.purpose,
-              status: r.status,
-              createdAt: r.created_at.toISOString(),
-            })),
-          };
-        },
+        async (request) => devOutbox(ctx, request.query.phone),
       );
     }
 
@@ -84,12 +64,7 @@ export function smsRoutes(ctx: AppContext): FastifyPluginAsync {
         },
         async (request, reply) => {
           if (!bearerMatches(request.headers.authorization, token)) throw new AppError('SMS_CALLBACK_UNAUTHORIZED');
-          const { messageId, status, error } = request.body;
-          const job: ReceiptJob = { provider: 'http', providerMessageId: messageId, outcome: outcomeOfState(status), state: status.toUpperCase(), error: error ?? null };
-          // Recorded durably; the receipt worker applies it (and retries if it overtook our own update).
-          if (job.outcome !== 'pending') {
-            await queueReceipt(ctx.queue, ctx.db, job);
-          }
+          await acceptHttpStatus(ctx, request.body);
           return reply.status(202).send({ accepted: true });
         },
       );

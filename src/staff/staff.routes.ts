@@ -6,7 +6,6 @@ import { StaffService, type StaffPrincipal } from './staff.service.js';
 import { clearSessionCookie, deviceCookie, principal, prepareStaffScope, sessionToken, setDeviceCookie, setSessionCookie, staffGuard } from './staff.auth.js';
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from './staff-login-guard.js';
 import { StaffErrorBody, StaffMe, staffSecurity } from './staff.schemas.js';
-import { listAuditEvents } from './staff-audit.store.js';
 
 const LoginBody = Type.Object(
   {
@@ -108,9 +107,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
           response: { 401: StaffErrorBody, 403: StaffErrorBody },
         },
       },
-      async (request) => ({
-        events: await listAuditEvents(ctx.db, { type: request.query.type, limit: Math.min(Number(request.query.limit ?? 100), 500) }),
-      }),
+      async (request) => ({ events: await service.auditEvents({ type: request.query.type, limit: request.query.limit === undefined ? undefined : Number(request.query.limit) }) }),
     );
   };
 }

@@ -10,6 +10,7 @@ import { AppError } from '../platform/errors/app-error.js';
 import { csrfTokenFor } from '../platform/csrf.js';
 import { appendAudit } from '../audit/audit.store.js';
 import * as store from './staff.store.js';
+import { listAuditEvents } from './staff-audit.store.js';
 import { StaffLoginGuard } from './staff-login-guard.js';
 import {
   isAcceptablePassword,
@@ -182,6 +183,11 @@ export class StaffService {
       sessionId: row.sessionId,
       actor: `staff:${row.login}`,
     };
+  }
+
+  /** The latest audit events for the admin console, newest first (at most 500). */
+  auditEvents(filter: { type?: string; limit?: number }) {
+    return listAuditEvents(this.db, { type: filter.type, limit: Math.min(filter.limit ?? 100, 500) });
   }
 
   csrfToken(sessionToken: string): string {
