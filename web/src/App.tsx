@@ -13,6 +13,7 @@ import { IinStep } from './steps/iin/IinStep.js';
 import { LockedStep } from './steps/locked/LockedStep.js';
 import { PhoneStep } from './steps/phone/PhoneStep.js';
 import { VideoCheckStep } from './steps/video-check/VideoCheckStep.js';
+import { StartChoice } from './account/StartChoice.js';
 
 type Step = 'restoring' | 'phone' | 'code' | 'iin' | 'bmgMismatch' | 'camera' | 'videoCheck' | 'locked' | 'review' | 'done' | 'rejected';
 
@@ -182,6 +183,7 @@ export function App() {
     case 'phone':
       content = (
         <>
+          <StartChoice />
           {notice && (
             <p className="notice" role="alert">
               {notice}
@@ -267,7 +269,7 @@ export function App() {
       content = session && <ReviewStep phone={session.phone} />;
       break;
     case 'done':
-      content = <DoneStep maskedName={session?.maskedName} />;
+      content = <DoneStep maskedName={session?.maskedName} registration={session ?? undefined} />;
       break;
     case 'rejected':
       content = <RejectedStep onStartOver={() => startOver()} />;

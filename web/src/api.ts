@@ -55,8 +55,8 @@ export function serverNow(): number {
   return Date.now() + clockOffsetMs;
 }
 
-async function call<T>(method: string, path: string, options: { body?: unknown; token?: string; form?: FormData } = {}): Promise<T> {
-  const headers: Record<string, string> = { 'accept-language': currentLanguage(), accept: 'application/json' };
+export async function call<T>(method: string, path: string, options: { body?: unknown; token?: string; form?: FormData; headers?: Record<string, string> } = {}): Promise<T> {
+  const headers: Record<string, string> = { 'accept-language': currentLanguage(), accept: 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: BodyInit | undefined;
   if (options.form) body = options.form;

@@ -6,9 +6,19 @@ import './styles.css';
 
 // The staff console (/staff) is a separate lazy chunk: citizens never download it.
 const StaffApp = lazy(() => import('./staff/StaffApp.js'));
+// Sign-in and the digital profile: /signin, /profile.
+const AccountApp = lazy(() => import('./account/AccountApp.js'));
+
+function Root() {
+  if (location.pathname.startsWith('/staff')) return <StaffApp />;
+  if (location.pathname.startsWith('/signin') || location.pathname.startsWith('/profile')) return <AccountApp />;
+  return <App />;
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    {location.pathname.startsWith('/staff') ? <Suspense fallback={null}><StaffApp /></Suspense> : <App />}
+    <Suspense fallback={null}>
+      <Root />
+    </Suspense>
   </StrictMode>,
 );

@@ -9,7 +9,7 @@ function supportUrl(): string {
   return meta(`support-url-${currentLanguage()}`) || meta('support-url') || 'https://egov.kz/cms/en/support';
 }
 
-export function Layout({ step, total, children, aside }: { step: number | null; total: number; children: ReactNode; aside?: ReactNode }) {
+export function Layout({ step, total, children, aside, tagline }: { step: number | null; total: number; children: ReactNode; aside?: ReactNode; tagline?: string }) {
   const { t } = useTranslation();
   return (
     <div className={aside ? 'page with-aside' : 'page'}>
@@ -24,7 +24,7 @@ export function Layout({ step, total, children, aside }: { step: number | null; 
             <path d="M7 28c2-5 5.5-7 9-7s7 2 9 7" fill="none" stroke="#fff" strokeWidth="2.5" />
           </svg>
           <span className="brand-name">{t('app.name')}</span>
-          <span className="brand-tagline">{t('app.tagline')}</span>
+          <span className="brand-tagline">{tagline ?? t('app.tagline')}</span>
         </div>
         <LanguageSwitcher />
       </header>

@@ -2,13 +2,14 @@ import { useTranslation } from 'react-i18next';
 import { StepHeading } from '../../components/StepHeading.js';
 import { maskPhone } from '../../format.js';
 import { currentLanguage } from '../../i18n/index.js';
+import { OpenProfileButton } from '../../account/OpenProfileButton.js';
 
 /** Where a registered citizen goes next: eGov.kz, in the page's language. */
 function nextStepUrl(): string {
   return `https://egov.kz/cms/${currentLanguage()}`;
 }
 
-export function DoneStep({ maskedName }: { maskedName?: string }) {
+export function DoneStep({ maskedName, registration }: { maskedName?: string; registration?: { id: string; token: string } }) {
   const { t } = useTranslation();
   return (
     <section className="outcome">
@@ -18,6 +19,7 @@ export function DoneStep({ maskedName }: { maskedName?: string }) {
       <StepHeading>{t('done.title')}</StepHeading>
       {maskedName && <p className="lead">{t('done.greeting', { name: maskedName })}</p>}
       <p>{t('done.text')}</p>
+      {registration && <OpenProfileButton registration={registration} />}
       <h2>{t('done.nextTitle')}</h2>
       <p>{t('done.next')}</p>
       <a className="primary button-link" href={nextStepUrl()}>

@@ -1,0 +1,51 @@
+// Shared steps of the sign-in and profile browser tests: their texts from the pages' own catalogue.
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { ACCOUNT_TEXTS } from '../../web/src/account/texts.js';
+import { newCode, outboxMark, type Language } from './support.js';
+
+/** A text of the "account" namespace (sign-in, profile); keys may contain dots inside the last part. */
+export function accountText(language: Language, key: string, values: Record<string, string | number> = {}): string {
+  let node: any = ACCOUNT_TEXTS[language];
+  const parts = key.split('.');
+  while (parts.length > 0 && typeof node === 'object') {
+    // Activity types are keys with dots (session.started): take the longest key that exists.
+    let taken = 1;
+    for (let n = parts.length; n >= 1; n--) {
+      if (parts.slice(0, n).join('.') in node) {
+        taken = n;
+        break;
+      }
+    }
+    node = node[parts.slice(0, taken).join('.')];
+    parts.splice(0, taken);
+  }
+  if (typeof node !== 'string') throw new Error(`no account text ${key} in ${language}`);
+  return node.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => String(values[name] ?? `{{${name}}}`));
+}
+
+/** The registry's record of a demo citizen (names, birth date) by IIN. */
+export function personOf(iin: string): { lastName: string; firstName: string; middleName: string; birthDate: string } {
+  const dir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
+  const [header, ...rows] = fs.readFileSync(path.join(dir, 'registry/citizens.csv'), 'utf8').trim().split(/\r?\n/);
+  const columns = header.split(',');
+  for (const row of rows) {
+    const r = Object.fromEntries(row.split(',').map((cell, i) => [columns[i], cell]));
+    if (r.iin === iin) return { lastName: r.last_name, firstName: r.first_name, middleName: r.middle_name, birthDate: r.birth_date };
+  }
+  throw new Error(`no demo citizen ${iin}`);
+}
+
+/** On the sign-in page: phone → the SMS code from the dev outbox → the profile. */
+export async function signInWithCode(page: Page, request: APIRequestContext, language: Language, phone: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: accountText(language, 'signin.title') })).toBeVisible();
+  const seen = await outboxMark(request, phone);
+  await page.getByLabel(accountText(language, 'signin.phone')).fill(phone);
+  await page.getByRole('button', { name: accountText(language, 'signin.submit') }).click();
+  await expect(page.getByRole('heading', { level: 1, name: accountText(language, 'code.title') })).toBeVisible();
+  const code = await newCode(request, phone, seen);
+  await page.getByLabel(accountText(language, 'code.label')).fill(code);
+  await page.getByRole('button', { name: accountText(language, 'code.submit'), exact: true }).click();
+  await expect(page).toHaveURL(/\/profile/);
+}
