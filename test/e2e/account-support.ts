@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { ACCOUNT_TEXTS } from '../../web/src/account/texts.js';
-import { newCode, outboxMark, type Language } from './support.js';
+import { newCode, outboxMark, text, type Language } from './support.js';
 
 /** A text of the "account" namespace (sign-in, profile); keys may contain dots inside the last part. */
 export function accountText(language: Language, key: string, values: Record<string, string | number> = {}): string {
@@ -48,4 +48,23 @@ export async function signInWithCode(page: Page, request: APIRequestContext, lan
   await page.getByLabel(accountText(language, 'code.label')).fill(code);
   await page.getByRole('button', { name: accountText(language, 'code.submit'), exact: true }).click();
   await expect(page).toHaveURL(/\/profile/);
+}
+
+/**
+ * Waits for the done page. On this shared 2-core machine a recording is sometimes cut short (the wizard
+ * offers a retry); the check is recorded again, within the attempts the wizard allows (as reachReview).
+ */
+export async function reachDone(page: Page, language: Language): Promise<void> {
+  const done = page.getByRole('heading', { level: 1, name: text(language, 'done.title') });
+  const retry = page.getByRole('heading', { level: 2, name: text(language, 'video.retryTitle') });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await expect(done.or(retry)).toBeVisible({ timeout: 120_000 });
+    if (await done.isVisible()) return;
+    await page.getByRole('button', { name: text(language, 'video.retry') }).click();
+    const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
+    await expect(start).toBeEnabled({ timeout: 60_000 });
+    await start.click();
+    await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 });
+  }
+  await expect(done).toBeVisible({ timeout: 120_000 });
 }
