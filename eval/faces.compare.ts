@@ -4,7 +4,7 @@
 // each variant then describes the crop that mesh aligns, alike for references and probes.
 import fs from 'node:fs';
 import { createFaceEngine, decodeJpeg, type FrameAnalysis } from '../src/biometrics/engine/face-engine.js';
-import { ALL_VARIANTS } from '../src/biometrics/engine/face-descriptors.js';
+import { ALL_VARIANTS, type DescriptorVariant } from '../src/biometrics/engine/face-descriptors.js';
 import { cosineSimilarity, fuseDescriptors } from '../src/biometrics/match.rules.js';
 import { loadConfig } from '../src/platform/config.js';
 import { bestFramesOf, printTable, scorePairs, type Dataset, type Scored } from './faces.dataset.js';
@@ -18,7 +18,8 @@ type Cache = Record<string, Described>;
 
 const OLD_PATH = 'old: ref faceapi-ssd, probe faceapi-box';
 
-export async function runComparison(data: Dataset, options: { cacheFile?: string }): Promise<void> {
+export async function runComparison(data: Dataset, options: { cacheFile?: string; variants?: DescriptorVariant[] }): Promise<void> {
+  const VARIANTS = options.variants ?? ALL_VARIANTS;
   const vc = loadConfig().videoCheck;
   const cache: Cache = options.cacheFile && fs.existsSync(options.cacheFile) ? JSON.parse(fs.readFileSync(options.cacheFile, 'utf8')) : {};
   const timings: Record<string, number[]> = {};
@@ -26,7 +27,7 @@ export async function runComparison(data: Dataset, options: { cacheFile?: string
   const getEngine = async () => {
     if (!engine) {
       const t0 = performance.now();
-      engine = await createFaceEngine({ faceres: true, variants: ALL_VARIANTS });
+      engine = await createFaceEngine({ faceres: true, variants: VARIANTS });
       console.log(`engine with every variant loaded in ${Math.round(performance.now() - t0)} ms; graph model load + warm-up: ${JSON.stringify(engine.extras.loadMs)}`);
     }
     return engine;
@@ -40,7 +41,7 @@ export async function runComparison(data: Dataset, options: { cacheFile?: string
 
   async function describe(key: string, jpeg: Buffer, opts: { ssd: boolean; vectors: boolean }): Promise<Described> {
     const hit = cache[key];
-    const missing = (d: Described) => (opts.vectors && d.analysis?.primary ? ALL_VARIANTS.filter((v) => !d.vectors[v]) : []);
+    const missing = (d: Described) => (opts.vectors && d.analysis?.primary ? VARIANTS.filter((v) => !d.vectors[v]) : []);
     if (hit && missing(hit).length === 0) return hit;
     const e = await getEngine();
     const image = await decodeJpeg(jpeg);
@@ -53,7 +54,7 @@ export async function runComparison(data: Dataset, options: { cacheFile?: string
     const vectors: Vectors = {};
     if (analysis.primary && opts.vectors) {
       const face = analysis.primary;
-      for (const v of ALL_VARIANTS) vectors[v] = Array.from((await time(v, () => e.extras.describeVariants(image, face, [v])))[v]);
+      for (const v of VARIANTS) vectors[v] = Array.from((await time(v, () => e.extras.describeVariants(image, face, [v])))[v]);
       if (analysis.faceres) vectors['human-faceres'] = analysis.faceres;
     }
     if (opts.ssd) {
@@ -84,7 +85,7 @@ export async function runComparison(data: Dataset, options: { cacheFile?: string
       const vs = frames.map((f) => f.vectors[probeKey]).filter(Boolean);
       return ref && vs.length > 0 ? cosineSimilarity(fuseDescriptors(vs), ref) : null;
     });
-  const names = [...ALL_VARIANTS, 'human-faceres'];
+  const names = [...VARIANTS, 'human-faceres'];
   const results = new Map<string, Scored>();
   for (const n of names) results.set(n, single(n));
   results.set(OLD_PATH, single('faceapi-ssd', 'faceapi-box'));

@@ -1,4 +1,4 @@
-// npm run eval:faces -- [--data <dir>] [--json] [--compare] [--cache <file>] [--windows N]
+// npm run eval:faces -- [--data <dir>] [--json] [--compare [--variants a,b] [--cache <file>]] [--windows N]
 // Face matching on the DEPLOYED path: every photo of <dir>/pairs/<person>/*.jpg (and, when the folder
 // has them, the video people's registry photos) is once the registry reference — through exactly the
 // task the server runs for a reference photo — and once a probe through exactly the tasks of a live
@@ -9,6 +9,7 @@
 // deployed pipeline was chosen); --cache keeps its per-image descriptors in a file between runs.
 import { createFaceEngine, type FaceEngine } from '../src/biometrics/engine/face-engine.js';
 import { runEngineTask } from '../src/biometrics/engine/engine.tasks.js';
+import { ALL_VARIANTS, type DescriptorVariant } from '../src/biometrics/engine/face-descriptors.js';
 import { FACE_PIPELINE, probeSimilarity, referenceProblems, type ReferenceMeasures } from '../src/biometrics/match.rules.js';
 import { loadConfig } from '../src/platform/config.js';
 import { faceDataDirFromArgs } from './face-data.js';
@@ -32,7 +33,10 @@ console.log(
 );
 
 if (flag('--compare')) {
-  await runComparison(data, { cacheFile: option('--cache') });
+  const variants = option('--variants')?.split(',') as DescriptorVariant[] | undefined;
+  const unknown = variants?.filter((v) => !ALL_VARIANTS.includes(v)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown variants ${unknown.join(', ')}: one of ${ALL_VARIANTS.join(', ')}`);
+  await runComparison(data, { cacheFile: option('--cache'), variants });
   process.exit(0);
 }
 

@@ -17,16 +17,18 @@ export interface FacePipeline {
 }
 
 /**
- * The deployed pipeline, chosen by `npm run eval:faces -- --compare` (lowest FNMR at FMR 0.01 % on the
- * deployed path, references and frames aligned alike by Human's mesh): face-api's 128-d descriptor of
- * the landmark box and of its mirror image, fused at score level with Human's faceres (1024-d) of the
- * five-point aligned crop. See ARCHITECTURE.md for the numbers.
+ * The deployed pipeline, chosen by `npm run eval:faces -- --compare` (lowest FNMR with no impostor
+ * pair above the threshold, on the deployed path, references and frames aligned alike by Human's
+ * mesh): face-api's 128-d descriptor of a dlib face chip (five mesh points onto dlib's mean face, the
+ * alignment its net was trained on, padding 0.2, area-averaged to 150 px) and of its mirror image,
+ * fused at score level with Human's faceres (1024-d) of the five-point aligned crop. See
+ * ARCHITECTURE.md for the numbers.
  */
 export const FACE_PIPELINE: FacePipeline = {
-  version: 'mesh/faceapi-flip.7+faceres.3/1',
+  version: 'mesh/faceapi-chip20-flip.8+faceres.2/2',
   parts: [
-    { variant: 'faceapi-flip', dims: 128, weight: 0.7 },
-    { variant: 'faceres', dims: 1024, weight: 0.3 },
+    { variant: 'faceapi-chip20-flip', dims: 128, weight: 0.8 },
+    { variant: 'faceres', dims: 1024, weight: 0.2 },
   ],
 };
 
@@ -78,7 +80,7 @@ export interface ReferenceMeasures {
   faces: number;
   /** Height of the face's alignment box, px. */
   faceHeight: number;
-  /** Distance between the eye centres, px (the descriptor crops put ~35–45 px there). */
+  /** Distance between the eye centres, px (the descriptor crops put ~57 px (face chip) and ~47 px (faceres crop) there). */
   eyeDistance: number;
   /** Variance of the Laplacian of the face region scaled to 128 px (as for frames). */
   sharpness: number;

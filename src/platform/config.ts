@@ -310,7 +310,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     videoCheck: {
       challenges: r.string('VIDEO_CHECK_CHALLENGES', 'random'),
       challengeCount: r.int('VIDEO_CHECK_CHALLENGE_COUNT', 2, 1, 5),
-      matchThreshold: r.decimal('VIDEO_CHECK_MATCH_THRESHOLD', 0.86, -1, 1),
+      matchThreshold: r.decimal('VIDEO_CHECK_MATCH_THRESHOLD', 0.88, -1, 1),
       poolSize: r.int('VIDEO_CHECK_POOL_SIZE', Math.max(1, os.availableParallelism()), 1, 64),
       queueMaxFrames: r.int('VIDEO_CHECK_QUEUE_MAX_FRAMES', 256, 1, 100_000),
       frameTimeoutMs: r.int('VIDEO_CHECK_FRAME_TIMEOUT_MS', 30_000, 100, 600_000),

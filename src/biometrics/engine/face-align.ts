@@ -32,6 +32,24 @@ export const ARCFACE_112: readonly Point2[] = [
 ];
 
 /**
+ * dlib's mean face (68-point model, points 17–67, in a unit square), reduced to the five points: eye
+ * centres (36–41, 42–47), nose tip (30), mouth corners (48, 54). face-api's 128-d net is dlib's
+ * ResNet, trained on "face chips" aligned to this shape (dlib get_face_chip_details).
+ */
+const DLIB_MEAN_5: readonly Point2[] = [
+  [0.2254918, 0.2159903],
+  [0.7547613, 0.2159903],
+  [0.490127, 0.515625],
+  [0.254149, 0.780233],
+  [0.726104, 0.780233],
+];
+
+/** The five points of a dlib face chip of `size` px with `padding` (dlib's default 0.25 at 150 px). */
+export function dlibChipTemplate(size = 150, padding = 0.25): Point2[] {
+  return DLIB_MEAN_5.map(([x, y]) => [((padding + x) / (2 * padding + 1)) * size, ((padding + y) / (2 * padding + 1)) * size]);
+}
+
+/**
  * The template for a square crop of `size` px whose face is framed `margin` times looser than the
  * ArcFace crop (margin 1 = the ArcFace framing), centred the same way.
  */
@@ -98,25 +116,37 @@ export function warpAffineRgb(
   outputToImage: Affine,
   width: number,
   height: number,
+  options: { antialias?: boolean } = {},
 ): Float32Array {
   const out = new Float32Array(width * height * 3);
   const [a, b, c, d, e, f] = outputToImage;
   const { data, width: W, height: H } = image;
   const px = (x: number, y: number, ch: number) => (x < 0 || y < 0 || x >= W || y >= H ? 0 : data[(y * W + x) * 3 + ch]);
+  // Shrinking: n×n bilinear samples spread over each output pixel's footprint (an area average), so a
+  // large face is not aliased; n = 1 (one sample at the pixel centre) when enlarging.
+  const scale = Math.sqrt(Math.abs(a * e - b * d));
+  const n = options.antialias ? Math.min(6, Math.max(1, Math.ceil(scale - 1e-6))) : 1;
+  const k = 1 / (n * n);
   for (let oy = 0; oy < height; oy++) {
     for (let ox = 0; ox < width; ox++) {
-      // Pixel centres: output (ox + .5, oy + .5) ↦ image coordinates, then back to the pixel grid.
-      const sx = a * (ox + 0.5) + b * (oy + 0.5) + c - 0.5;
-      const sy = d * (ox + 0.5) + e * (oy + 0.5) + f - 0.5;
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
-      const wx = sx - x0;
-      const wy = sy - y0;
       const o = (oy * width + ox) * 3;
-      for (let ch = 0; ch < 3; ch++) {
-        const top = px(x0, y0, ch) * (1 - wx) + px(x0 + 1, y0, ch) * wx;
-        const bottom = px(x0, y0 + 1, ch) * (1 - wx) + px(x0 + 1, y0 + 1, ch) * wx;
-        out[o + ch] = top * (1 - wy) + bottom * wy;
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < n; i++) {
+          // Sample points: output (ox + (i + .5)/n, oy + (j + .5)/n) ↦ image coordinates, then back to the pixel grid.
+          const ux = ox + (i + 0.5) / n;
+          const uy = oy + (j + 0.5) / n;
+          const sx = a * ux + b * uy + c - 0.5;
+          const sy = d * ux + e * uy + f - 0.5;
+          const x0 = Math.floor(sx);
+          const y0 = Math.floor(sy);
+          const wx = sx - x0;
+          const wy = sy - y0;
+          for (let ch = 0; ch < 3; ch++) {
+            const top = px(x0, y0, ch) * (1 - wx) + px(x0 + 1, y0, ch) * wx;
+            const bottom = px(x0, y0 + 1, ch) * (1 - wx) + px(x0 + 1, y0 + 1, ch) * wx;
+            out[o + ch] += (top * (1 - wy) + bottom * wy) * k;
+          }
+        }
       }
     }
   }

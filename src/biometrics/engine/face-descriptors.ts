@@ -3,15 +3,22 @@
 // input for a reference photo and for a live frame, so the two are comparable (eval:faces measures them).
 import fs from 'node:fs';
 import path from 'node:path';
-import { eyeLineAngle, invertAffine, similarityTransform, templateFor, warpAffineRgb, type Affine, type Point2 } from './face-align.js';
+import { dlibChipTemplate, eyeLineAngle, invertAffine, similarityTransform, templateFor, warpAffineRgb, type Affine, type Point2 } from './face-align.js';
 import type { Box } from './frame-measures.js';
 
 export type DescriptorNet = 'faceapi' | 'faceres' | 'faceres-deep' | 'mobilefacenet' | 'mobileface';
 
 interface Variant {
   net: DescriptorNet;
-  /** 'box': face-api's landmark box as is; 'box-level': the same box turned so that the eyes are level; else a five-point aligned square. */
-  crop: 'box' | 'box-level' | { size: number; margin: number };
+  /**
+   * 'box': face-api's landmark box as is; 'box-level': the same box turned so that the eyes are level;
+   * 'dlib-box': face-api's own square box for its descriptor (align({ useDlibAlignment }): eyes and
+   * mouth centres, not turned); 'chip': a dlib face chip (five points onto dlib's mean face, turned
+   * and scaled, 150 px, `padding`); else a five-point aligned square on the ArcFace template.
+   */
+  crop: 'box' | 'box-level' | 'dlib-box' | { chip: number } | { size: number; margin: number };
+  /** Shrink to the net's input size with an area average (no aliasing on large faces). */
+  antialias?: boolean;
   /** Pixel scale fed to the net: bytes 0–255, unit 0–1, symmetric (x − 127.5) / 128. */
   input?: 'bytes' | 'unit' | 'symmetric';
   /** Also describe the mirrored crop and add the two descriptors (test-time augmentation). */
@@ -23,6 +30,14 @@ export const DESCRIPTOR_VARIANTS = {
   'faceapi-box': { net: 'faceapi', crop: 'box' },
   'faceapi-level': { net: 'faceapi', crop: 'box-level' },
   'faceapi-flip': { net: 'faceapi', crop: 'box', flip: true },
+  'faceapi-flip-aa': { net: 'faceapi', crop: 'box', flip: true, antialias: true },
+  'faceapi-dlibbox': { net: 'faceapi', crop: 'dlib-box' },
+  'faceapi-dlibbox-flip': { net: 'faceapi', crop: 'dlib-box', flip: true },
+  'faceapi-dlibbox-flip-aa': { net: 'faceapi', crop: 'dlib-box', flip: true, antialias: true },
+  'faceapi-chip': { net: 'faceapi', crop: { chip: 0.25 }, antialias: true },
+  'faceapi-chip-flip': { net: 'faceapi', crop: { chip: 0.25 }, flip: true, antialias: true },
+  'faceapi-chip20-flip': { net: 'faceapi', crop: { chip: 0.2 }, flip: true, antialias: true },
+  'faceapi-chip30-flip': { net: 'faceapi', crop: { chip: 0.3 }, flip: true, antialias: true },
   'mobilefacenet-bytes': { net: 'mobilefacenet', crop: { size: 112, margin: 1 }, input: 'bytes' },
   mobilefacenet: { net: 'mobilefacenet', crop: { size: 112, margin: 1 }, input: 'symmetric' },
   'mobilefacenet-unit': { net: 'mobilefacenet', crop: { size: 112, margin: 1 }, input: 'unit' },
@@ -108,8 +123,15 @@ export async function loadDescribers(
     }
   }
 
-  async function runFaceApi(image: DecodedRgb, toImage: Affine, w: number, h: number, flip: boolean): Promise<Float32Array> {
-    const pixels = warpAffineRgb(image, toImage, w, h);
+  async function runFaceApi(image: DecodedRgb, toImage: Affine, w: number, h: number, flip: boolean, antialias = false): Promise<Float32Array> {
+    if (antialias) {
+      // The net's input is 150 px on the longer side: sample the crop at that size directly.
+      const k = Math.max(w, h) / FACE_API_SIZE;
+      toImage = [toImage[0] * k, toImage[1] * k, toImage[2], toImage[3] * k, toImage[4] * k, toImage[5]];
+      w = Math.max(1, Math.round(w / k));
+      h = Math.max(1, Math.round(h / k));
+    }
+    const pixels = warpAffineRgb(image, toImage, w, h, { antialias });
     const describeCrop = async (data: Float32Array) => {
       const crop = tf.tensor3d(data, [h, w, 3], 'float32');
       try {
@@ -130,10 +152,16 @@ export async function loadDescribers(
       const out: Record<string, Float32Array> = {};
       for (const name of variants) {
         const v: Variant = DESCRIPTOR_VARIANTS[name];
-        if (v.crop === 'box' || v.crop === 'box-level') {
-          const [, , w, h] = face.alignBox;
+        if (v.crop === 'box' || v.crop === 'box-level' || v.crop === 'dlib-box') {
+          const box = v.crop === 'dlib-box' ? dlibAlignBox(face.landmarks) : face.alignBox;
+          const [, , w, h] = box;
           const angle = v.crop === 'box-level' ? (eyeLineAngle(face.landmarks) * Math.PI) / 180 : 0;
-          out[name] = await runFaceApi(image, boxCropTransform(face.alignBox, angle), Math.max(1, Math.round(w)), Math.max(1, Math.round(h)), v.flip === true);
+          out[name] = await runFaceApi(image, boxCropTransform(box, angle), Math.max(1, Math.round(w)), Math.max(1, Math.round(h)), v.flip === true, v.antialias === true);
+          continue;
+        }
+        if ('chip' in v.crop) {
+          const toImage = invertAffine(similarityTransform(face.landmarks, dlibChipTemplate(FACE_API_SIZE, v.crop.chip)));
+          out[name] = await runFaceApi(image, toImage, FACE_API_SIZE, FACE_API_SIZE, v.flip === true, v.antialias === true);
           continue;
         }
         const { size, margin } = v.crop;
@@ -143,6 +171,24 @@ export async function loadDescribers(
       return out;
     },
   };
+}
+
+/** face-api's descriptor net takes 150×150 px. */
+const FACE_API_SIZE = 150;
+
+/**
+ * face-api's own box for its descriptor (FaceLandmarks.alignDlib): a square of side (mean distance
+ * from the mouth centre to the eye centres) / 0.45, its left at the points' centroid − ½ side and its
+ * top at the centroid − 0.43 side.
+ */
+export function dlibAlignBox(landmarks: readonly Point2[]): Box {
+  const [le, re, , ml, mr] = landmarks;
+  const mouth: Point2 = [(ml[0] + mr[0]) / 2, (ml[1] + mr[1]) / 2];
+  const d = (p: Point2) => Math.hypot(mouth[0] - p[0], mouth[1] - p[1]);
+  const side = Math.floor((d(le) + d(re)) / 2 / 0.45);
+  const cx = (le[0] + re[0] + mouth[0]) / 3;
+  const cy = (le[1] + re[1] + mouth[1]) / 3;
+  return [Math.floor(cx - 0.5 * side), Math.floor(cy - 0.43 * side), side, side];
 }
 
 /** The crop mirrored left to right (RGB, row-major). */
