@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/platform/config.js';
-import { findBlink, sequenceBaseline, type Challenge, type MotionSample } from '../src/biometrics/challenges.rules.js';
+import { findBlink, sequenceBaseline, wrongMove, type Challenge, type MotionSample } from '../src/biometrics/challenges.rules.js';
 import { TURN_FROM_YAW } from '../src/biometrics/video-check.rules.js';
 import { CHALLENGES } from '../src/biometrics/challenges.rules.js';
 import { createCachedPool, videoFrames } from './liveness-cache.js';
@@ -31,6 +31,8 @@ const ANGLE = vc.liveness.turnYawDegrees;
 const BLINK_LEAD = 1.0;
 const TURN_LEAD = 1.2;
 const MAX_PER_MODE = 3;
+/** Least time between a prompt and the start of the movement it asks for. */
+const REACTION = 0.4;
 
 const { pool, cachedPool } = createCachedPool(vc.poolSize);
 await pool.start();
@@ -91,7 +93,7 @@ for (const video of videos) {
   // Blinks: each dip that closes both eyes, whatever the eye detail (measured, not judged).
   let cursor = 0;
   while (cursor < samples.length) {
-    const b = findBlink(samples, cursor, samples.length, open, { ...vc.liveness, minEyeDetail: 0 });
+    const b = findBlink(samples, cursor, samples.length, open, { ...vc.liveness, minEyeDetail: 0, minBlinkDetailShare: 0 });
     if (b.index < 0) break;
     let s = b.index - 1;
     while (s > 0 && samples[s - 1].leftEye !== null && Math.max(samples[s - 1].leftEye! / open.left, samples[s - 1].rightEye! / open.right) < 0.85) s--;
@@ -118,24 +120,39 @@ for (const video of videos) {
   const count = new Map<string, number>();
   // A window performs its challenges only when no slot also holds another move (a turn the other way, a
   // turn where a blink is asked): such a recording does not show this order, whatever else it shows.
-  const clean = (e: ReturnType<typeof entry>) =>
-    e.challenges.every((c, k) => {
+  // Another move is what the server calls one (wrongMove, against the window's own usual pose), besides
+  // the turn events measured against the clip's local pose.
+  const clean = (e: ReturnType<typeof entry>) => {
+    const first = Math.round(e.start * FPS);
+    const window = samples.slice(first, first + Math.round(e.seconds * FPS));
+    const { turn: usual } = sequenceBaseline(window, ANGLE);
+    return e.challenges.every((c, k) => {
       const from = e.start + k * SLOT;
       const to = from + SLOT;
-      return !events.some((x) => x.at >= from && x.at < to && x.kind !== c && x.kind !== 'BLINK');
+      const slot = [Math.round(k * SLOT * FPS), Math.round((k + 1) * SLOT * FPS)];
+      return !events.some((x) => x.at >= from && x.at < to && x.kind !== c && x.kind !== 'BLINK') && wrongMove(window, slot[0], Math.min(window.length, slot[1]), c, usual, vc.liveness) === null;
     });
+  };
+  const windows = new Set<string>();
   const add = (e: ReturnType<typeof entry>) => {
     const key = e.challenges.join('+');
     if (!clean(e)) return;
+    // The same window found from two events is one presentation.
+    const id = `${e.start}|${e.seconds}|${key}`;
+    if (windows.has(id)) return;
+    windows.add(id);
     if ((count.get(key) ?? 0) >= MAX_PER_MODE || e.start < 0 || e.start + e.seconds > duration + 1e-6) return;
     count.set(key, (count.get(key) ?? 0) + 1);
     active.push(e);
   };
-  for (const e of events) add(entry(e.at - (e.kind === 'BLINK' ? BLINK_LEAD : TURN_LEAD), SLOT, [e.kind]));
+  // The prompt comes first: a window starts its lead time before the event completes, and a reaction time
+  // before the movement began (eyes lowered for a second before the window are no blink performed in it).
+  const promptAt = (e: Event) => Math.min(e.at - (e.kind === 'BLINK' ? BLINK_LEAD : TURN_LEAD), e.start - REACTION);
+  for (const e of events) add(entry(promptAt(e), SLOT, [e.kind]));
   for (const a of events) {
     for (const b of events) {
       if (b.kind === a.kind || b.start <= a.at) continue;
-      const s = a.at - (a.kind === 'BLINK' ? BLINK_LEAD : TURN_LEAD);
+      const s = promptAt(a);
       // b must fall in the second slot, after its prompt (its own lead time) and before the slot ends.
       const bInSlot = b.at - s;
       if (bInSlot < SLOT + (b.kind === 'BLINK' ? 0.3 : 0.6) || bInSlot > 2 * SLOT) continue;

@@ -15,21 +15,17 @@
 // Frames are extracted once per video into a temp folder; per-frame analyses are cached on disk by the
 // frame's bytes and the engine's source (LIVENESS_EVAL_CACHE, default <tmp>/digitalid-liveness-eval), so a
 // second run only re-judges. --json: the last line is {"apcer":x,"bpcer":y,"results":[…]}.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/platform/config.js';
-import { EnginePool } from '../src/biometrics/engine/engine.pool.js';
 import { assessReference, type ReferenceTemplate } from '../src/biometrics/match.rules.js';
-import type { EngineResultOf, EngineTask } from '../src/biometrics/engine/engine.protocol.js';
 import { analyzeCheck, type CheckAnalysis } from '../src/biometrics/video-check.analysis.js';
 import { decideOutcome } from '../src/biometrics/video-check.rules.js';
 import { CHALLENGES, type Challenge } from '../src/biometrics/challenges.rules.js';
+import sharp from 'sharp';
 import { hasFfmpeg } from './face-data.js';
-import { createCachedPool, videoFrames as cachedVideoFrames, framesDir } from './liveness-cache.js';
+import { createCachedPool, videoFrames as cachedVideoFrames } from './liveness-cache.js';
 import { addNoise, animationSchedule, baseFrame, layoutFromPoints, pasteSkinOverEyes, tiltPhoto, toJpeg, warpTurn, zoomPan, type AnimatedKind, type Raw } from './liveness-attacks.js';
 
 const args = process.argv.slice(2);
@@ -244,23 +240,39 @@ if (!flag('--no-generated')) {
   }
 }
 
-/** This person's recording with the other person's recording scaled to 60 % in the top-right corner. */
+/**
+ * Two people side by side in one frame: this person's recording and the other person's, each cropped
+ * around its face (as the engine finds it on the window's first frame) and scaled to the same size, so
+ * that both faces are whole, equally large and centred in their halves — a second face the server must
+ * see in every frame.
+ */
 async function twoFaces(own: Presentation, other: Presentation, count: number): Promise<Buffer[]> {
-  const key = crypto.createHash('sha1').update(`${own.video}@${own.start}|${other.video}@${other.start}|${FPS}|${count}`).digest('hex').slice(0, 16);
-  const dir = path.join(framesDir, `two-${key}`);
-  if (!fs.existsSync(path.join(dir, 'done'))) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    execFileSync('ffmpeg', [
-      '-v', 'error',
-      '-ss', String(own.start), '-i', resolvePath(own.video),
-      '-ss', String(other.start), '-i', resolvePath(other.video),
-      '-filter_complex', `[0:v]fps=${FPS},scale=480:-2[a];[1:v]fps=${FPS},scale=240:-2[b];[a][b]overlay=W-w:0:shortest=1`,
-      '-frames:v', String(count), '-q:v', '4', path.join(dir, 'f%05d.jpg'),
-    ]);
-    fs.writeFileSync(path.join(dir, 'done'), '');
-  }
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().map((f) => fs.readFileSync(path.join(dir, f)));
+  const HALF = 320;
+  const halves = await Promise.all(
+    [own, other].map(async (p) => {
+      const files = videoFrames(p.video).slice(Math.round(p.start * FPS), Math.round(p.start * FPS) + count);
+      const first = await cachedPool.run({ type: 'analyze', jpeg: fs.readFileSync(files[0]) });
+      if (!first.primary) throw new Error(`two-faces: no face on the first frame of ${p.video}@${p.start}`);
+      const [x, y, w, h] = first.primary.alignBox;
+      // A square 2.2 face heights wide around the face, inside the frame.
+      const side = Math.min(first.width, first.height, Math.round(2.2 * Math.max(w, h)));
+      const left = Math.max(0, Math.min(first.width - side, Math.round(x + w / 2 - side / 2)));
+      const top = Math.max(0, Math.min(first.height - side, Math.round(y + h / 2 - side / 2)));
+      return Promise.all(files.map((f) => sharp(f).extract({ left, top, width: side, height: side }).resize(HALF, HALF).raw().toBuffer()));
+    }),
+  );
+  const n = Math.min(halves[0].length, halves[1].length);
+  return Promise.all(
+    Array.from({ length: n }, (_, k) =>
+      sharp({ create: { width: 2 * HALF, height: HALF, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+        .composite([
+          { input: halves[0][k], raw: { width: HALF, height: HALF, channels: 3 }, left: 0, top: 0 },
+          { input: halves[1][k], raw: { width: HALF, height: HALF, channels: 3 }, left: HALF, top: 0 },
+        ])
+        .jpeg({ quality: 88 })
+        .toBuffer(),
+    ),
+  );
 }
 
 await pool.close();

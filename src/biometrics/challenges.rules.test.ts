@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { drawChallenges, evaluateChallenges, parseChallengeSetting, rigidTurnFit, type MotionSample } from './challenges.rules.js';
+import { drawChallenges, evaluateChallenges, parseChallengeSetting, rigidTurnFit, sequenceBaseline, type MotionSample } from './challenges.rules.js';
 import { MOTION_POINTS } from './engine/frame-measures.js';
 
 // Slots of 1 s (8 frames at 125 ms): challenge k must be performed in [k s, k+1 s).
-const rules = { turnYawDegrees: 8, blinkClosedRatio: 0.7, minBlinkFrames: 1, challengeWindowMs: 1000, minEyeDetail: 2, minRigidFit: 0.5, minPeripheryToNose: 0.45, maxBackgroundToPeriphery: 0.8 };
+const rules = { turnYawDegrees: 8, blinkClosedRatio: 0.7, minBlinkFrames: 1, challengeWindowMs: 1000, minEyeDetail: 2, minBlinkDetailShare: 0.5, minRigidFit: 0.5, minPeripheryToNose: 0.45, maxBackgroundToPeriphery: 0.8 };
 
 /**
  * Frames every 125 ms from a compact script: numbers are turns (°), 'o' open eyes, 'h' half-closed,
@@ -115,5 +115,18 @@ describe('rigid turn fit of the mesh', () => {
     const a = head();
     const b = a.map(([x, y, z], i): [number, number, number] => [Object.keys(MOTION_POINTS)[i].startsWith('nose') ? x + 20 : x, y, z]);
     expect(rigidTurnFit(a, b).r2).toBeLessThan(0.6);
+  });
+});
+
+describe('usual pose', () => {
+  it('is the pose of the frames not turned, so a held turn does not shrink itself', () => {
+    // A frontal head jittering ±1°, then a turn to 9.3° held for a third of the frames: the median of all
+    // frames (0.5°) would make it a 8.8° turn; the frontal frames say 0°.
+    const turns = [-1, 0.6, -0.6, 1, -0.2, 0.2, -0.8, 0.8, 9.3, 9.3, 9.3, 9.3, 9.3, 9.3, -0.4, 0.4, 0, 0];
+    const samples = turns.map((turn, i) => ({ t: i * 125, turn, leftEye: 0.3, rightEye: 0.3 }));
+    expect(sequenceBaseline(samples).turn).toBe(0.5);
+    expect(evaluateChallenges(samples, ['TURN_LEFT'], { ...rules, challengeWindowMs: 3000, turnYawDegrees: 9 }).trace[0].measures?.peakTurn).toBeCloseTo(9.3, 1);
+    expect(sequenceBaseline(samples, 9).turn).toBeCloseTo(0, 5);
+    expect(evaluateChallenges(samples, ['TURN_LEFT'], { ...rules, challengeWindowMs: 3000, turnYawDegrees: 9 }).met).toBe(true);
   });
 });

@@ -60,6 +60,12 @@ export interface ChallengeRules extends TurnImageRules {
   challengeWindowMs: number;
   /** Least eye detail (eyes over cheeks) in a blink's dip: real lids and lashes, not pasted skin. */
   minEyeDetail: number;
+  /**
+   * Least eye detail in a blink's dip as a share of the same eyes' detail when open: closed lids keep
+   * lashes and a crease (≥ 0.63 of the open detail in every real blink of the shared videos), skin pasted
+   * over them looks like the cheek (≤ 0.43 on most shared photos).
+   */
+  minBlinkDetailShare: number;
   /** Least share of the mesh's sideways motion explained by one rigid rotation with parallax (R²). */
   minRigidFit: number;
 }
@@ -218,6 +224,8 @@ export interface BlinkFound {
   deepest: number;
   /** Most eye detail over the frames of the closing dip (null without the measure). */
   eyeDetail: number | null;
+  /** The eyes' median detail when open in the range searched (null without the measure). */
+  openEyeDetail: number | null;
   /** A dip that closed the eyes, but over skin: no lids or lashes in any of its frames. */
   skinOverEyes: boolean;
 }
@@ -233,6 +241,14 @@ export function findBlink(samples: MotionSample[], from: number, to: number, ope
   let dipDetail: number | null = null;
   let skinOverEyes = false;
   let bestDetail: number | null = null;
+  // The eyes' usual detail when open in this range: the pasted-skin test is relative to the person's own eyes.
+  const openDetails: number[] = [];
+  for (let i = Math.max(0, from - 1); i < to; i++) {
+    const l = level(samples[i]);
+    const d = samples[i].eyeDetail;
+    if (l !== null && l >= OPEN_LEVEL && d !== undefined && d !== null) openDetails.push(d);
+  }
+  const openDetail = openDetails.length > 0 ? median(openDetails) : null;
   for (let i = Math.max(0, from - 1); i < to; i++) {
     const l = level(samples[i]);
     if (l === null) {
@@ -246,8 +262,8 @@ export function findBlink(samples: MotionSample[], from: number, to: number, ope
     if (i >= from) deepest = Math.min(deepest, l);
     if (l >= OPEN_LEVEL) {
       if (seenOpen && dipClosed && dipFrames >= rules.minBlinkFrames && i >= from) {
-        const real = dipDetail === null || dipDetail >= rules.minEyeDetail;
-        if (real) return { index: i, deepest, eyeDetail: dipDetail, skinOverEyes: false };
+        const real = dipDetail === null || (dipDetail >= rules.minEyeDetail && (openDetail === null || dipDetail >= rules.minBlinkDetailShare * openDetail));
+        if (real) return { index: i, deepest, eyeDetail: dipDetail, openEyeDetail: openDetail, skinOverEyes: false };
         skinOverEyes = true;
         bestDetail = bestDetail === null ? dipDetail : Math.max(bestDetail, dipDetail!);
       }
@@ -262,20 +278,28 @@ export function findBlink(samples: MotionSample[], from: number, to: number, ope
       if (d !== undefined && d !== null) dipDetail = dipDetail === null ? d : Math.max(dipDetail, d);
     }
   }
-  return { index: -1, deepest, eyeDetail: bestDetail, skinOverEyes };
+  return { index: -1, deepest, eyeDetail: bestDetail, openEyeDetail: openDetail, skinOverEyes };
 }
 
-/** The usual pose and open eyes of a sequence: medians (a turn or a blink is brief). */
-export function sequenceBaseline(samples: MotionSample[]): { turn: number; open: { left: number; right: number } } {
+/**
+ * The usual pose and open eyes of a sequence: medians (a turn or a blink is brief). With the turn angle
+ * given, the usual pose is the median of the frames within half the angle of the overall median: the
+ * frames of a turn (up to a third of a short slot) no longer pull the pose they are measured from
+ * towards themselves.
+ */
+export function sequenceBaseline(samples: MotionSample[], turnYawDegrees = Infinity): { turn: number; open: { left: number; right: number } } {
   const valid = samples.filter((s) => s.turn !== null);
+  const turns = valid.map((s) => s.turn as number);
+  const overall = median(turns);
+  const usual = turns.filter((t) => Math.abs(t - overall) < turnYawDegrees / 2);
   return {
-    turn: median(valid.map((s) => s.turn as number)),
+    turn: usual.length > 0 ? median(usual) : overall,
     open: { left: median(valid.map((s) => s.leftEye as number)), right: median(valid.map((s) => s.rightEye as number)) },
   };
 }
 
 /** A move other than `challenge` in frames [from, to): a turn the other way, or any turn when a blink is asked. */
-function wrongMove(samples: MotionSample[], from: number, to: number, challenge: Challenge, baseline: number, rules: ChallengeRules): string | null {
+export function wrongMove(samples: MotionSample[], from: number, to: number, challenge: Challenge, baseline: number, rules: ChallengeRules): string | null {
   for (let i = from; i < to; i++) {
     const turn = samples[i].turn;
     if (turn === null) continue;
@@ -292,7 +316,7 @@ export function evaluateChallenges(samples: MotionSample[], challenges: readonly
   const trace: ChallengeTrace[] = [];
   const spoofSigns = new Set<string>();
   if (challenges.length === 0) return { met: true, trace, spoofSigns: [] };
-  const { turn: baseline, open } = sequenceBaseline(samples);
+  const { turn: baseline, open } = sequenceBaseline(samples, rules.turnYawDegrees);
   const t0 = samples[0]?.t ?? 0;
   let cursor = 0;
   let allMet = samples.some((s) => s.turn !== null);
@@ -314,8 +338,18 @@ export function evaluateChallenges(samples: MotionSample[], challenges: readonly
       const r = findBlink(samples, from, to, open, rules);
       index = r.index;
       if (r.skinOverEyes && index < 0) spoofSigns.add('SKIN_OVER_EYES');
-      detail = `deepest eye level ${Number.isFinite(r.deepest) ? r.deepest.toFixed(2) : 'n/a'} of open (closed < ${rules.blinkClosedRatio}); eye detail ${r.eyeDetail === null ? 'n/a' : r.eyeDetail.toFixed(2)} (≥ ${rules.minEyeDetail})`;
-      measures = { deepestEyeLevel: round(r.deepest), closedBelow: rules.blinkClosedRatio, eyeDetail: r.eyeDetail === null ? null : round(r.eyeDetail), minEyeDetail: rules.minEyeDetail };
+      const share = r.eyeDetail !== null && r.openEyeDetail ? r.eyeDetail / r.openEyeDetail : null;
+      detail =
+        `deepest eye level ${Number.isFinite(r.deepest) ? r.deepest.toFixed(2) : 'n/a'} of open (closed < ${rules.blinkClosedRatio}); eye detail ${r.eyeDetail === null ? 'n/a' : r.eyeDetail.toFixed(2)} (≥ ${rules.minEyeDetail})` +
+        `, ${share === null ? 'n/a' : share.toFixed(2)} of open (≥ ${rules.minBlinkDetailShare})`;
+      measures = {
+        deepestEyeLevel: round(r.deepest),
+        closedBelow: rules.blinkClosedRatio,
+        eyeDetail: r.eyeDetail === null ? null : round(r.eyeDetail),
+        minEyeDetail: rules.minEyeDetail,
+        blinkDetailShare: share === null ? null : round(share),
+        minBlinkDetailShare: rules.minBlinkDetailShare,
+      };
     } else {
       const r = findTurn(samples, from, to, challenge === 'TURN_LEFT' ? 1 : -1, baseline, rules);
       index = r.index;

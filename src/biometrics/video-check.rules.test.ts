@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { FrameAnalysis } from './engine/face-engine.js';
 import { frameProblems } from './quality.rules.js';
 import { cosineSimilarity, fuseDescriptors, ratesAtFmr } from './match.rules.js';
-import { decideOutcome, judgeSequence, timestampsPlausible } from './video-check.rules.js';
+import { faceShape } from '../../test/support/face-shapes.js';
+import { anotherPerson, decideOutcome, judgeSequence, timestampsPlausible } from './video-check.rules.js';
 
 const quality = { minFaceRatio: 0.2, maxCenterOffset: 0.3, minBrightness: 40, maxBrightness: 225, minSharpness: 25 };
 const liveness = {
@@ -11,14 +12,18 @@ const liveness = {
   minBlinkFrames: 1,
   challengeWindowMs: 5000,
   minEyeDetail: 2,
+  minBlinkDetailShare: 0.5,
   minRigidFit: 0.5,
   minPeripheryToNose: 0.45,
   maxBackgroundToPeriphery: 0.8,
   minExpressionMotion: 0.12,
+  minShapeMotion: 0.026,
   minLivenessScore: 0.6,
   minGoodFrameShare: 0.6,
 };
 const rules = { quality, liveness, timestamps: { maxSpanMs: 180_000 } };
+/** A talking face's mesh points in frame k (the mouth opens and closes). */
+const talking = (k: number) => faceShape({ seed: k + 1, mouth: 12 + 12 * Math.sin(k * 1.3) });
 
 function frame(p: Partial<NonNullable<FrameAnalysis['primary']>> | null = {}, extraFaces = 0): FrameAnalysis {
   const primary =
@@ -48,6 +53,14 @@ describe('frame quality', () => {
     ['blurred', frame({ sharpness: 10 }), ['BLURRY']],
   ])('%s', (_label, f, problems) => {
     expect(frameProblems(f, quality)).toEqual(problems);
+  });
+
+  it('measures the face against the shorter side, so holding the phone upright does not make it "too small"', () => {
+    const upright = { ...frame({ alignBox: [170, 250, 110, 110] }), width: 480, height: 640 };
+    const sideways = frame({ alignBox: [250, 170, 110, 110] });
+    expect(frameProblems(upright, quality)).toEqual([]);
+    expect(frameProblems(sideways, quality)).toEqual([]);
+    expect(frameProblems({ ...upright, primary: { ...upright.primary!, alignBox: [190, 270, 90, 90] } }, quality)).toEqual(['FACE_TOO_SMALL']);
   });
 });
 
@@ -93,7 +106,7 @@ describe('sequence judgement and outcome', () => {
 
   it('passive mode: a natural blink is live evidence (PASSED when the face matches)', () => {
     const eyes = [0.32, 0.28, 0.33, 0.08, 0.31, 0.26, 0.32, 0.3];
-    const j = judgeSequence(eyes.map((e) => frame({ leftEye: e, rightEye: e })), ts(8), [], rules);
+    const j = judgeSequence(eyes.map((e, k) => frame({ leftEye: e, rightEye: e, points: talking(k) })), ts(8), [], rules);
     expect(j).toMatchObject({ livenessPassed: true, reviewOnly: false, reasons: [] });
     expect(j.evidence).toMatchObject({ mode: 'passive', verdict: 'live' });
     expect(decideOutcome(j, 0.97, { matchThreshold: 0.93, failedBefore: 0, maxFailedChecks: 3 }).outcome).toBe('PASSED');
@@ -102,10 +115,11 @@ describe('sequence judgement and outcome', () => {
   it('passive mode: a still, live-looking face without a blink or turn goes to a moderator, never PASSED nor RETRY', () => {
     // The eyes move (glances, a half-blink) but never close: no active evidence, not a photo.
     const eyes = [0.32, 0.3, 0.26, 0.32, 0.29, 0.24, 0.32, 0.31];
-    const j = judgeSequence(eyes.map((e) => frame({ leftEye: e, rightEye: e, real: 0.3 })), ts(8), [], rules);
+    const j = judgeSequence(eyes.map((e, k) => frame({ leftEye: e, rightEye: e, real: 0.3, points: talking(k) })), ts(8), [], rules);
     expect(j).toMatchObject({ livenessPassed: true, reviewOnly: true, reasons: [] });
     expect(j.evidence.verdict).toBe('no-active-evidence');
     expect(j.evidence.signals).toContainEqual({ signal: 'expressionMotion', value: expect.any(Number), threshold: 0.12, passed: true });
+    expect(j.evidence.signals).toContainEqual({ signal: 'shapeMotion', value: expect.any(Number), threshold: 0.026, passed: true });
     expect(decideOutcome(j, 0.99, { matchThreshold: 0.93, failedBefore: 0, maxFailedChecks: 3 })).toEqual({ outcome: 'UNDER_REVIEW', failed: false });
   });
 
@@ -113,6 +127,24 @@ describe('sequence judgement and outcome', () => {
     const j = judgeSequence(ts(8).map(() => frame()), ts(8), [], rules);
     expect(j.reasons).toEqual(['SPOOF_SUSPECTED']);
     expect(j.evidence.verdict).toBe('spoof');
+  });
+
+  it('passive mode: a photo moved in front of the camera is refused even when its mesh noise looks like expression', () => {
+    // Eye openness jitters as on a small face, but the face keeps one shape while zoomed and panned.
+    const eyes = [0.32, 0.28, 0.33, 0.27, 0.31, 0.26, 0.32, 0.3];
+    const j = judgeSequence(eyes.map((e, k) => frame({ leftEye: e, rightEye: e, points: faceShape({ seed: k + 1, zoom: 1 + 0.02 * k, panX: 3 * k }) })), ts(8), [], rules);
+    expect(j.reasons).toEqual(['SPOOF_SUSPECTED']);
+    expect(j.evidence.signals).toContainEqual({ signal: 'expressionMotion', value: expect.any(Number), threshold: 0.12, passed: true });
+    expect(j.evidence.signals).toContainEqual({ signal: 'shapeMotion', value: expect.any(Number), threshold: 0.026, passed: false });
+  });
+
+  it('passive mode: closed "lids" that lost the open eyes\' detail are pasted skin, not a blink', () => {
+    // Detail 2.5 passes the absolute floor (2) but is a fifth of these eyes' open detail (12).
+    const eyes = [0.32, 0.32, 0.32, 0.08, 0.08, 0.32, 0.3, 0.26];
+    const j = judgeSequence(eyes.map((e, k) => frame({ leftEye: e, rightEye: e, eyeDetail: e < 0.1 ? 2.5 : 12, points: talking(k) })), ts(8), [], rules);
+    expect(j.reasons).toEqual(['SPOOF_SUSPECTED']);
+    expect(j.evidence.signals).toContainEqual({ signal: 'naturalBlink', value: 'skin over the eyes', passed: false });
+    expect(j.evidence.signals).toContainEqual({ signal: 'blinkDetailShare', value: expect.closeTo(0.208, 2), threshold: 0.5, passed: false });
   });
 
   it('passive mode: skin pasted over the eyes is a spoof sign, not a blink', () => {
@@ -135,9 +167,17 @@ describe('sequence judgement and outcome', () => {
     expect(judgeSequence(Array.from({ length: 8 }, () => frame(null)), ts(8), [], rules).reasons).toContain('NO_FACE');
   });
 
-  it('refuses other faces in the frame', () => {
-    const frames = ts(8).map((_, i) => frame({}, i < 3 ? 1 : 0));
+  it('refuses another person in front of the camera (a second face in a quarter of the frames or more)', () => {
+    const frames = ts(8).map((_, i) => frame({}, i < 2 ? 1 : 0));
     expect(judgeSequence(frames, ts(8), [], rules).reasons).toContain('MULTIPLE_FACES');
+    const long = ts(40).map((_, i) => frame({}, i % 4 === 0 ? 1 : 0));
+    expect(judgeSequence(long, ts(40), [], rules).reasons).toContain('MULTIPLE_FACES');
+  });
+
+  it('does not refuse a second "face" seen now and then (hands near the face)', () => {
+    const frames = ts(40).map((_, i) => frame({}, i === 7 || i === 8 || i === 21 || i === 30 ? 1 : 0));
+    expect(judgeSequence(frames, ts(40), [], rules).reasons).not.toContain('MULTIPLE_FACES');
+    expect(anotherPerson(frames.map((f) => frameProblems(f, quality)))).toBe(false);
   });
 
   it.each<[string, { q: boolean; l: boolean; review?: boolean }, number | null, number, string, boolean]>([

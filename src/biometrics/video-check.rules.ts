@@ -16,6 +16,7 @@ import {
   type MotionSample,
 } from './challenges.rules.js';
 import { frameProblems, type FrameProblem, type QualityRules } from './quality.rules.js';
+import { shapeMotion } from './motion.rules.js';
 import { POINT } from './engine/frame-measures.js';
 import { faceMatches, type ReferenceMeasures } from './match.rules.js';
 import { failureLocks } from './video-check-lock.rules.js';
@@ -26,6 +27,8 @@ export type VideoCheckReason = FrameProblem | 'CHALLENGE_NOT_MET' | 'SPOOF_SUSPE
 export interface LivenessRules extends ChallengeRules {
   /** Passive mode: least natural movement of eyelids or mouth (see expressionMotion) for a live-looking face. */
   minExpressionMotion: number;
+  /** Passive mode: least change of the face mesh's shape (see motion.rules.ts shapeMotion) for a live-looking face. */
+  minShapeMotion: number;
   minLivenessScore: number;
   minGoodFrameShare: number;
 }
@@ -138,11 +141,15 @@ export function expressionMotion(samples: MotionSample[]): number {
  * when its eyelids or mouth move naturally, and a moderator decides.
  */
 function passiveEvidence(samples: MotionSample[], rules: LivenessRules): LivenessEvidence {
-  const { turn: baseline, open } = sequenceBaseline(samples);
+  const { turn: baseline, open } = sequenceBaseline(samples, rules.turnYawDegrees);
   const signals: LivenessSignal[] = [];
   const blink = findBlink(samples, 0, samples.length, open, rules);
   signals.push({ signal: 'naturalBlink', value: blink.index >= 0 ? 'seen' : blink.skinOverEyes ? 'skin over the eyes' : 'none', passed: blink.index >= 0 });
   if (blink.eyeDetail !== null) signals.push({ signal: 'blinkEyeDetail', value: round(blink.eyeDetail), threshold: rules.minEyeDetail, passed: blink.eyeDetail >= rules.minEyeDetail });
+  if (blink.eyeDetail !== null && blink.openEyeDetail) {
+    const share = blink.eyeDetail / blink.openEyeDetail;
+    signals.push({ signal: 'blinkDetailShare', value: round(share), threshold: rules.minBlinkDetailShare, passed: share >= rules.minBlinkDetailShare });
+  }
   let turnSeen = false;
   let turnFake = false;
   for (const direction of [1, -1] as const) {
@@ -155,12 +162,28 @@ function passiveEvidence(samples: MotionSample[], rules: LivenessRules): Livenes
   }
   const motion = expressionMotion(samples);
   signals.push({ signal: 'expressionMotion', value: round(motion), threshold: rules.minExpressionMotion, passed: motion >= rules.minExpressionMotion });
+  // A photo moved in front of the camera (zoomed, panned) keeps one face shape; its mesh's noise alone can
+  // reach the expression threshold on small faces, the shape's change does not.
+  const shape = shapeMotion(samples.flatMap((s) => (hasPoints(s.points) ? [s.points] : [])));
+  signals.push({ signal: 'shapeMotion', value: shape === null ? null : round(shape), threshold: rules.minShapeMotion, passed: shape !== null && shape >= rules.minShapeMotion });
   const spoof = (blink.skinOverEyes && blink.index < 0) || (turnFake && !turnSeen);
   // A photo animated only where it is asked to move (a pasted blink, a warped nose) keeps its eyelids and
   // mouth still the rest of the time: without natural expression motion nothing counts as live.
-  const liveLooking = motion >= rules.minExpressionMotion;
+  const liveLooking = motion >= rules.minExpressionMotion && shape !== null && shape >= rules.minShapeMotion;
   const verdict = spoof || !liveLooking ? 'spoof' : blink.index >= 0 || turnSeen ? 'live' : 'no-active-evidence';
   return { mode: 'passive', verdict, signals };
+}
+
+/**
+ * A second face in a quarter of the frames or more (and in two at least): someone else is in front of
+ * the camera. Hands near the face or a pattern read as a face come and go (≤ 10 % of the frames of the
+ * shared videos); a person beside the applicant stays.
+ */
+export const SECOND_FACE_MIN_FRAME_SHARE = 0.25;
+
+export function anotherPerson(problems: FrameProblem[][]): boolean {
+  const seen = problems.filter((p) => p.includes('MULTIPLE_FACES')).length;
+  return seen >= Math.max(2, Math.ceil(SECOND_FACE_MIN_FRAME_SHARE * problems.length));
 }
 
 export function judgeSequence(
@@ -174,8 +197,7 @@ export function judgeSequence(
   const reasons = new Set<VideoCheckReason>();
 
   if (!timestampsPlausible(timestamps, rules.timestamps)) reasons.add('TIMESTAMPS_IMPLAUSIBLE');
-  // Another face in two frames or more: someone else is in front of the camera (one frame may be a glitch).
-  if (problems.filter((p) => p.includes('MULTIPLE_FACES')).length >= 2) reasons.add('MULTIPLE_FACES');
+  if (anotherPerson(problems)) reasons.add('MULTIPLE_FACES');
   const qualityOk = goodFrames.length >= Math.max(1, Math.ceil(rules.liveness.minGoodFrameShare * frames.length));
   if (!qualityOk) {
     // Report the problems that most frames had, in a fixed order of importance.

@@ -93,10 +93,12 @@ export interface Config {
       minBlinkFrames: number;
       challengeWindowMs: number;
       minEyeDetail: number;
+      minBlinkDetailShare: number;
       minRigidFit: number;
       minPeripheryToNose: number;
       maxBackgroundToPeriphery: number;
       minExpressionMotion: number;
+      minShapeMotion: number;
       minLivenessScore: number;
       minGoodFrameShare: number;
     };
@@ -343,10 +345,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         minBlinkFrames: r.int('VIDEO_CHECK_MIN_BLINK_FRAMES', 1, 1, 20),
         challengeWindowMs: r.int('VIDEO_CHECK_CHALLENGE_WINDOW_MS', 3000, 500, 60_000),
         minEyeDetail: r.decimal('VIDEO_CHECK_MIN_EYE_DETAIL', 1.5, 0, 100),
+        minBlinkDetailShare: r.decimal('VIDEO_CHECK_MIN_BLINK_DETAIL_SHARE', 0.5, 0, 10),
         minRigidFit: r.decimal('VIDEO_CHECK_MIN_RIGID_FIT', 0.5, 0, 1),
         minPeripheryToNose: r.decimal('VIDEO_CHECK_MIN_PERIPHERY_TO_NOSE', 0.45, 0, 10),
         maxBackgroundToPeriphery: r.decimal('VIDEO_CHECK_MAX_BACKGROUND_TO_PERIPHERY', 0.8, 0, 10),
         minExpressionMotion: r.decimal('VIDEO_CHECK_MIN_EXPRESSION_MOTION', 0.12, 0, 10),
+        minShapeMotion: r.decimal('VIDEO_CHECK_MIN_SHAPE_MOTION', 0.026, 0, 1),
         minLivenessScore: r.decimal('VIDEO_CHECK_MIN_LIVENESS_SCORE', 0.6, 0, 1),
         minGoodFrameShare: r.decimal('VIDEO_CHECK_MIN_GOOD_FRAME_SHARE', 0.6, 0, 1),
       },
