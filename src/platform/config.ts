@@ -7,133 +7,6 @@ import { randomBytes } from 'node:crypto';
 export type Language = 'kk' | 'ru' | 'en';
 export const LANGUAGES: readonly Language[] = ['kk', 'ru', 'en'];
 
-export interface Config {
-  env: 'development' | 'test' | 'production';
-  port: number;
-  host: string;
-  logLevel: string;
-  /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
-  databaseUrl: string | null;
-  dataDir: string;
-  /** Folder with shared face data (demo registry, test videos). */
-  faceDataDir: string;
-  /** Secret for HMACs of one-time codes and tokens. */
-  secretKey: Buffer;
-  /** AES-256-GCM key for biometric data at rest (32 bytes). */
-  encryptionKey: Buffer;
-  supportUrl: string;
-  /** The support-centre link per page language (SUPPORT_URL_KK/_RU/_EN, each falling back to SUPPORT_URL). */
-  supportUrls: Record<Language, string>;
-  defaultLanguage: Language;
-  otp: {
-    length: number;
-    ttlSeconds: number;
-    resendCooldownSeconds: number;
-    maxAttempts: number;
-    sendLimitPerPhone: number;
-    sendLimitPerIp: number;
-    sendLimitWindowSeconds: number;
-  };
-  /** The citizen's sign-in with a code and the sessions that follow (src/session). */
-  session: {
-    /** A session ends after this long without a request, and this long after it began whatever happens. */
-    idleTimeoutSeconds: number;
-    absoluteTimeoutSeconds: number;
-    /** A started sign-in (phone → code) can be finished within this. */
-    signinTtlSeconds: number;
-    /** Sign-in codes: the registration's code rules (otp) with their own send limits. */
-    sendLimitPerPhone: number;
-    sendLimitPerIp: number;
-    sendLimitWindowSeconds: number;
-  };
-  registration: {
-    idleTimeoutSeconds: number;
-    /** IINs looked up in the registry: per registration (then it ends), per phone and per IP per day. */
-    iinAttempts: { perRegistration: number; perPhonePerDay: number; perIpPerDay: number };
-  };
-  registry: {
-    provider: 'embedded' | 'http';
-    url: string | null;
-    timeoutMs: number;
-  };
-  sms: {
-    provider: 'outbox' | 'smpp' | 'http';
-    smpp: { url: string | null; systemId: string; password: string; sourceAddr: string };
-    http: { url: string | null; token: string | null };
-    maxRetries: number;
-    /** A send still in progress after this long is presumed lost (e.g. the process crashed) and retried. */
-    sendExpireSeconds: number;
-  };
-  queue: {
-    /** How often pg-boss supervises: expires stuck jobs, archives finished ones. */
-    maintenanceIntervalSeconds: number;
-  };
-  videoCheck: {
-    challenges: string;
-    /** Challenges drawn per check when VIDEO_CHECK_CHALLENGES=random. */
-    challengeCount: number;
-    /** Fused similarity (match.rules.ts FACE_PIPELINE) at or above which the face matches: just above every impostor pair of eval:faces. */
-    matchThreshold: number;
-    /** Engine worker threads (default: the machine's cores) and the most frames waiting for them. */
-    poolSize: number;
-    queueMaxFrames: number;
-    /** A frame taking longer than this is abandoned and its worker replaced. */
-    frameTimeoutMs: number;
-    checkTtlSeconds: number;
-    maxFailedChecks: number;
-    lockMinutes: number;
-    /** Checks issued per registration and per IP within the window (abandoned ones count). */
-    issueLimit: { perRegistration: number; perIp: number; windowSeconds: number };
-    evidenceRetentionDays: number;
-    capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number; passiveSeconds: number };
-    quality: { minFaceRatio: number; maxCenterOffset: number; minBrightness: number; maxBrightness: number; minSharpness: number };
-    liveness: {
-      turnYawDegrees: number;
-      blinkClosedRatio: number;
-      minBlinkFrames: number;
-      challengeWindowMs: number;
-      minEyeDetail: number;
-      minBlinkDetailShare: number;
-      minRigidFit: number;
-      minPeripheryToNose: number;
-      maxBackgroundToPeriphery: number;
-      minExpressionMotion: number;
-      minShapeMotion: number;
-      minLivenessScore: number;
-      minGoodFrameShare: number;
-    };
-  };
-  staff: {
-    /** A staff session ends after this long without a request. */
-    idleTimeoutSeconds: number;
-    /** Failed logins of one login from one address before its back-off starts; the longest back-off. */
-    maxFailedLogins: number;
-    lockSeconds: number;
-    /** Failed logins from one address (any login) before that address is slowed down. */
-    loginIpMaxFailures: number;
-    /** Failed logins of one login from unknown clients (any address) before the account-wide back-off. */
-    loginAccountMaxFailures: number;
-  };
-  http: {
-    /** Proxies in front of us: none, a number of hops, or their addresses/CIDRs (see trust-proxy.rules.ts). */
-    trustProxy: TrustProxy;
-    /** The address citizens use; https turns on HSTS and upgrade-insecure-requests. */
-    publicUrl: string;
-    /** The whole request head must arrive within this (slow-loris headers). */
-    headersTimeoutMs: number;
-    /** The whole request, body included, must arrive within this. */
-    requestTimeoutMs: number;
-    /** An idle keep-alive connection is closed after this. */
-    keepAliveTimeoutMs: number;
-  };
-  ops: {
-    /** Bearer token for /metrics (and protected API docs); required to expose them in production. */
-    metricsToken: string | null;
-    /** The OpenAPI documentation at /api/docs: public, protected (METRICS_TOKEN) or off. */
-    apiDocs: 'public' | 'protected' | 'off';
-  };
-}
-
 /** false: no proxy; a number: that many proxy hops; a list: the proxies' addresses or CIDRs. */
 export type TrustProxy = false | number | string[];
 
@@ -145,6 +18,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+const NODE_ENVS = ['development', 'test', 'production'] as const;
+type NodeEnv = (typeof NODE_ENVS)[number];
 
 class Reader {
   readonly problems: string[] = [];
@@ -203,7 +78,7 @@ class Reader {
   }
 
   /** A key given as 64 hex characters or base64 of 32 bytes; generated per process outside production. */
-  key(name: string, env: Config['env']): Buffer {
+  key(name: string, env: NodeEnv): Buffer {
     const raw = this.optional(name);
     if (raw === null) {
       if (env === 'production') this.problems.push(`${name} is required in production (32 bytes as hex or base64)`);
@@ -226,9 +101,13 @@ function devKey(name: string): Buffer {
   return seed;
 }
 
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+/**
+ * The configuration: every setting with its environment variable, default and allowed range, in one
+ * place. Its shape is the type `Config` (inferred from here, so it cannot drift from what is loaded).
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()) {
   const r = new Reader(env);
-  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const nodeEnv = r.oneOf('NODE_ENV', NODE_ENVS, 'development');
   const databaseUrl = r.optional('DATABASE_URL');
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     r.problems.push(`DATABASE_URL must start with postgres:// or postgresql://`);
@@ -247,17 +126,22 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const metricsToken = r.optional('METRICS_TOKEN');
   if (metricsToken !== null && metricsToken.length < 16) r.problems.push('METRICS_TOKEN must be at least 16 characters');
 
-  const config: Config = {
+  const config = {
     env: nodeEnv,
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', '127.0.0.1'),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'warn' : 'info'),
+    /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
     databaseUrl,
     dataDir: path.resolve(cwd, r.string('DATA_DIR', './data')),
+    /** Folder with shared face data (demo registry, test videos). */
     faceDataDir: path.resolve(cwd, r.string('FACE_DATA_DIR', '../shared/faces')),
+    /** Secret for HMACs of one-time codes and tokens. */
     secretKey: r.key('SECRET_KEY', nodeEnv),
+    /** AES-256-GCM key for biometric data at rest (32 bytes). */
     encryptionKey: r.key('ENCRYPTION_KEY', nodeEnv),
     supportUrl: r.string('SUPPORT_URL', 'https://egov.kz/cms/en/support'),
+    /** The support-centre link per page language (SUPPORT_URL_KK/_RU/_EN, each falling back to SUPPORT_URL). */
     supportUrls: {
       kk: r.string('SUPPORT_URL_KK', r.string('SUPPORT_URL', 'https://egov.kz/cms/kk/support')),
       ru: r.string('SUPPORT_URL_RU', r.string('SUPPORT_URL', 'https://egov.kz/cms/ru/support')),
@@ -273,16 +157,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       sendLimitPerIp: r.int('OTP_SEND_LIMIT_PER_IP', 30, 1, 1_000_000),
       sendLimitWindowSeconds: r.int('OTP_SEND_LIMIT_WINDOW_SECONDS', 900, 1, 86400),
     },
+    /** The citizen's sign-in with a code and the sessions that follow (src/session). */
     session: {
+      /** A session ends after this long without a request, and this long after it began whatever happens. */
       idleTimeoutSeconds: r.int('SESSION_IDLE_TIMEOUT_SECONDS', 1800, 1, 86400),
       absoluteTimeoutSeconds: r.int('SESSION_ABSOLUTE_TIMEOUT_SECONDS', 12 * 3600, 1, 30 * 86400),
+      /** A started sign-in (phone → code) can be finished within this. */
       signinTtlSeconds: r.int('SIGNIN_TTL_SECONDS', 900, 30, 86400),
+      /** Sign-in codes: the registration's code rules (otp) with their own send limits. */
       sendLimitPerPhone: r.int('SIGNIN_SEND_LIMIT_PER_PHONE', 5, 1, 1000),
       sendLimitPerIp: r.int('SIGNIN_SEND_LIMIT_PER_IP', 30, 1, 1_000_000),
       sendLimitWindowSeconds: r.int('SIGNIN_SEND_LIMIT_WINDOW_SECONDS', 900, 1, 86400),
     },
     registration: {
       idleTimeoutSeconds: r.int('REGISTRATION_IDLE_TIMEOUT_SECONDS', 1800, 60, 86400),
+      /** IINs looked up in the registry: per registration (then it ends), per phone and per IP per day. */
       iinAttempts: {
         perRegistration: r.int('IIN_ATTEMPTS_PER_REGISTRATION', 5, 1, 100),
         perPhonePerDay: r.int('IIN_ATTEMPTS_PER_PHONE_PER_DAY', 10, 1, 10_000),
@@ -304,21 +193,28 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       },
       http: { url: smsHttpUrl, token: r.optional('SMS_HTTP_TOKEN') },
       maxRetries: r.int('SMS_MAX_RETRIES', 5, 0, 100),
+      /** A send still in progress after this long is presumed lost (e.g. the process crashed) and retried. */
       sendExpireSeconds: r.int('SMS_SEND_EXPIRE_SECONDS', 120, 1, 3600),
     },
     queue: {
+      /** How often pg-boss supervises: expires stuck jobs, archives finished ones. */
       maintenanceIntervalSeconds: r.int('QUEUE_MAINTENANCE_INTERVAL_SECONDS', 60, 1, 3600),
     },
     videoCheck: {
       challenges: r.string('VIDEO_CHECK_CHALLENGES', 'random'),
+      /** Challenges drawn per check when VIDEO_CHECK_CHALLENGES=random. */
       challengeCount: r.int('VIDEO_CHECK_CHALLENGE_COUNT', 2, 1, 5),
+      /** Fused similarity (match.rules.ts FACE_PIPELINE) at or above which the face matches: just above every impostor pair of eval:faces. */
       matchThreshold: r.decimal('VIDEO_CHECK_MATCH_THRESHOLD', 0.88, -1, 1),
+      /** Engine worker threads (default: the machine's cores) and the most frames waiting for them. */
       poolSize: r.int('VIDEO_CHECK_POOL_SIZE', Math.max(1, os.availableParallelism()), 1, 64),
       queueMaxFrames: r.int('VIDEO_CHECK_QUEUE_MAX_FRAMES', 256, 1, 100_000),
+      /** A frame taking longer than this is abandoned and its worker replaced. */
       frameTimeoutMs: r.int('VIDEO_CHECK_FRAME_TIMEOUT_MS', 30_000, 100, 600_000),
       checkTtlSeconds: r.int('VIDEO_CHECK_TTL_SECONDS', 180, 10, 3600),
       maxFailedChecks: r.int('VIDEO_CHECK_MAX_FAILED', 3, 1, 100),
       lockMinutes: r.int('VIDEO_CHECK_LOCK_MINUTES', 15, 1, 10_080),
+      /** Checks issued per registration and per IP within the window (abandoned ones count). */
       issueLimit: {
         perRegistration: r.int('VIDEO_CHECK_ISSUE_LIMIT_PER_REGISTRATION', 10, 1, 1000),
         perIp: r.int('VIDEO_CHECK_ISSUE_LIMIT_PER_IP', 120, 1, 1_000_000),
@@ -356,21 +252,32 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       },
     },
     staff: {
+      /** A staff session ends after this long without a request. */
       idleTimeoutSeconds: r.int('STAFF_IDLE_TIMEOUT_SECONDS', 900, 1, 86400),
+      /** Failed logins of one login from one address before its back-off starts; the longest back-off. */
       maxFailedLogins: r.int('STAFF_MAX_FAILED_LOGINS', 5, 1, 100),
       lockSeconds: r.int('STAFF_LOCK_SECONDS', 900, 1, 86400),
+      /** Failed logins from one address (any login) before that address is slowed down. */
       loginIpMaxFailures: r.int('STAFF_LOGIN_IP_MAX_FAILURES', 30, 1, 100_000),
+      /** Failed logins of one login from unknown clients (any address) before the account-wide back-off. */
       loginAccountMaxFailures: r.int('STAFF_LOGIN_ACCOUNT_MAX_FAILURES', 20, 1, 100_000),
     },
     http: {
+      /** Proxies in front of us: none, a number of hops, or their addresses/CIDRs (see network.rules.ts). */
       trustProxy: readTrustProxy(r.optional('TRUST_PROXY'), r.problems),
+      /** The address citizens use; https turns on HSTS and upgrade-insecure-requests. */
       publicUrl: publicUrl.replace(/\/+$/, ''),
+      /** The whole request head must arrive within this (slow-loris headers). */
       headersTimeoutMs: r.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      /** The whole request, body included, must arrive within this. */
       requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000),
+      /** An idle keep-alive connection is closed after this. */
       keepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
     },
     ops: {
+      /** Bearer token for /metrics (and protected API docs); required to expose them in production. */
       metricsToken,
+      /** The OpenAPI documentation at /api/docs: public, protected (METRICS_TOKEN) or off. */
       apiDocs: r.oneOf('API_DOCS', ['public', 'protected', 'off'] as const, nodeEnv === 'production' ? 'protected' : 'public'),
     },
   };
@@ -383,6 +290,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }
+
+/** The typed configuration every module receives (its shape is what loadConfig returns). */
+export type Config = ReturnType<typeof loadConfig>;
 
 /**
  * TRUST_PROXY: empty (no proxy), a number of proxy hops, or a comma-separated list of proxy addresses or
