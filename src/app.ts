@@ -6,6 +6,7 @@ import type { AppContext } from './app-context.js';
 import type { TrustProxy } from './platform/config.js';
 import { installErrorHandler } from './platform/error-handler.js';
 import { AppError } from './platform/errors/app-error.js';
+import { ErrorBody, errorRef } from './platform/errors/error-body.js';
 import { isLoopbackAddress } from './platform/network.rules.js';
 import { apiDocsAccess, metricsAccess, requireOpsToken } from './platform/ops-access.js';
 import { adaptSwaggerCsp, registerSecurityHeaders } from './platform/security-headers.js';
@@ -54,7 +55,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
+  app.addSchema(ErrorBody);
   await app.register(swagger, {
+    // Shared schemas keep their $id as their name in the document (components.schemas.ErrorBody).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       info: {
         title: 'Digital ID',
@@ -92,6 +96,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     if (metrics === 'off') throw new AppError('NOT_FOUND');
     reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
+  });
+
+  // Every API route answers its errors as ErrorBody: routes list the statuses they expect, and any other
+  // 4xx/5xx is documented (and serialized) with the same schema.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.schema?.hide) return;
+    route.schema = { ...route.schema, response: { '4xx': errorRef, '5xx': errorRef, ...(route.schema?.response as Record<string, unknown> | undefined) } };
   });
 
   await app.register(registrationRoutes(ctx), { prefix: '/api/v1' });

@@ -9,7 +9,8 @@ import { isLanguage } from '../platform/i18n.js';
 import { authorizeRegistration } from '../registration/registration.service.js';
 import { StaffService } from '../staff/staff.service.js';
 import { principal, prepareStaffScope, staffGuard } from '../staff/staff.auth.js';
-import { StaffErrorBody, StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
+import { StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
+import { errorRef } from '../platform/errors/error-body.js';
 import { VERIFICATION_CHECKLIST } from './assistant.rules.js';
 import { AssistantService } from './assistant.service.js';
 
@@ -59,7 +60,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'Ask for the proven phone to be linked to an IIN in BMG (virtual assistant)',
           security: [{ registrationToken: [] }],
           body: CreateBody,
-          response: { 200: CitizenTicket, 201: CitizenTicket, 400: StaffErrorBody, 401: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody, 410: StaffErrorBody, 422: StaffErrorBody },
+          response: { 200: CitizenTicket, 201: CitizenTicket, 400: errorRef, 401: errorRef, 404: errorRef, 409: errorRef, 410: errorRef, 422: errorRef },
         },
       },
       async (request, reply) => {
@@ -78,7 +79,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: "The ticket's status, for the citizen who opened it",
           security: [{ registrationToken: [] }],
           params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-          response: { 200: CitizenTicket, 401: StaffErrorBody, 404: StaffErrorBody },
+          response: { 200: CitizenTicket, 401: errorRef, 404: errorRef },
         },
       },
       async (request) => service.ticketForCitizen(request.params.id, request.headers.authorization),
@@ -88,7 +89,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/tickets',
       {
         preHandler: operator,
-        schema: { tags: ['staff'], summary: 'BMG-update tickets, oldest first (operator)', security: staffSecurity, querystring: ListQuery, response: { 401: StaffErrorBody, 403: StaffErrorBody } },
+        schema: { tags: ['staff'], summary: 'BMG-update tickets, oldest first (operator)', security: staffSecurity, querystring: ListQuery, response: { 401: errorRef, 403: errorRef } },
       },
       async (request) => service.list(request.query.status ?? 'open'),
     );
@@ -97,7 +98,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/tickets/:id',
       {
         preHandler: operator,
-        schema: { tags: ['staff'], summary: 'One ticket with the full phone and IIN (audited)', security: staffSecurity, params: StaffIdParams, response: { 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody } },
+        schema: { tags: ['staff'], summary: 'One ticket with the full phone and IIN (audited)', security: staffSecurity, params: StaffIdParams, response: { 401: errorRef, 403: errorRef, 404: errorRef } },
       },
       async (request) => service.view(principal(request), request.params.id, request.ip),
     );
@@ -106,7 +107,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/tickets/:id/claim',
       {
         preHandler: operator,
-        schema: { tags: ['staff'], summary: 'Take the ticket so no other operator works on it', security: staffSecurity, params: StaffIdParams, response: { 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody } },
+        schema: { tags: ['staff'], summary: 'Take the ticket so no other operator works on it', security: staffSecurity, params: StaffIdParams, response: { 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef } },
       },
       async (request) => service.claim(principal(request), request.params.id, request.ip),
     );
@@ -121,7 +122,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
           security: staffSecurity,
           params: StaffIdParams,
           body: ResolveBody,
-          response: { 400: StaffErrorBody, 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody, 422: StaffErrorBody, 503: StaffErrorBody },
+          response: { 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef, 503: errorRef },
         },
       },
       async (request) => service.resolve(principal(request), request.params.id, { outcome: request.body.outcome, checklist: request.body.checklist, note: request.body.note ?? '' }, request.ip),

@@ -4,7 +4,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { StaffService } from '../staff/staff.service.js';
 import { principal, prepareStaffScope, staffGuard } from '../staff/staff.auth.js';
-import { StaffErrorBody, StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
+import { StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
+import { errorRef } from '../platform/errors/error-body.js';
 import { MAX_DECISION_NOTE, ModerationService } from './moderation.service.js';
 
 const QueueQuery = Type.Object(
@@ -25,7 +26,7 @@ const DecisionBody = Type.Object(
 );
 
 const tags = ['moderation'];
-const errors = { 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody };
+const errors = { 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef };
 
 export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
@@ -37,7 +38,7 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/moderation/cases',
       {
         preHandler: moderator,
-        schema: { tags, summary: 'Cases, open ones oldest first with the time left to the 24-hour target', security: staffSecurity, querystring: QueueQuery, response: { 400: StaffErrorBody, 401: StaffErrorBody, 403: StaffErrorBody } },
+        schema: { tags, summary: 'Cases, open ones oldest first with the time left to the 24-hour target', security: staffSecurity, querystring: QueueQuery, response: { 400: errorRef, 401: errorRef, 403: errorRef } },
       },
       async (request) =>
         service.queue(principal(request), {
@@ -84,7 +85,7 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
           security: staffSecurity,
           params: StaffIdParams,
           body: DecisionBody,
-          response: { ...errors, 400: StaffErrorBody, 422: StaffErrorBody },
+          response: { ...errors, 400: errorRef, 422: errorRef },
         },
       },
       async (request) => service.decide(principal(request), request.params.id, { decision: request.body.decision, reason: request.body.reason, note: request.body.note ?? '' }, request.ip),

@@ -2,21 +2,11 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { requestLanguage } from '../platform/error-handler.js';
+import { errorRef } from '../platform/errors/error-body.js';
 import { isLanguage } from '../platform/i18n.js';
 import { RegistrationState } from './registration.rules.js';
 import { authorizeRegistration, RegistrationService, type RegistrationRow } from './registration.service.js';
 
-const ErrorBody = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String({ description: 'Stable machine code, e.g. IIN_CHECKSUM' }),
-      message: Type.String({ description: 'Localized by Accept-Language (kk, ru, en)' }),
-      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    }),
-  },
-  { $id: 'ErrorBody' },
-);
-const errorRef = Type.Ref('ErrorBody');
 
 const OtpTiming = Type.Object({ expiresAt: Type.String({ format: 'date-time' }), resendAvailableAt: Type.String({ format: 'date-time' }) });
 const StateEnum = Type.Union(Object.values(RegistrationState).map((s) => Type.Literal(s)));
@@ -55,7 +45,6 @@ const tags = ['registration'];
 export function registrationRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const service = new RegistrationService(ctx);
-    app.addSchema(ErrorBody);
     // Authorisation runs before body validation, so a caller without the token learns nothing about the body.
     const authorizedRegistrations = new WeakMap<FastifyRequest, RegistrationRow>();
     const onRequest = async (request: FastifyRequest) => {

@@ -5,11 +5,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { bearerMatches } from '../platform/crypto.js';
 import { AppError } from '../platform/errors/app-error.js';
+import { errorRef } from '../platform/errors/error-body.js';
 import { acceptHttpStatus, devOutbox } from './sms-callbacks.service.js';
-
-const ErrorResponse = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
-});
 
 const OutboxQuery = Type.Object(
   { phone: Type.String({ maxLength: 40, description: 'Kazakhstan mobile number in any common format or E.164' }) },
@@ -43,7 +40,7 @@ export function smsRoutes(ctx: AppContext): FastifyPluginAsync {
             tags: ['development'],
             summary: 'SMS sent to a phone, newest first (development outbox; absent in production)',
             querystring: OutboxQuery,
-            response: { 200: Type.Object({ messages: Type.Array(OutboxMessage) }), 422: ErrorResponse },
+            response: { 200: Type.Object({ messages: Type.Array(OutboxMessage) }), 422: errorRef },
           },
         },
         async (request) => devOutbox(ctx, request.query.phone),
@@ -59,7 +56,7 @@ export function smsRoutes(ctx: AppContext): FastifyPluginAsync {
             tags: ['sms'],
             summary: 'Delivery status callback from the SMS HTTP gateway (Authorization: Bearer SMS_HTTP_TOKEN; docs/sms-http-contract.md)',
             body: StatusBody,
-            response: { 202: Type.Object({ accepted: Type.Boolean() }), 401: ErrorResponse },
+            response: { 202: Type.Object({ accepted: Type.Boolean() }), 401: errorRef },
           },
         },
         async (request, reply) => {

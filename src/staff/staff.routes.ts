@@ -5,7 +5,8 @@ import type { AppContext } from '../app-context.js';
 import { StaffService, type StaffPrincipal } from './staff.service.js';
 import { clearSessionCookie, deviceCookie, principal, prepareStaffScope, sessionToken, setDeviceCookie, setSessionCookie, staffGuard } from './staff.auth.js';
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from './staff-login-guard.js';
-import { StaffErrorBody, StaffMe, staffSecurity } from './staff.schemas.js';
+import { StaffMe, staffSecurity } from './staff.schemas.js';
+import { errorRef } from '../platform/errors/error-body.js';
 
 const LoginBody = Type.Object(
   {
@@ -43,7 +44,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
           tags,
           summary: 'Staff sign-in with password and TOTP code; sets the HttpOnly session cookie',
           body: LoginBody,
-          response: { 200: StaffMe, 400: StaffErrorBody, 401: StaffErrorBody, 429: StaffErrorBody },
+          response: { 200: StaffMe, 400: errorRef, 401: errorRef, 429: errorRef },
         },
       },
       async (request, reply) => {
@@ -58,7 +59,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/me',
       {
         preHandler: staffGuard(service, null, { allowPendingPasswordChange: true }),
-        schema: { tags, summary: 'The signed-in staff member and the CSRF token', security: staffSecurity, response: { 200: StaffMe, 401: StaffErrorBody } },
+        schema: { tags, summary: 'The signed-in staff member and the CSRF token', security: staffSecurity, response: { 200: StaffMe, 401: errorRef } },
       },
       async (request) => me(principal(request), sessionToken(request)!),
     );
@@ -67,7 +68,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/logout',
       {
         preHandler: staffGuard(service, null, { allowPendingPasswordChange: true }),
-        schema: { tags, summary: 'End the session', security: staffSecurity, response: { 204: Type.Null(), 401: StaffErrorBody, 403: StaffErrorBody } },
+        schema: { tags, summary: 'End the session', security: staffSecurity, response: { 204: Type.Null(), 401: errorRef, 403: errorRef } },
       },
       async (request, reply) => {
         await service.logout(principal(request), request.ip);
@@ -85,7 +86,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'Replace the password (required after the first sign-in with the one-time password)',
           security: staffSecurity,
           body: PasswordBody,
-          response: { 200: StaffMe, 400: StaffErrorBody, 401: StaffErrorBody, 403: StaffErrorBody },
+          response: { 200: StaffMe, 400: errorRef, 401: errorRef, 403: errorRef },
         },
       },
       async (request) => {
@@ -104,7 +105,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'Latest audit events (admin)',
           security: staffSecurity,
           querystring: AuditQuery,
-          response: { 401: StaffErrorBody, 403: StaffErrorBody },
+          response: { 401: errorRef, 403: errorRef },
         },
       },
       async (request) => ({ events: await service.auditEvents({ type: request.query.type, limit: request.query.limit === undefined ? undefined : Number(request.query.limit) }) }),

@@ -1,14 +1,6 @@
 // Schemas shared by the staff, moderation and ticket routes.
 import { Type } from '@sinclair/typebox';
 
-export const StaffErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  }),
-});
-
 export const StaffIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const staffSecurity = [{ staffSession: [] }];
