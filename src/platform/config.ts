@@ -263,7 +263,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()) {
       loginAccountMaxFailures: r.int('STAFF_LOGIN_ACCOUNT_MAX_FAILURES', 20, 1, 100_000),
     },
     http: {
-      /** Proxies in front of us: none, a number of hops, or their addresses/CIDRs (see network.rules.ts). */
+      /** Proxies in front of us: none, a number of hops, or their addresses/CIDRs (readTrustProxy below; applied in app.ts). */
       trustProxy: readTrustProxy(r.optional('TRUST_PROXY'), r.problems),
       /** The address citizens use; https turns on HSTS and upgrade-insecure-requests. */
       publicUrl: publicUrl.replace(/\/+$/, ''),
