@@ -1,6 +1,7 @@
 // The registration API as the wizard uses it. Errors arrive as {error:{code,message,details?}} with the
 // message in the UI language (Accept-Language); the UI prefers its own text for codes it knows.
 import { currentLanguage } from './i18n/index.js';
+import type { ApiOperations, ErrorBody } from './api-types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -15,39 +16,21 @@ export class ApiError extends Error {
   }
 }
 
-export interface OtpTiming {
-  expiresAt: string;
-  resendAvailableAt: string;
-}
-export type RegistrationState = 'AWAITING_OTP' | 'AWAITING_IIN' | 'AWAITING_VIDEO_CHECK' | 'UNDER_REVIEW' | 'COMPLETED' | 'REJECTED';
-export interface StartedRegistration {
-  id: string;
-  token: string;
-  state: RegistrationState;
-  otp: OtpTiming;
-}
-export interface RegistrationView {
-  id: string;
-  state: RegistrationState;
-  person?: { maskedName: string } | null;
-  lockedUntil?: string | null;
-  /** Failed video checks left before the lock (kept per person and phone). */
-  attemptsLeft?: number;
-}
-export interface VideoCheck {
-  checkId: string;
-  challenges: string[];
-  expiresAt: string;
-  /** challengeWindowMs: each challenge's slot (prompt k during slot k); passiveMs: a passive check's length. */
-  capture: { minFrames: number; maxFrames: number; maxFrameBytes: number; fps: number; challengeWindowMs?: number; passiveMs?: number };
-}
-export type VideoCheckOutcome = 'PASSED' | 'RETRY' | 'UNDER_REVIEW' | 'LOCKED';
-export interface VideoCheckResult {
-  outcome: VideoCheckOutcome;
-  reasons: string[];
-  attemptsLeft?: number;
-  lockedUntil?: string | null;
-}
+// Request and response types come from the server's OpenAPI document (api-types.ts, `npm run api:types`).
+type Op = keyof ApiOperations;
+type Reply<K extends Op, S extends keyof ApiOperations[K]['responses']> = ApiOperations[K]['responses'][S];
+type Body<K extends Op> = ApiOperations[K] extends { body: infer B } ? B : never;
+
+/** A stable machine code the API answers with (NETWORK: the request did not reach it). */
+export type ErrorCode = ErrorBody['error']['code'];
+export type StartedRegistration = Reply<'POST /api/v1/registrations', 201>;
+export type OtpTiming = StartedRegistration['otp'];
+export type RegistrationState = StartedRegistration['state'];
+export type RegistrationView = Reply<'GET /api/v1/registrations/{id}', 200>;
+export type VideoCheck = Reply<'POST /api/v1/registrations/{id}/video-checks', 201>;
+export type VideoCheckResult = Reply<'POST /api/v1/registrations/{id}/video-checks/{checkId}', 200>;
+export type VideoCheckOutcome = VideoCheckResult['outcome'];
+export type AssistantTicketRequest = Body<'POST /api/v1/assistant/tickets'>;
 
 /** Server clock minus ours, from the Date header: countdowns follow the server's deadlines. */
 let clockOffsetMs = 0;
@@ -96,14 +79,17 @@ export async function call<T>(method: string, path: string, options: { body?: un
 const base = '/api/v1/registrations';
 
 export const api = {
-  start: (phone: string) => call<StartedRegistration>('POST', base, { body: { phone, language: currentLanguage() } }),
-  resendOtp: (id: string, token: string) => call<{ otp: OtpTiming }>('POST', `${base}/${id}/otp/resend`, { token }),
-  verifyOtp: (id: string, token: string, code: string) => call<{ state: RegistrationState }>('POST', `${base}/${id}/otp`, { token, body: { code } }),
+  start: (phone: string) =>
+    call<StartedRegistration>('POST', base, { body: { phone, language: currentLanguage() } satisfies Body<'POST /api/v1/registrations'> }),
+  resendOtp: (id: string, token: string) => call<Reply<'POST /api/v1/registrations/{id}/otp/resend', 200>>('POST', `${base}/${id}/otp/resend`, { token }),
+  verifyOtp: (id: string, token: string, code: string) =>
+    call<Reply<'POST /api/v1/registrations/{id}/otp', 200>>('POST', `${base}/${id}/otp`, { token, body: { code } satisfies Body<'POST /api/v1/registrations/{id}/otp'> }),
   submitIin: (id: string, token: string, iin: string) =>
-    call<{ state: RegistrationState; person: { maskedName: string }; lockedUntil?: string | null }>('POST', `${base}/${id}/iin`, { token, body: { iin } }),
+    call<Reply<'POST /api/v1/registrations/{id}/iin', 200>>('POST', `${base}/${id}/iin`, { token, body: { iin } satisfies Body<'POST /api/v1/registrations/{id}/iin'> }),
   get: (id: string, token: string) => call<RegistrationView>('GET', `${base}/${id}`, { token }),
   startVideoCheck: (id: string, token: string) => call<VideoCheck>('POST', `${base}/${id}/video-checks`, { token }),
   submitVideoCheck: (id: string, token: string, checkId: string, form: FormData) =>
     call<VideoCheckResult>('POST', `${base}/${id}/video-checks/${checkId}`, { token, form }),
-  createAssistantTicket: (body: Record<string, unknown>, token?: string) => call<{ id: string; status: string }>('POST', '/api/v1/assistant/tickets', { token, body }),
+  createAssistantTicket: (body: AssistantTicketRequest, token?: string) =>
+    call<Reply<'POST /api/v1/assistant/tickets', 201>>('POST', '/api/v1/assistant/tickets', { token, body }),
 };
