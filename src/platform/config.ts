@@ -3,9 +3,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { LANGUAGES, type Language } from './language.js';
 
-export type Language = 'kk' | 'ru' | 'en';
-export const LANGUAGES: readonly Language[] = ['kk', 'ru', 'en'];
+export { LANGUAGES, type Language } from './language.js';
 
 /** false: no proxy; a number: that many proxy hops; a list: the proxies' addresses or CIDRs. */
 export type TrustProxy = false | number | string[];

@@ -1,4 +1,4 @@
-import { LANGUAGES, type Language } from './config.js';
+import { LANGUAGES, type Language } from './language.js';
 
 /** Picks kk, ru or en from an Accept-Language header by quality; `fallback` when none matches. */
 export function negotiateLanguage(header: string | undefined, fallback: Language): Language {

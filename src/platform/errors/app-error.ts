@@ -1,4 +1,4 @@
-import type { Language } from '../config.js';
+import type { Language } from '../language.js';
 import type { ErrorCode, ErrorDetails } from './catalogue.js';
 
 export interface ErrorDefinition {

@@ -1,7 +1,7 @@
 // Every error code the API can answer with, gathered from the domains. Add a domain's table here.
 // A new code: add it to its domain's `*.errors.ts` (status + kk/ru/en message; `withDetails<…>()` when the
 // body carries details); `new AppError('CODE', details)` then compiles, and a misspelt code does not.
-import type { Language } from '../config.js';
+import type { Language } from '../language.js';
 import type { Placeholders } from '../i18n.js';
 import type { DetailsMark, ErrorDefinition } from './app-error.js';
 import { platformErrors } from './platform.errors.js';
