@@ -5,12 +5,13 @@ import type { AppContext } from '../app-context.js';
 import { requestLanguage } from '../platform/error-handler.js';
 import { SessionService } from '../session/session.service.js';
 import { citizen, citizenGuard, clearSessionCookie, prepareCitizenScope } from '../session/session.auth.js';
-import { AssuranceSchema, CitizenErrorBody, citizenSecurity, CSRF_DESCRIPTION } from '../session/session.schemas.js';
+import { AssuranceSchema, citizenSecurity, CSRF_DESCRIPTION } from '../session/session.schemas.js';
+import { errorRef } from '../platform/errors/error-body.js';
 import { ACTIVITY_TYPES } from '../session/session.rules.js';
 import { DigitalIdBlocks } from '../session/block.service.js';
 import { StaffService } from '../staff/staff.service.js';
 import { prepareStaffScope, principal, staffGuard } from '../staff/staff.auth.js';
-import { StaffErrorBody, staffSecurity } from '../staff/staff.schemas.js';
+import { staffSecurity } from '../staff/staff.schemas.js';
 import { ProfileService } from './profile.service.js';
 
 const Me = Type.Object({
@@ -59,7 +60,7 @@ export function profileRoutes(ctx: AppContext): FastifyPluginAsync {
       '/me',
       {
         onRequest: guard,
-        schema: { tags, summary: 'The digital profile of the signed-in citizen, the assurance of this session and its CSRF token', security: citizenSecurity, response: { 200: Me, 401: CitizenErrorBody } },
+        schema: { tags, summary: 'The digital profile of the signed-in citizen, the assurance of this session and its CSRF token', security: citizenSecurity, response: { 200: Me, 401: errorRef } },
       },
       async (request) => {
         const principal = citizen(request);
@@ -71,7 +72,7 @@ export function profileRoutes(ctx: AppContext): FastifyPluginAsync {
       '/me/activity',
       {
         onRequest: guard,
-        schema: { tags, summary: 'Own sign-ins, sign-outs and changes, newest first (at most 50)', security: citizenSecurity, response: { 200: Activity, 401: CitizenErrorBody } },
+        schema: { tags, summary: 'Own sign-ins, sign-outs and changes, newest first (at most 50)', security: citizenSecurity, response: { 200: Activity, 401: errorRef } },
       },
       async (request) => ({ events: await profiles.activity(citizen(request)) }),
     );
@@ -84,7 +85,7 @@ export function profileRoutes(ctx: AppContext): FastifyPluginAsync {
           tags,
           summary: 'Block my Digital ID (lost phone): ends every session and refuses every sign-in until staff unblock it',
           security: citizenSecurity,
-          response: { 204: Type.Null(), 401: CitizenErrorBody, 403: CitizenErrorBody },
+          response: { 204: Type.Null(), 401: errorRef, 403: errorRef },
         },
       },
       async (request, reply) => {
@@ -111,7 +112,7 @@ export function digitalIdStaffRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: "Unblock a citizen's Digital ID after an operator's check (admin); audited, the citizen gets an SMS",
           security: staffSecurity,
           body: UnblockBody,
-          response: { 204: Type.Null(), 400: StaffErrorBody, 401: StaffErrorBody, 403: StaffErrorBody, 404: StaffErrorBody, 409: StaffErrorBody, 422: StaffErrorBody },
+          response: { 204: Type.Null(), 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
         },
       },
       async (request, reply) => {

@@ -5,7 +5,8 @@ import type { AppContext } from '../app-context.js';
 import { requestLanguage } from '../platform/error-handler.js';
 import { isLanguage } from '../platform/i18n.js';
 import { citizen, citizenGuard, clearSessionCookie, prepareCitizenScope, setSessionCookie } from './session.auth.js';
-import { AssuranceSchema, CitizenErrorBody, citizenSecurity, CSRF_DESCRIPTION } from './session.schemas.js';
+import { AssuranceSchema, citizenSecurity, CSRF_DESCRIPTION } from './session.schemas.js';
+import { errorRef } from '../platform/errors/error-body.js';
 import { SessionService } from './session.service.js';
 import { SigninService } from './signin.service.js';
 import { authorizeRegistration } from '../registration/registration.service.js';
@@ -49,7 +50,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
           tags,
           summary: 'Start a sign-in: sends a one-time code by SMS. A phone with no Digital ID gets the same answer (its SMS says how to register)',
           body: StartBody,
-          response: { 201: Type.Object({ id: Type.String(), otp: OtpTiming }), 400: CitizenErrorBody, 422: CitizenErrorBody, 429: CitizenErrorBody },
+          response: { 201: Type.Object({ id: Type.String(), otp: OtpTiming }), 400: errorRef, 422: errorRef, 429: errorRef },
         },
       },
       async (request, reply) => {
@@ -65,7 +66,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
           tags,
           summary: 'Send a new sign-in code (after the cooldown); the previous code stops working',
           params: HandleParams,
-          response: { 200: Type.Object({ otp: OtpTiming }), 404: CitizenErrorBody, 410: CitizenErrorBody, 429: CitizenErrorBody },
+          response: { 200: Type.Object({ otp: OtpTiming }), 404: errorRef, 410: errorRef, 429: errorRef },
         },
       },
       async (request) => signins.resend(request.params.id, request.ip),
@@ -81,12 +82,12 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
           body: OtpBody,
           response: {
             200: Type.Object({ assurance: AssuranceSchema, csrfToken: Type.String({ description: CSRF_DESCRIPTION }) }),
-            400: CitizenErrorBody,
-            403: CitizenErrorBody,
-            404: CitizenErrorBody,
-            410: CitizenErrorBody,
-            422: CitizenErrorBody,
-            429: CitizenErrorBody,
+            400: errorRef,
+            403: errorRef,
+            404: errorRef,
+            410: errorRef,
+            422: errorRef,
+            429: errorRef,
           },
         },
       },
@@ -107,11 +108,11 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
           security: [{ registrationToken: [] }],
           response: {
             200: Type.Object({ assurance: AssuranceSchema, csrfToken: Type.String({ description: CSRF_DESCRIPTION }) }),
-            401: CitizenErrorBody,
-            403: CitizenErrorBody,
-            404: CitizenErrorBody,
-            409: CitizenErrorBody,
-            410: CitizenErrorBody,
+            401: errorRef,
+            403: errorRef,
+            404: errorRef,
+            409: errorRef,
+            410: errorRef,
           },
         },
       },
@@ -136,7 +137,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'Sign out of this session, or of every session (everywhere: true)',
           security: citizenSecurity,
           body: LogoutBody,
-          response: { 204: Type.Null(), 401: CitizenErrorBody, 403: CitizenErrorBody },
+          response: { 204: Type.Null(), 401: errorRef, 403: errorRef },
         },
       },
       async (request, reply) => {
@@ -150,7 +151,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
       '/me/sessions',
       {
         onRequest: guard,
-        schema: { tags, summary: 'The open sessions of this Digital ID', security: citizenSecurity, response: { 200: Type.Object({ sessions: Type.Array(SessionSchema) }), 401: CitizenErrorBody } },
+        schema: { tags, summary: 'The open sessions of this Digital ID', security: citizenSecurity, response: { 200: Type.Object({ sessions: Type.Array(SessionSchema) }), 401: errorRef } },
       },
       async (request) => ({ sessions: await sessions.list(citizen(request)) }),
     );
@@ -164,7 +165,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'End one of the sessions (another device, or this one)',
           security: citizenSecurity,
           params: SessionIdParams,
-          response: { 204: Type.Null(), 400: CitizenErrorBody, 401: CitizenErrorBody, 403: CitizenErrorBody, 404: CitizenErrorBody },
+          response: { 204: Type.Null(), 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef },
         },
       },
       async (request, reply) => {

@@ -1,14 +1,6 @@
 // Schemas shared by the sign-in, session and profile routes.
 import { Type } from '@sinclair/typebox';
 
-export const CitizenErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String({ description: 'Stable machine code, e.g. SESSION_REQUIRED' }),
-    message: Type.String({ description: 'Localized by Accept-Language (kk, ru, en)' }),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  }),
-});
-
 export const AssuranceSchema = Type.Union([Type.Literal('low'), Type.Literal('substantial'), Type.Literal('high')], {
   description: 'low: SMS code; substantial: passkey; high: face step-up',
 });

@@ -4,7 +4,7 @@
 export type ErrorBody = {
   error: {
     /** Stable machine code, e.g. IIN_CHECKSUM */
-    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS";
+    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_NOT_BLOCKED";
     /** Localized by Accept-Language (kk, ru, en) */
     message: string;
     /** Per code, e.g. retryAfter (s), attemptsLeft, lockedUntil */
@@ -97,6 +97,95 @@ export interface ApiOperations {
         }>;
       };
       422: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "GET /api/v1/me": {
+    responses: {
+      200: {
+        lastName: string;
+        firstName: string;
+        middleName: string | null;
+        birthDate: string;
+        sex: "M" | "F";
+        /** e.g. 8803******13 */
+        iinMasked: string;
+        /** e.g. +7701***4567 */
+        phoneMasked: string;
+        registeredAt: string;
+        /** How the Digital ID was made */
+        registeredBy: "video_check" | "moderator";
+        /** low: SMS code; substantial: passkey; high: face step-up */
+        assurance: "low" | "substantial" | "high";
+        /** Send back in the x-csrf-token header on every POST and DELETE */
+        csrfToken: string;
+      };
+      401: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "GET /api/v1/me/activity": {
+    responses: {
+      200: {
+        events: Array<{
+          id: string;
+          type: "registration.completed" | "session.started" | "signin.failed" | "session.ended" | "session.revoked" | "session.ended_everywhere" | "digital_id.blocked" | "digital_id.unblocked";
+          at: string;
+          ipMasked: string | null;
+          method: string | null;
+        }>;
+      };
+      401: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/me/block": {
+    responses: {
+      204: null;
+      401: ErrorBody;
+      403: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "GET /api/v1/me/sessions": {
+    responses: {
+      200: {
+        sessions: Array<{
+          id: string;
+          /** This device: the session of the cookie that asked */
+          current: boolean;
+          /** low: SMS code; substantial: passkey; high: face step-up */
+          assurance: "low" | "substantial" | "high";
+          method: "otp" | "passkey" | "registration";
+          browser: {
+            name: string | null;
+            os: string | null;
+          };
+          /** e.g. 203.0.113.* */
+          ipMasked: string | null;
+          createdAt: string;
+          lastSeenAt: string;
+        }>;
+      };
+      401: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "DELETE /api/v1/me/sessions/{id}": {
+    params: {
+      id: string;
+    };
+    responses: {
+      204: null;
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
       "4XX": ErrorBody;
       "5XX": ErrorBody;
     };
@@ -267,6 +356,103 @@ export interface ApiOperations {
       "5XX": ErrorBody;
     };
   };
+  "POST /api/v1/sessions": {
+    body: {
+      /** Kazakhstan mobile number in any common format */
+      phone: string;
+      /** kk, ru or en for the SMS; defaults to Accept-Language */
+      language?: string;
+    };
+    responses: {
+      201: {
+        id: string;
+        otp: {
+          expiresAt: string;
+          resendAvailableAt: string;
+        };
+      };
+      400: ErrorBody;
+      422: ErrorBody;
+      429: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/sessions/{id}/otp": {
+    params: {
+      id: string;
+    };
+    body: {
+      code: string;
+    };
+    responses: {
+      200: {
+        /** low: SMS code; substantial: passkey; high: face step-up */
+        assurance: "low" | "substantial" | "high";
+        /** Send back in the x-csrf-token header on every POST and DELETE */
+        csrfToken: string;
+      };
+      400: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      410: ErrorBody;
+      422: ErrorBody;
+      429: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/sessions/{id}/otp/resend": {
+    params: {
+      id: string;
+    };
+    responses: {
+      200: {
+        otp: {
+          expiresAt: string;
+          resendAvailableAt: string;
+        };
+      };
+      404: ErrorBody;
+      410: ErrorBody;
+      429: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/sessions/logout": {
+    body: {
+      /** End every session of this Digital ID, not only this one */
+      everywhere?: boolean;
+    };
+    responses: {
+      204: null;
+      401: ErrorBody;
+      403: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/sessions/registration/{id}": {
+    params: {
+      id: string;
+    };
+    responses: {
+      200: {
+        /** low: SMS code; substantial: passkey; high: face step-up */
+        assurance: "low" | "substantial" | "high";
+        /** Send back in the x-csrf-token header on every POST and DELETE */
+        csrfToken: string;
+      };
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      409: ErrorBody;
+      410: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
   "GET /api/v1/staff/audit": {
     query: {
       type?: string;
@@ -275,6 +461,24 @@ export interface ApiOperations {
     responses: {
       401: ErrorBody;
       403: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/staff/digital-ids/unblock": {
+    body: {
+      iin: string;
+      /** The operator's check of the person (document, how it was checked) */
+      note: string;
+    };
+    responses: {
+      204: null;
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      409: ErrorBody;
+      422: ErrorBody;
       "4XX": ErrorBody;
       "5XX": ErrorBody;
     };
