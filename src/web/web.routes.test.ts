@@ -108,6 +108,14 @@ describe('web routes', () => {
     expect((await app.inject({ url: '/models/human/..%2F..%2Fpackage.json' })).statusCode).toBe(404);
   });
 
+  it('answers 404 JSON for a model or WASM file that does not exist, however long its name', async () => {
+    for (const url of ['/models/tfjs-wasm/x.wasm', '/models/human/missing.json', `/models/tfjs-wasm/${'9'.repeat(300)}`, '/models/elsewhere']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.code, url).toBe('NOT_FOUND');
+    }
+  });
+
   it('explains that the app is not built instead of crashing when dist/web is absent', async () => {
     const empty = await appWith(path.join(distDir, 'does-not-exist'));
     const res = await empty.inject({ url: '/' });

@@ -73,13 +73,13 @@ export function webRoutes(ctx: Pick<AppContext, 'config'>, paths: WebPaths = def
     await app.register(fastifyStatic, { root: distDir, serve: false, preCompressed: true });
 
     app.get<{ Params: { file: string } }>('/models/human/:file', { schema: { hide: true } }, (request, reply) => {
-      if (!MODEL_FILE.test(request.params.file)) throw new AppError('NOT_FOUND');
+      if (!MODEL_FILE.test(request.params.file) || !isFile(path.join(paths.humanModelsDir, request.params.file))) throw new AppError('NOT_FOUND');
       reply.header('cache-control', MODELS);
       return reply.sendFile(request.params.file, paths.humanModelsDir, { cacheControl: false });
     });
 
     app.get<{ Params: { file: string } }>('/models/tfjs-wasm/:file', { schema: { hide: true } }, (request, reply) => {
-      if (!WASM_FILE.test(request.params.file)) throw new AppError('NOT_FOUND');
+      if (!WASM_FILE.test(request.params.file) || !isFile(path.join(paths.tfjsWasmDir, request.params.file))) throw new AppError('NOT_FOUND');
       reply.header('cache-control', MODELS).type('application/wasm');
       return reply.sendFile(request.params.file, paths.tfjsWasmDir, { cacheControl: false, contentType: false });
     });
@@ -88,7 +88,9 @@ export function webRoutes(ctx: Pick<AppContext, 'config'>, paths: WebPaths = def
 
     app.get<{ Params: { '*': string } }>('/*', { schema: { hide: true } }, (request, reply) => {
       const urlPath = request.params['*'];
-      if (urlPath === 'api' || urlPath.startsWith('api/')) throw new AppError('NOT_FOUND');
+      // API and model addresses are never pages: a name the routes above do not take (over Fastify's
+      // parameter length, say) is a 404, not the app's HTML.
+      if (/^(?:api|models)(?:\/|$)/.test(urlPath)) throw new AppError('NOT_FOUND');
       const file = path.resolve(distDir, urlPath);
       if (file.startsWith(distDir + path.sep) && isFile(file)) {
         // Precompressed variants (.br/.gz) are chosen by Accept-Encoding: caches must key on it.
