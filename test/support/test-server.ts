@@ -26,6 +26,10 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     DATA_DIR: dataDir,
     FACE_DATA_DIR: process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // On a loaded machine the test client's idle timer can fire after the server's 5 s keep-alive
+    // close; a POST then goes out on a dead socket (ECONNRESET, never retried). Tests that time
+    // keep-alive set their own value.
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: '60000',
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
     ...env,
   });
