@@ -357,6 +357,39 @@ describe(`citizen sign-in and sessions on ${testDbKind}`, () => {
   });
 
   describe('block my Digital ID', () => {
+    it('blocks without a session with the sign-in code and the IIN; a wrong IIN uses up the code', async () => {
+      const citizen = await citizenWithDigitalId(server);
+      const browser = await signIn(server, citizen.phone);
+      const codeOf = async (after: string | undefined) => /\b(\d{6})\b/.exec((await nextSms(server, citizen.phone, after)).body)![1];
+
+      let before = (await outbox(server, citizen.phone))[0]?.id;
+      const first = await startSignin(citizen.phone);
+      const firstCode = await codeOf(before);
+      const badIin = await server.request('POST', `/api/v1/sessions/${first.body.id}/block`, { body: { code: firstCode, iin: '123' } });
+      expect(badIin.status).toBe(422);
+      expect(badIin.body.error.code).toBe('IIN_FORMAT');
+      const other = (await citizenWithDigitalId(server)).iin;
+      const wrong = await server.request('POST', `/api/v1/sessions/${first.body.id}/block`, { body: { code: firstCode, iin: other }, headers: { 'accept-language': 'ru' } });
+      expect(wrong.status).toBe(422);
+      expect(wrong.body.error).toMatchObject({ code: 'DIGITAL_ID_IIN_MISMATCH', message: 'ИИН не совпадает с этим Digital ID.' });
+      expect((await server.request('POST', `/api/v1/sessions/${first.body.id}/block`, { body: { code: firstCode, iin: citizen.iin } })).status).toBe(410);
+      expect((await browser.request('GET', '/api/v1/me')).status).toBe(200);
+
+      before = (await outbox(server, citizen.phone))[0]?.id;
+      const second = await startSignin(citizen.phone);
+      const secondCode = await codeOf(before);
+      before = (await outbox(server, citizen.phone))[0]?.id;
+      const blocked = await server.request('POST', `/api/v1/sessions/${second.body.id}/block`, { body: { code: secondCode, iin: citizen.iin } });
+      expect(blocked.status, JSON.stringify(blocked.body)).toBe(204);
+      expect((await browser.request('GET', '/api/v1/me')).status).toBe(401);
+      const audit = await server.ctx.db.selectFrom('audit_events').select(['details']).where('type', '=', 'digital_id.blocked').where('subject', '=', `${citizen.iin.slice(0, 4)}******${citizen.iin.slice(-2)}`).executeTakeFirstOrThrow();
+      expect(audit.details).toMatchObject({ via: 'sms_code', sessionsEnded: 1 });
+      const notice = await nextSms(server, citizen.phone, before);
+      expect(notice.purpose).toBe('digital_id_blocked');
+      await startSignin(citizen.phone);
+      expect((await nextSms(server, citizen.phone, notice.id)).purpose).toBe('signin_blocked');
+    });
+
     it('refuses the right code of a sign-in started before the block (403 DIGITAL_ID_BLOCKED)', async () => {
       const citizen = await citizenWithDigitalId(server);
       const browser = await signIn(server, citizen.phone);
@@ -418,7 +451,7 @@ describe(`citizen sign-in and sessions on ${testDbKind}`, () => {
         ['digital_id.blocked', 'citizen'],
         ['digital_id.unblocked', `staff:${admin.login}`],
       ]);
-      expect(audit[0].details).toMatchObject({ sessionsEnded: 2 });
+      expect(audit[0].details).toMatchObject({ via: 'session', sessionsEnded: 2 });
       expect(audit[1].details).toMatchObject({ note: 'ID card checked at the service centre' });
 
       const back = await signIn(server, citizen.phone);

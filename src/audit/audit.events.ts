@@ -53,7 +53,7 @@ export interface AuditEventDetails {
   'session.ended': { sessionId: string };
   'session.revoked': { sessionId: string; by: string };
   'session.ended_everywhere': { sessionId: string; ended: number };
-  'digital_id.blocked': { sessionId: string; sessionsEnded: number };
+  'digital_id.blocked': { via: 'session' | 'sms_code'; sessionId: string | null; sessionsEnded: number };
   'digital_id.unblocked': { note: string; blockedAt: string };
 }
 

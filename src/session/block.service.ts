@@ -3,6 +3,7 @@
 // check of the person, and that is audited too.
 import type { AppContext } from '../app-context.js';
 import type { Language } from '../platform/config.js';
+import type { Tx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { maskIin } from '../platform/masking.js';
 import { validateIin } from '../iin/iin.rules.js';
@@ -18,18 +19,27 @@ export class DigitalIdBlocks {
     await this.ctx.db.transaction().execute(async (trx) => {
       const profile = await store.findProfile(trx, principal.profileId, { forUpdate: true });
       if (!profile || profile.blocked_at) throw new AppError('SESSION_REQUIRED');
-      await store.setProfileBlocked(trx, profile.id, now);
-      const ended = await store.endAllSessions(trx, profile.id, 'blocked', now);
-      await appendAudit(trx, {
-        type: 'digital_id.blocked',
-        actor: 'citizen',
-        profileId: profile.id,
-        subject: maskIin(profile.iin),
-        clientIp,
-        details: { sessionId: principal.sessionId, sessionsEnded: ended },
-      });
-      await this.ctx.sms.enqueue(trx, { phone: profile.phone, language, purpose: 'digital_id_blocked', params: {} });
+      await this.block(trx, profile, { sessionId: principal.sessionId, language, clientIp, now });
     });
+  }
+
+  /** Blocks the (locked, unblocked) Digital ID in `trx`: every session ends, audit record and SMS join the transaction. */
+  async block(
+    trx: Tx,
+    profile: { id: string; iin: string; phone: string },
+    by: { sessionId: string | null; language: Language; clientIp: string | null; now: Date },
+  ): Promise<void> {
+    await store.setProfileBlocked(trx, profile.id, by.now);
+    const ended = await store.endAllSessions(trx, profile.id, 'blocked', by.now);
+    await appendAudit(trx, {
+      type: 'digital_id.blocked',
+      actor: 'citizen',
+      profileId: profile.id,
+      subject: maskIin(profile.iin),
+      clientIp: by.clientIp,
+      details: { via: by.sessionId ? 'session' : 'sms_code', sessionId: by.sessionId, sessionsEnded: ended },
+    });
+    await this.ctx.sms.enqueue(trx, { phone: profile.phone, language: by.language, purpose: 'digital_id_blocked', params: {} });
   }
 
   /** Staff (admin): lifts the block of the Digital ID of this IIN. */

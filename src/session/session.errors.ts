@@ -58,6 +58,14 @@ export const sessionErrors = defineErrors({
       en: 'This Digital ID is blocked. Contact support to unblock it.',
     },
   },
+  DIGITAL_ID_IIN_MISMATCH: {
+    status: 422,
+    message: {
+      kk: 'ЖСН осы Digital ID-ге сәйкес келмейді.',
+      ru: 'ИИН не совпадает с этим Digital ID.',
+      en: 'The IIN does not match this Digital ID.',
+    },
+  },
   DIGITAL_ID_NOT_BLOCKED: {
     status: 409,
     message: {

@@ -19,6 +19,7 @@ const StartBody = Type.Object(
   { additionalProperties: false },
 );
 const OtpBody = Type.Object({ code: Type.String({ maxLength: 12 }) }, { additionalProperties: false });
+const BlockBody = Type.Object({ code: Type.String({ maxLength: 12 }), iin: Type.String({ maxLength: 32 }) }, { additionalProperties: false });
 const LogoutBody = Type.Object({ everywhere: Type.Optional(Type.Boolean({ description: 'End every session of this Digital ID, not only this one' })) }, { additionalProperties: false });
 const HandleParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'The id returned when the sign-in was started' }) });
 const SessionIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -95,6 +96,24 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
         const result = await signins.verify(request.params.id, request.body.code, { clientIp: request.ip, userAgent: request.headers['user-agent'] ?? null });
         setSessionCookie(reply, ctx.config, result.token);
         return { assurance: result.assurance, csrfToken: result.csrfToken };
+      },
+    );
+
+    app.post<{ Params: Static<typeof HandleParams>; Body: Static<typeof BlockBody> }>(
+      '/sessions/:id/block',
+      {
+        schema: {
+          tags,
+          summary: 'Block my Digital ID without a session: the sign-in code and the IIN; every session ends, every sign-in is refused until staff unblock it',
+          params: HandleParams,
+          body: BlockBody,
+          response: { 204: Type.Null(), 400: CitizenErrorBody, 403: CitizenErrorBody, 404: CitizenErrorBody, 410: CitizenErrorBody, 422: CitizenErrorBody, 429: CitizenErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const language = requestLanguage(request, ctx.config.defaultLanguage);
+        await signins.blockWithCode(request.params.id, request.body.code, request.body.iin, { clientIp: request.ip, language });
+        return reply.status(204).send();
       },
     );
 

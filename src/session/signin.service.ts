@@ -11,7 +11,10 @@ import { maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { OtpService, type OtpTiming, type SmsInstead } from '../otp/otp.service.js';
-import type { DbOrTx } from '../platform/db/database.js';
+import type { DbOrTx, Tx } from '../platform/db/database.js';
+import { constantTimeEqual } from '../platform/crypto.js';
+import { validateIin } from '../iin/iin.rules.js';
+import { DigitalIdBlocks } from './block.service.js';
 import type { SessionService } from './session.service.js';
 import type { Assurance } from './session.rules.js';
 import * as store from './session.store.js';
@@ -21,12 +24,14 @@ const HANDLE = /^[A-Za-z0-9_-]{43}$/;
 
 export class SigninService {
   private readonly otp: OtpService;
+  private readonly blocks: DigitalIdBlocks;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly sessions: SessionService,
   ) {
     this.otp = new OtpService(ctx.config, ctx.sms);
+    this.blocks = new DigitalIdBlocks(ctx);
   }
 
   async start(input: { phone: unknown; language: Language; clientIp: string }): Promise<{ id: string; otp: OtpTiming }> {
@@ -71,25 +76,53 @@ export class SigninService {
     client: { clientIp: string; userAgent: string | null },
   ): Promise<{ assurance: Assurance; token: string; csrfToken: string }> {
     const now = new Date();
-    // The attempt is committed before a failure is reported, so wrong guesses always count.
     const outcome = await this.ctx.db.transaction().execute(async (trx) => {
-      const signin = await this.openSignin(trx, handle, now);
-      const verification = await this.otp.verify(trx, { purpose: 'signin', id: signin.id }, code, now);
-      const audit = { actor: 'citizen' as const, profileId: signin.profile_id, subject: maskPhone(signin.phone), clientIp: client.clientIp };
-      if (!verification.ok) {
-        await appendAudit(trx, { ...audit, type: 'signin.failed', details: { reason: verification.code } });
-        return { ok: false as const, error: new AppError(verification.code, verification.code === 'OTP_INVALID' ? { attemptsLeft: verification.attemptsLeft } : undefined) };
-      }
-      // Only reachable with the code, which only the phone's holder has: they may learn why.
-      const profile = signin.profile_id ? await store.findProfile(trx, signin.profile_id) : undefined;
-      if (!profile) return { ok: false as const, error: new AppError('DIGITAL_ID_NOT_FOUND') };
-      if (profile.blocked_at) return { ok: false as const, error: new AppError('DIGITAL_ID_BLOCKED') };
-      await store.completeSignin(trx, signin.id, now);
-      const session = await this.sessions.open(trx, { profileId: profile.id, assurance: 'low', method: 'otp', userAgent: client.userAgent, clientIp: client.clientIp, now });
+      const proof = await this.proveCode(trx, handle, code, client.clientIp, now);
+      if (!proof.ok) return proof;
+      await store.completeSignin(trx, proof.signin.id, now);
+      const session = await this.sessions.open(trx, { profileId: proof.profile.id, assurance: 'low', method: 'otp', userAgent: client.userAgent, clientIp: client.clientIp, now });
       return { ok: true as const, session };
     });
     if (!outcome.ok) throw outcome.error;
     return { assurance: 'low', token: outcome.session.token, csrfToken: outcome.session.csrfToken };
+  }
+
+  /**
+   * Block my Digital ID without a session (a lost phone whose number the citizen got back, a stolen
+   * session): the sign-in's code proves the phone, the IIN must be the Digital ID's. Every session ends.
+   */
+  async blockWithCode(handle: string, code: string, iin: string, client: { clientIp: string; language: Language }): Promise<void> {
+    const check = validateIin(iin);
+    if (!check.ok) throw new AppError(check.code);
+    const now = new Date();
+    const outcome = await this.ctx.db.transaction().execute(async (trx) => {
+      const proof = await this.proveCode(trx, handle, code, client.clientIp, now);
+      if (!proof.ok) return proof;
+      await store.completeSignin(trx, proof.signin.id, now);
+      if (!constantTimeEqual(Buffer.from(proof.profile.iin), Buffer.from(iin))) return { ok: false as const, error: new AppError('DIGITAL_ID_IIN_MISMATCH') };
+      await this.blocks.block(trx, proof.profile, { sessionId: null, language: client.language, clientIp: client.clientIp, now });
+      return { ok: true as const };
+    });
+    if (!outcome.ok) throw outcome.error;
+  }
+
+  /**
+   * The code of a pending sign-in, checked in `trx`: the attempt is recorded whatever the result and the
+   * caller commits before reporting a failure, so wrong guesses always count. A right code leads to the
+   * usable Digital ID of the phone, or says why there is none (only the phone's holder gets this far).
+   */
+  private async proveCode(trx: Tx, handle: string, code: string, clientIp: string, now: Date) {
+    const signin = await this.openSignin(trx, handle, now);
+    const verification = await this.otp.verify(trx, { purpose: 'signin', id: signin.id }, code, now);
+    const audit = { actor: 'citizen' as const, profileId: signin.profile_id, subject: maskPhone(signin.phone), clientIp };
+    if (!verification.ok) {
+      await appendAudit(trx, { ...audit, type: 'signin.failed', details: { reason: verification.code } });
+      return { ok: false as const, error: new AppError(verification.code, verification.code === 'OTP_INVALID' ? { attemptsLeft: verification.attemptsLeft } : undefined) };
+    }
+    const profile = signin.profile_id ? await store.findProfile(trx, signin.profile_id, { forUpdate: true }) : undefined;
+    if (!profile) return { ok: false as const, error: new AppError('DIGITAL_ID_NOT_FOUND') };
+    if (profile.blocked_at) return { ok: false as const, error: new AppError('DIGITAL_ID_BLOCKED') };
+    return { ok: true as const, signin, profile };
   }
 
   /**
