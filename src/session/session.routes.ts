@@ -107,7 +107,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'Block my Digital ID without a session: the sign-in code and the IIN; every session ends, every sign-in is refused until staff unblock it',
           params: HandleParams,
           body: BlockBody,
-          response: { 204: Type.Null(), 400: CitizenErrorBody, 403: CitizenErrorBody, 404: CitizenErrorBody, 410: CitizenErrorBody, 422: CitizenErrorBody, 429: CitizenErrorBody },
+          response: { 204: Type.Null(), 400: errorRef, 403: errorRef, 404: errorRef, 410: errorRef, 422: errorRef, 429: errorRef },
         },
       },
       async (request, reply) => {
