@@ -1,5 +1,7 @@
 import type { TFunction } from 'i18next';
+import i18next from 'i18next';
 import { ApiError } from './api.js';
+import { currentLanguage } from './i18n/index.js';
 
 /** +77011234501 → +7 (701) 123-45-01 */
 export function formatPhone(e164: string): string {
@@ -22,14 +24,25 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** The text for an error: ours for the codes we know, else the server's (already in the UI language). */
-export function describeError(t: TFunction, error: unknown): string {
-  if (!(error instanceof ApiError)) return t('errors.INTERNAL_ERROR');
-  const key = `errors.${error.code}`;
-  const lockedUntil = typeof error.details.lockedUntil === 'string' ? Date.parse(error.details.lockedUntil) : NaN;
-  const seconds = error.retryAfter ?? (Number.isFinite(lockedUntil) ? (lockedUntil - Date.now()) / 1000 : null);
-  if (t(key, { defaultValue: '' }) !== '') {
-    return t(key, { attemptsLeft: error.details.attemptsLeft ?? '—', time: seconds === null ? '…' : formatDuration(seconds) });
-  }
-  return error.serverMessage || t('errors.INTERNAL_ERROR');
+/** The text for an error (the same source, one order, in the wizard and the staff console). */
+export function describeError(_t: TFunction, error: unknown): string {
+  if (error instanceof ApiError) return apiErrorText(error.code, error.details, error.serverMessage, error.retryAfter);
+  return i18next.t('errors.INTERNAL_ERROR');
+}
+
+/**
+ * An API error's text: the catalogue's text for its code in the UI language (the one the server sent as
+ * `message`), with times shown for reading; the server's message only for a code this build does not know.
+ */
+export function apiErrorText(code: string, details: Record<string, unknown>, serverMessage: string, retryAfter: number | null = null): string {
+  const key = `errors.${code}`;
+  if (!i18next.exists(key)) return serverMessage || i18next.t('errors.INTERNAL_ERROR');
+  const lockedUntil = typeof details.lockedUntil === 'string' ? new Date(details.lockedUntil) : null;
+  const seconds = retryAfter ?? (typeof details.retryAfter === 'number' ? details.retryAfter : null);
+  return i18next.t(key, {
+    ...details,
+    retryAfter: seconds === null ? '…' : Math.max(1, Math.ceil(seconds)),
+    lockedUntil: lockedUntil && !Number.isNaN(lockedUntil.getTime()) ? lockedUntil.toLocaleTimeString(currentLanguage(), { hour: '2-digit', minute: '2-digit' }) : '…',
+    attemptsLeft: details.attemptsLeft ?? '—',
+  });
 }

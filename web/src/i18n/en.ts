@@ -1,4 +1,6 @@
 // English texts. ru.ts and kk.ts have the same shape (checked by the compiler through Catalogue).
+import { catalogueErrorTexts } from './errors.js';
+
 const en = {
   app: {
     name: 'Digital ID',
@@ -26,33 +28,9 @@ const en = {
     sending: 'Please wait…',
     startOver: 'Start again',
   },
+  // Server error codes: the catalogue's texts (errors.ts); here only what never reaches the server.
   errors: {
-    PHONE_INVALID: 'Enter a Kazakhstan mobile number: +7 (7XX) XXX-XX-XX.',
-    OTP_SEND_LIMIT: 'Too many codes have been requested for this number. Try again in {{time}}.',
-    OTP_RESEND_TOO_EARLY: 'A new code can be requested in {{time}}.',
-    OTP_INVALID: 'Wrong code. Attempts left: {{attemptsLeft}}.',
-    OTP_EXPIRED: 'The code has expired. Request a new one.',
-    OTP_ATTEMPTS_EXCEEDED: 'Too many wrong attempts. Request a new code.',
-    IIN_FORMAT: 'The IIN must be exactly 12 digits.',
-    IIN_CHECKSUM: 'The IIN has a typo: its last (check) digit does not match. Please check the digits.',
-    IIN_DATE: 'The IIN contains an invalid birth date or century/sex digit.',
-    PERSON_NOT_FOUND: 'This IIN was not found in the population registry. Please check the digits.',
-    ALREADY_REGISTERED: 'A Digital ID already exists for this IIN. Sign in with it instead.',
-    BMG_PHONE_MISMATCH: 'This phone number is not linked to this IIN in the Mobile Citizens Database.',
-    INVALID_STATE: 'This step is not available any more. Please start again.',
-    REGISTRATION_NOT_FOUND: 'Registration not found. Please start again.',
-    REGISTRATION_EXPIRED: 'The registration has expired after 30 minutes without activity. Please start again.',
-    REGISTRY_UNAVAILABLE: 'The state registry is temporarily unavailable. Please try again in a few minutes.',
-    LOCKED: 'Too many failed attempts. Please wait {{time}}.',
-    UNAUTHORIZED: 'Your session has ended. Please start again.',
-    RATE_LIMITED: 'Too many requests. Try again in {{time}}.',
-    VALIDATION_FAILED: 'The data could not be accepted. Please check what you entered.',
-    BODY_TOO_LARGE: 'The video is too large to send. Please try again.',
-    SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Please try again later.',
-    INTERNAL_ERROR: 'Something went wrong on our side. Please try again later.',
-    VIDEO_CHECK_EXPIRED: 'The video check took too long. Please start it again.',
-    VIDEO_CHECK_BUSY: 'Many people are checking right now. Please try again in a minute.',
-    VIDEO_CHECK_UNAVAILABLE: 'The video check is temporarily unavailable. Please try again later.',
+    ...catalogueErrorTexts('en'),
     NETWORK: 'No connection to the server. Check your internet connection and try again.',
   },
   phone: {

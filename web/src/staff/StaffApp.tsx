@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
+import { apiErrorText } from '../format.js';
 import { staffApi, StaffApiError, type StaffMe } from './staffApi.js';
 import { LoginPage, PasswordPage } from './LoginPage.js';
 import { CaseQueue, CaseView } from './CasesPage.js';
@@ -47,10 +48,10 @@ export default function StaffApp() {
     (error) => {
       if (error instanceof StaffApiError) {
         if (error.code === 'STAFF_SESSION_EXPIRED' || error.code === 'STAFF_UNAUTHENTICATED') {
-          setNotice(error.serverMessage);
+          setNotice(apiErrorText(error.code, error.details, error.serverMessage));
           setMe(null);
         }
-        return error.serverMessage || t(`errors.${error.code}`, { defaultValue: error.code });
+        return apiErrorText(error.code, error.details, error.serverMessage);
       }
       return String(error);
     },

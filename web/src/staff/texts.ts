@@ -127,9 +127,6 @@ const en = {
     decline: 'Decline',
     done: 'Closed: {{status}} by {{by}} at {{at}}',
   },
-  errors: {
-    NETWORK: 'No connection to the server.',
-  },
 };
 
 export type StaffCatalogue = typeof en;
@@ -256,7 +253,6 @@ const ru: StaffCatalogue = {
     decline: 'Отказать',
     done: 'Закрыта: {{status}}, {{by}}, {{at}}',
   },
-  errors: { NETWORK: 'Нет связи с сервером.' },
 };
 
 const kk: StaffCatalogue = {
@@ -381,7 +377,6 @@ const kk: StaffCatalogue = {
     decline: 'Бас тарту',
     done: 'Жабылды: {{status}}, {{by}}, {{at}}',
   },
-  errors: { NETWORK: 'Сервермен байланыс жоқ.' },
 };
 
 export const STAFF_TEXTS = { en, ru, kk };
