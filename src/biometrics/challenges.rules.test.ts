@@ -119,6 +119,15 @@ describe('rigid turn fit of the mesh', () => {
 });
 
 describe('usual pose', () => {
+  it('judges a closure against the open eyes, even when the eyes were lowered for most of the slot', () => {
+    // Open (0.32), then lids lowered to half for 10 frames, then open again: against the median (0.16)
+    // nothing would close; against the open eyes the lids went to half.
+    const eyes = [0.32, 0.32, 0.32, 0.16, 0.16, 0.16, 0.16, 0.16, 0.16, 0.16, 0.16, 0.16, 0.16, 0.32, 0.32, 0.32];
+    const lowered = eyes.map((e, i) => ({ t: i * 125, turn: 0, leftEye: e, rightEye: e, eyeDetail: 6 }));
+    expect(sequenceBaseline(lowered).open).toEqual({ left: 0.32, right: 0.32 });
+    expect(evaluateChallenges(lowered, ['BLINK'], { ...rules, challengeWindowMs: 2000 }).met).toBe(true);
+  });
+
   it('is the pose of the frames not turned, so a held turn does not shrink itself', () => {
     // A frontal head jittering ±1°, then a turn to 9.3° held for a third of the frames: the median of all
     // frames (0.5°) would make it a 8.8° turn; the frontal frames say 0°.

@@ -89,6 +89,11 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+function upperQuartile(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.round(0.75 * (s.length - 1)))];
+}
+
 export const round = (n: number, d = 3) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);
 
 // Indices into the motion points (frame-measures.ts MOTION_POINTS order) used by the rigid fit.
@@ -282,7 +287,9 @@ export function findBlink(samples: MotionSample[], from: number, to: number, ope
 }
 
 /**
- * The usual pose and open eyes of a sequence: medians (a turn or a blink is brief). With the turn angle
+ * The usual pose and open eyes of a sequence. Open eyes: the upper quartile of each eye's openness, so
+ * that eyes lowered for much of a slot (looking down, then asked to blink) are still judged against
+ * their open level, not against the lowered one. The usual pose: the median (a turn is brief); with the turn angle
  * given, the usual pose is the median of the frames within half the angle of the overall median: the
  * frames of a turn (up to a third of a short slot) no longer pull the pose they are measured from
  * towards themselves.
@@ -294,7 +301,7 @@ export function sequenceBaseline(samples: MotionSample[], turnYawDegrees = Infin
   const usual = turns.filter((t) => Math.abs(t - overall) < turnYawDegrees / 2);
   return {
     turn: usual.length > 0 ? median(usual) : overall,
-    open: { left: median(valid.map((s) => s.leftEye as number)), right: median(valid.map((s) => s.rightEye as number)) },
+    open: { left: upperQuartile(valid.map((s) => s.leftEye as number)), right: upperQuartile(valid.map((s) => s.rightEye as number)) },
   };
 }
 
