@@ -18,6 +18,10 @@ export const framesDir = path.join(cacheRoot, 'frames');
 export function createCachedPool(size: number) {
   const engineSources = ['../src/biometrics/engine/face-engine.ts', '../src/biometrics/engine/frame-measures.ts'].map((f) => fs.readFileSync(path.join(here, f)));
   const engineVersion = crypto.createHash('sha1').update(Buffer.concat(engineSources)).digest('hex').slice(0, 12);
+  // Descriptors also depend on the alignment and the descriptor nets: their results are keyed by those
+  // sources too, so a matching change re-describes without re-analysing every frame.
+  const describeSources = ['../src/biometrics/engine/face-align.ts', '../src/biometrics/engine/face-descriptors.ts', '../src/biometrics/match.rules.ts'].map((f) => fs.readFileSync(path.join(here, f)));
+  const describeVersion = crypto.createHash('sha1').update(Buffer.concat(describeSources)).digest('hex').slice(0, 12);
   const analysisDir = path.join(cacheRoot, 'analysis', engineVersion);
   fs.mkdirSync(analysisDir, { recursive: true });
   const pool = new EnginePool({ size, queueMax: 1_000_000, taskTimeoutMs: 300_000 });
@@ -25,7 +29,7 @@ export function createCachedPool(size: number) {
   const cachedPool = {
     async run<T extends EngineTask>(task: T): Promise<EngineResultOf<T['type']>> {
       const { jpeg, ...rest } = task;
-      const key = crypto.createHash('sha1').update(jpeg).update(JSON.stringify(rest)).digest('hex');
+      const key = crypto.createHash('sha1').update(jpeg).update(JSON.stringify(rest)).update(task.type === 'analyze' ? '' : describeVersion).digest('hex');
       const file = path.join(analysisDir, `${key}.json`);
       if (fs.existsSync(file)) {
         stats.cacheHits++;

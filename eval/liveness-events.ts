@@ -60,7 +60,11 @@ for (const video of videos) {
     rightEye: a.primary?.rightEye ?? null,
     eyeDetail: a.primary?.eyeDetail ?? null,
   }));
-  const { open } = sequenceBaseline(samples);
+  // Over a whole clip the eyes are open most of the time: their median is their open level (events are
+  // measured against the clip, windows are then judged by the server's own rules).
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  const withEyes = samples.filter((s) => s.leftEye !== null && s.rightEye !== null);
+  const open = { left: median(withEyes.map((s) => s.leftEye!)), right: median(withEyes.map((s) => s.rightEye!)) };
   const events: Event[] = [];
   // Turns: against the median pose of the surrounding 3 s, from a near-frontal frame (within half the angle).
   const turns = samples.map((s) => s.turn);
