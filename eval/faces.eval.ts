@@ -1,4 +1,4 @@
-// npm run eval:faces -- [--data <dir>] [--json] [--compare [--variants a,b] [--cache <file>]] [--windows N]
+// npm run eval:faces -- [--data <dir>] [--json] [--compare [--variants a,b] [--cache <file>]] [--reference-sizes 20,32] [--windows N]
 // Face matching on the DEPLOYED path: every photo of <dir>/pairs/<person>/*.jpg (and, when the folder
 // has them, the video people's registry photos) is once the registry reference — through exactly the
 // task the server runs for a reference photo — and once a probe through exactly the tasks of a live
@@ -7,6 +7,7 @@
 // FNMR at FMR 1 %, 0.1 %, 0.01 % and the score quantiles; --json ends with one JSON line.
 // --compare scores every descriptor variant and their score fusions on the same pairs (how the
 // deployed pipeline was chosen); --cache keeps its per-image descriptors in a file between runs.
+// --reference-sizes: the same with references shrunk to E px between the eyes (faces.reference-size.ts).
 import { createFaceEngine, type FaceEngine } from '../src/biometrics/engine/face-engine.js';
 import { runEngineTask } from '../src/biometrics/engine/engine.tasks.js';
 import { ALL_VARIANTS, type DescriptorVariant } from '../src/biometrics/engine/face-descriptors.js';
@@ -15,6 +16,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { faceDataDirFromArgs } from './face-data.js';
 import { bestFramesOf, loadDataset, printQuantiles, printTable, ratesSummary, scorePairs, type Dataset } from './faces.dataset.js';
 import { runComparison } from './faces.compare.js';
+import { runReferenceSizes } from './faces.reference-size.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -26,6 +28,10 @@ if (!dir) {
   process.exit(0);
 }
 const vc = loadConfig().videoCheck;
+if (option('--reference-sizes')) {
+  await runReferenceSizes(dir, option('--reference-sizes')!.split(',').map(Number), vc.matchThreshold);
+  process.exit(0);
+}
 const data = loadDataset(dir, { fps: vc.capture.fps, framesPerWindow: vc.capture.minFrames, windowsPerVideo: Number(option('--windows') ?? 6) });
 console.log(
   `${dir}: ${data.persons.pairs} persons in pairs/ + ${data.persons.video} video people; ${data.photos.length} photos, ${data.windows.length} video windows ` +

@@ -20,8 +20,9 @@ export interface CheckAnalysis {
 
 /**
  * How many of the best frames are described and fused for matching. Two, not three: the fused template
- * costs ~2× a frame's analysis per described frame, and eval:faces scores the same with two (FNMR at
- * FMR 0.01 % 8.0 % either way) while the check stays within 1.5× of its time with face-api alone.
+ * costs ~2× a frame's analysis per described frame, and eval:faces scored the same with two (FNMR at
+ * FMR 0.01 % 8.0 % either way, pipeline 1) while the check stays within 1.5× of its time with face-api
+ * alone. With pipeline 2 (dlib chip) no genuine video check of the shared data misses with two.
  */
 export const MATCH_FRAMES = 2;
 

@@ -36,6 +36,8 @@ export const DESCRIPTOR_VARIANTS = {
   'faceapi-dlibbox-flip-aa': { net: 'faceapi', crop: 'dlib-box', flip: true, antialias: true },
   'faceapi-chip': { net: 'faceapi', crop: { chip: 0.25 }, antialias: true },
   'faceapi-chip-flip': { net: 'faceapi', crop: { chip: 0.25 }, flip: true, antialias: true },
+  'faceapi-chip10-flip': { net: 'faceapi', crop: { chip: 0.1 }, flip: true, antialias: true },
+  'faceapi-chip15-flip': { net: 'faceapi', crop: { chip: 0.15 }, flip: true, antialias: true },
   'faceapi-chip20-flip': { net: 'faceapi', crop: { chip: 0.2 }, flip: true, antialias: true },
   'faceapi-chip30-flip': { net: 'faceapi', crop: { chip: 0.3 }, flip: true, antialias: true },
   'mobilefacenet-bytes': { net: 'mobilefacenet', crop: { size: 112, margin: 1 }, input: 'bytes' },
