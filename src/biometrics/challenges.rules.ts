@@ -62,7 +62,7 @@ export interface ChallengeRules extends TurnImageRules {
   minEyeDetail: number;
   /**
    * Least eye detail in a blink's dip as a share of the same eyes' detail when open: closed lids keep
-   * lashes and a crease (≥ 0.63 of the open detail in every real blink of the shared videos), skin pasted
+   * lashes and a crease (≥ 0.55 of the open detail in every real blink of the shared videos), skin pasted
    * over them looks like the cheek (≤ 0.43 on most shared photos).
    */
   minBlinkDetailShare: number;

@@ -148,7 +148,7 @@ function rotateOnto(shape: Shape, target: Shape): Shape {
  * How much the face's 2-D mesh shape changes over a sequence once its position, size and in-plane
  * rotation are removed (generalised Procrustes against the median shape): the 90th percentile over frames
  * of the RMS distance from the median shape, in units of the shape's RMS radius. A photo held still,
- * zoomed or panned keeps one shape — only the mesh's noise (≤ 0.021 on the shared still and zoom/pan
+ * zoomed or panned keeps one shape — only the mesh's noise (≤ 0.023 on the shared still and zoom/pan
  * replays, small faces included); a live face turns and nods a little, talks, blinks (≥ 0.031 in every
  * 4-second window of the shared videos). Null with fewer than 6 frames of mesh points.
  */
