@@ -1,6 +1,12 @@
 // npm run bench:api — the registration steps under load (start → code → IIN), on PGlite and on
 // PostgreSQL, beside a floor measured in the same run: a bare Fastify route doing one INSERT on the
 // same database. Prints req/s and latency percentiles; then a fixed 300 req/s run for p99.
+// On PostgreSQL it also prints what each step cost the database (bench/pg-stats.ts): statements per
+// request (round trips), pg_stat_statements execution time, the server's CPU and WAL per request, and
+// from these an estimate of the registrations per second one 32-core server would carry. For that it
+// starts a PostgreSQL 15 of its own (pg_stat_statements needs shared_preload_libraries, a server
+// restart, and the CPU of the server's processes must be the benchmark's alone); BENCH_DATABASE_URL
+// uses an existing server instead (then without the database's side).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,10 +21,15 @@ import { makeIin } from '../src/iin/iin.rules.js';
 import { upsertPerson } from '../src/registry/registry.store.js';
 import { createPostgresDatabase } from '../test/support/test-database.js';
 import { openBody } from '../src/sms/sms.body.js';
+import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../test/faults/support/own-postgres.js';
+import { PgStats, type DbSample } from './pg-stats.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SHARED_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/** Share of a server's CPU the estimate plans to use: headroom for peaks, vacuum and checkpoints. */
+const PLANNED_CPU_SHARE = 0.7;
+const PLANNED_CORES = 32;
 
 interface Row {
   db: string;
@@ -28,6 +39,10 @@ interface Row {
   p99: number;
   errors: number;
   non2xx: number;
+  requests: number;
+  /** Node's CPU (the app and the load generator share the process) per request, ms. */
+  nodeCpuMs: number;
+  dbSample: DbSample | null;
 }
 const rows: Row[] = [];
 /** Shutdown right after load: how long `close()` took, and anything that failed after it returned. */
@@ -41,8 +56,37 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-function record(db: string, scenario: string, r: autocannon.Result) {
-  rows.push({ db, scenario, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+let stats: PgStats | null = null;
+
+/** Runs one scenario and records its result, with the database's side when it is measured. */
+async function scenario(db: string, name: string, opts: autocannon.Options): Promise<Row> {
+  await stats?.reset();
+  const cpuBefore = process.cpuUsage();
+  const r = await run(opts);
+  const cpu = process.cpuUsage(cpuBefore);
+  const requests = r.requests.total;
+  const row: Row = {
+    db,
+    scenario: name,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    requests,
+    nodeCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, requests),
+    dbSample: (await stats?.read()) ?? null,
+  };
+  rows.push(row);
+  return row;
+}
+
+// Citizens come from many addresses (a proxy in front says which: TRUST_PROXY below). From one
+// address, the per-address counts would grow with every request of the run: a benchmark artefact.
+let addressSeq = 0;
+function json(extra: Record<string, string> = {}): Record<string, string> {
+  addressSeq++;
+  return { 'content-type': 'application/json', 'x-forwarded-for': `10.${(addressSeq >> 16) & 255}.${(addressSeq >> 8) & 255}.${addressSeq & 255}`, ...extra };
 }
 
 let phoneSeq = 0;
@@ -55,7 +99,7 @@ async function prepareVerified(server: RunningServer, n: number, verify: boolean
   const out: Array<{ id: string; token: string; phone: string; code: string }> = [];
   for (let i = 0; i < n; i++) {
     const phone = nextPhone();
-    const res = await fetch(`${server.url}/api/v1/registrations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone }) });
+    const res = await fetch(`${server.url}/api/v1/registrations`, { method: 'POST', headers: json(), body: JSON.stringify({ phone }) });
     const body = (await res.json()) as { id: string; token: string };
     out.push({ id: body.id, token: body.token, phone, code: '' });
   }
@@ -67,7 +111,7 @@ async function prepareVerified(server: RunningServer, n: number, verify: boolean
     for (const r of out) {
       await fetch(`${server.url}/api/v1/registrations/${r.id}/otp`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` },
+        headers: json({ authorization: `Bearer ${r.token}` }),
         body: JSON.stringify({ code: r.code }),
       });
     }
@@ -75,15 +119,17 @@ async function prepareVerified(server: RunningServer, n: number, verify: boolean
   return out;
 }
 
-async function benchDatabase(kind: 'pglite' | 'postgres') {
+async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: string; dataDir: string | null }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-bench-'));
-  const pgDb = kind === 'postgres' ? await createPostgresDatabase(PG_URL) : null;
+  const pgDb = pgServer ? await createPostgresDatabase(pgServer.url) : null;
   const databaseUrl = pgDb?.url;
+  stats = pgDb && pgServer?.dataDir ? await PgStats.open(pgDb.url, pgServer.dataDir) : null;
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
+    TRUST_PROXY: '127.0.0.1',
     OTP_SEND_LIMIT_PER_IP: '1000000',
     OTP_SEND_LIMIT_PER_PHONE: '1000',
     IIN_ATTEMPTS_PER_IP_PER_DAY: '1000000',
@@ -101,26 +147,26 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
   const floorUrl = await floorApp.listen({ port: 0, host: '127.0.0.1' });
   const common = { connections: CONNECTIONS, duration: DURATION };
 
-  record(kind, 'floor: bare INSERT', await run({ ...common, url: `${floorUrl}/floor`, method: 'POST' }));
+  await scenario(kind, 'floor: bare INSERT', { ...common, url: `${floorUrl}/floor`, method: 'POST' });
 
-  record(
+  await scenario(
     kind,
     'start (phone → SMS queued)',
-    await run({
+    {
       ...common,
       url: server.url,
-      requests: [{ method: 'POST', path: '/api/v1/registrations', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify({ phone: nextPhone() }) }) }],
-    }),
+      requests: [{ method: 'POST', path: '/api/v1/registrations', setupRequest: (req) => ({ ...req, headers: json(), body: JSON.stringify({ phone: nextPhone() }) }) }],
+    },
   );
 
   const rate = rows.find((r) => r.db === kind && r.scenario.startsWith('start'))!.rps;
   const n = Math.min(4000, Math.max(500, Math.round(rate * DURATION * 0.8)));
   const pending = await prepareVerified(server, n, false);
   let i = 0;
-  record(
+  await scenario(
     kind,
     'code (OTP check)',
-    await run({
+    {
       connections: CONNECTIONS,
       amount: pending.length,
       url: server.url,
@@ -129,11 +175,11 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
           method: 'POST',
           setupRequest: (req) => {
             const r = pending[i++ % pending.length];
-            return { ...req, path: `/api/v1/registrations/${r.id}/otp`, headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: JSON.stringify({ code: r.code }) };
+            return { ...req, path: `/api/v1/registrations/${r.id}/otp`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ code: r.code }) };
           },
         },
       ],
-    }),
+    },
   );
 
   const verified = await prepareVerified(server, n, true);
@@ -144,10 +190,10 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
     await server.ctx.registry.bindPhone(r.phone, r.iin);
   }
   let j = 0;
-  record(
+  await scenario(
     kind,
     'IIN (registry + BMG check)',
-    await run({
+    {
       connections: CONNECTIONS,
       amount: iinPool.length,
       url: server.url,
@@ -156,23 +202,23 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
           method: 'POST',
           setupRequest: (req) => {
             const r = iinPool[j++ % iinPool.length];
-            return { ...req, path: `/api/v1/registrations/${r.id}/iin`, headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: JSON.stringify({ iin: r.iin }) };
+            return { ...req, path: `/api/v1/registrations/${r.id}/iin`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ iin: r.iin }) };
           },
         },
       ],
-    }),
+    },
   );
 
-  record(
+  await scenario(
     kind,
     'start at a fixed 300 req/s',
-    await run({
+    {
       connections: 64,
       duration: DURATION,
       overallRate: 300,
       url: server.url,
-      requests: [{ method: 'POST', path: '/api/v1/registrations', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify({ phone: nextPhone() }) }) }],
-    }),
+      requests: [{ method: 'POST', path: '/api/v1/registrations', setupRequest: (req) => ({ ...req, headers: json(), body: JSON.stringify({ phone: nextPhone() }) }) }],
+    },
   );
 
   await floorApp.close();
@@ -181,11 +227,47 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
   await server.close();
   shutdowns.push({ db: kind, ms: Date.now() - closeStarted });
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await stats?.close();
+  stats = null;
   await pgDb?.drop();
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+/** Per request: statements (round trips), their execution time, the server's CPU and WAL; then the 32-core estimate. */
+function printDatabaseSide(): void {
+  const measured = rows.filter((r) => r.dbSample);
+  if (measured.length === 0) return;
+  const per = (r: Row, v: number) => v / Math.max(1, r.requests);
+  console.log('\nPostgreSQL, per request (pg_stat_statements; server CPU from /proc; background = SMS worker and pg-boss beside the requests):');
+  console.log('| scenario | requests | statements | DB exec ms | background statements | background exec ms | server CPU ms | WAL bytes |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of measured) {
+    const d = r.dbSample!;
+    console.log(
+      `| ${r.scenario} | ${r.requests} | ${per(r, d.request.calls).toFixed(2)} | ${per(r, d.request.ms).toFixed(3)} | ${per(r, d.background.calls).toFixed(2)} | ${per(r, d.background.ms).toFixed(3)} | ${per(r, d.cpuMs).toFixed(3)} | ${Math.round(per(r, d.walBytes))} |`,
+    );
+  }
+  for (const r of measured.filter((m) => !m.scenario.startsWith('floor'))) {
+    console.log(`\n${r.scenario}: top statements by execution time`);
+    for (const t of r.dbSample!.top) console.log(`  ${per(r, t.calls).toFixed(2)}×/req ${per(r, t.ms).toFixed(3)} ms/req  ${t.query}`);
+  }
+  const step = (prefix: string) => measured.find((r) => r.scenario.startsWith(prefix));
+  const steps = [step('start ('), step('code'), step('IIN')];
+  if (steps.some((s) => !s)) return;
+  const cpuMs = steps.reduce((sum, r) => sum + per(r!, r!.dbSample!.cpuMs), 0);
+  const walBytes = steps.reduce((sum, r) => sum + per(r!, r!.dbSample!.walBytes), 0);
+  const rate = (PLANNED_CORES * 1000 * PLANNED_CPU_SHARE) / cpuMs;
+  console.log(
+    `\nOne registration's start + code + IIN cost the server ${cpuMs.toFixed(2)} ms of CPU and ${Math.round(walBytes)} bytes of WAL` +
+      ` → one ${PLANNED_CORES}-core PostgreSQL at ${PLANNED_CPU_SHARE * 100} % CPU: ~${Math.round(rate)} registrations/s (${Math.round(rate * 3)} step requests/s, ${((rate * walBytes) / 1e6).toFixed(1)} MB/s of WAL).`,
+  );
+  console.log(
+    '  Assumes: CPU-bound (WAL on storage that keeps up, the working set in memory), per-core cost as measured here (this machine is shared and loaded: the cores of a dedicated server are faster),' +
+      ' enough app servers in front (stateless: see test/two-processes.db.test.ts), the registry embedded (an HTTP registry moves that lookup off the database); video checks and moderation not included.',
+  );
+}
+
+async function postgresReachable(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await c.connect();
     await c.end();
@@ -195,17 +277,33 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
-console.log(`bench:api — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${os.cpus().length} cores, Node ${process.version}`);
+console.log(`bench:api — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 await benchDatabase('pglite');
-if (await postgresReachable()) await benchDatabase('postgres');
-else console.log(`PostgreSQL not reachable at ${PG_URL}: skipped`);
+// PostgreSQL: BENCH_DATABASE_URL, else a server of our own (durable settings, as production), else the shared one.
+let own: OwnPostgres | null = null;
+let pgServer: { url: string; dataDir: string | null } | null = null;
+if (process.env.BENCH_DATABASE_URL) pgServer = { url: process.env.BENCH_DATABASE_URL, dataDir: null };
+else if (ownPostgresUnavailable() === null) {
+  own = await startOwnPostgres({ durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200' } });
+  pgServer = { url: own.url, dataDir: own.dataDir };
+} else {
+  console.log(`no PostgreSQL of our own (${ownPostgresUnavailable()}): the shared server, without the database's side`);
+  pgServer = { url: SHARED_PG_URL, dataDir: null };
+}
+try {
+  if (await postgresReachable(pgServer.url)) await benchDatabase('postgres', pgServer);
+  else console.log(`PostgreSQL not reachable at ${pgServer.url}: skipped`);
+} finally {
+  own?.destroy();
+}
 
-console.log('\n| database | scenario | req/s | p50 ms | p99 ms | % of floor | errors | non-2xx |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+console.log('\n| database | scenario | req/s | p50 ms | p99 ms | % of floor | errors | non-2xx | Node CPU ms/req |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const floor = rows.find((f) => f.db === r.db && f.scenario.startsWith('floor'))!.rps;
-  console.log(`| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((100 * r.rps) / floor)}% | ${r.errors} | ${r.non2xx} |`);
+  console.log(`| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((100 * r.rps) / floor)}% | ${r.errors} | ${r.non2xx} | ${r.nodeCpuMs.toFixed(2)} |`);
 }
+printDatabaseSide();
 // Late completions would surface as unhandled rejections within a moment of the close.
 await new Promise((resolve) => setTimeout(resolve, 1000));
 console.log(`\nshutdown after load: ${shutdowns.map((s) => `${s.db} ${s.ms} ms`).join(', ')}; unhandled rejections: ${lateFailures.length}${lateFailures.length ? ` (${lateFailures.join('; ')})` : ''}`);

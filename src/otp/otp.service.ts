@@ -5,8 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { Config, Language } from '../platform/config.js';
 import type { DbOrTx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
-import type { SmsOutbound } from '../sms/sms.outbound.js';
+import type { PreparedSms, SmsOutbound } from '../sms/sms.outbound.js';
 import type { SmsParams, SmsPurpose } from '../sms/sms.texts.js';
+import { limitRetryAfter } from '../platform/limits.rules.js';
 import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpVerification } from './otp.rules.js';
 import * as store from './otp.store.js';
 import type { OtpOwner } from './otp.store.js';
@@ -31,6 +32,18 @@ export interface OtpTiming {
 }
 
 export type { OtpVerification };
+
+/** A code ready for a step's own statement to store (with its SMS) in the same round trip. */
+export interface PreparedOtp {
+  id: string;
+  codeHmac: Buffer;
+  expiresAt: Date;
+  resendAvailableAt: Date;
+  /** Sends counted against the limits are those made after this. */
+  windowStart: Date;
+  sms: PreparedSms;
+  timing: OtpTiming;
+}
 
 export class OtpService {
   constructor(
@@ -87,6 +100,35 @@ export class OtpService {
     const sms: SmsInstead = input.instead ?? (input.smsPurpose === 'signin_code' ? { purpose: 'signin_code', params: { code } } : { purpose: 'otp', params: { code } });
     await this.sms.enqueue(conn, { phone: input.phone, language: input.language, ...sms });
     return { expiresAt: expiresAt.toISOString(), resendAvailableAt: resendAvailableAt.toISOString() };
+  }
+
+  /** A new code for `registrationId` with its SMS, for a step that writes both in its own statement. */
+  prepare(input: { registrationId: string; phone: string; language: Language; now: Date }): PreparedOtp {
+    const { otp } = this.config;
+    const { now } = input;
+    const code = generateOtp(otp.length);
+    const { expiresAt, resendAvailableAt } = codeTiming(now, otp);
+    return {
+      id: randomUUID(),
+      codeHmac: hashOtp(this.config.secretKey, input.registrationId, code),
+      expiresAt,
+      resendAvailableAt,
+      windowStart: sendWindowStart(now, otp),
+      sms: this.sms.prepare({ phone: input.phone, language: input.language, purpose: 'otp', params: { code } }),
+      timing: { expiresAt: expiresAt.toISOString(), resendAvailableAt: resendAvailableAt.toISOString() },
+    };
+  }
+
+  get sendLimits(): { phone: number; ip: number } {
+    return { phone: this.config.otp.sendLimitPerPhone, ip: this.config.otp.sendLimitPerIp };
+  }
+
+  /** 429 OTP_SEND_LIMIT for a send the database refused at `limit` (its oldest send counted: `oldest`). */
+  sendLimitError(limit: 'phone' | 'ip', oldest: Date | null, now: Date): AppError {
+    const { otp } = this.config;
+    const used = { count: limit === 'phone' ? otp.sendLimitPerPhone : otp.sendLimitPerIp, oldest };
+    const retryAfter = limitRetryAfter([{ used, limit: used.count }], otp.sendLimitWindowSeconds, now)!;
+    return new AppError('OTP_SEND_LIMIT', { retryAfter }, { 'retry-after': String(retryAfter) });
   }
 
   /** Records the attempt whatever its result: the caller must commit before reporting a failure. */

@@ -119,18 +119,23 @@ export class RegistrationService {
     const id = randomUUID();
     const token = randomToken();
     const now = new Date();
-    try {
-      const otp = await this.ctx.db.transaction().execute(async (trx) => {
-        await store.insertRegistration(trx, { id, tokenHash: tokenHash(this.ctx, token), phone, language: input.language, now, expiresAt: idleExpiry(this.ctx, now) });
-        const timing = await this.otp.issue(trx, { registrationId: id, phone, clientIp: input.clientIp, language: input.language, now, isResend: false });
-        await appendAudit(trx, { type: 'otp.sent', actor: 'citizen', registrationId: id, subject: maskPhone(phone), clientIp: input.clientIp });
-        return timing;
-      });
-      return { id, token, state: RegistrationState.AWAITING_OTP, otp };
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'OTP_SEND_LIMIT') await this.auditLimit(phone, input.clientIp, null);
-      throw err;
-    }
+    // One round trip (registration_start): limits, registration, code, SMS and its job, audit.
+    const code = this.otp.prepare({ registrationId: id, phone, language: input.language, now });
+    const result = await store.startRegistration(this.ctx.db, {
+      id,
+      tokenHash: tokenHash(this.ctx, token),
+      phone,
+      language: input.language,
+      clientIp: input.clientIp,
+      now,
+      expiresAt: idleExpiry(this.ctx, now),
+      limits: this.otp.sendLimits,
+      code,
+      audit: { sent: 'otp.sent', refused: 'otp.send_limited', subject: maskPhone(phone) },
+    });
+    if (result.refused) throw this.otp.sendLimitError(result.refused, result.oldest, now);
+    this.ctx.sms.queued(code.sms);
+    return { id, token, state: RegistrationState.AWAITING_OTP, otp: code.timing };
   }
 
   async resendOtp(registration: RegistrationRow, clientIp: string): Promise<{ otp: OtpTiming }> {

@@ -1,7 +1,9 @@
 import type { DbOrTx } from '../platform/db/database.js';
 import type { RegistrationsTable } from '../platform/db/schema.js';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { AppError } from '../platform/errors/app-error.js';
+import type { PreparedOtp } from '../otp/otp.service.js';
+import type { AuditEvent } from '../audit/audit.store.js';
 import { findTransition, INITIAL_STATE, type RegistrationState, type TransitionActor } from './registration.rules.js';
 
 export type RegistrationRow = Selectable<RegistrationsTable>;
@@ -77,4 +79,38 @@ export async function insertDigitalProfile(
     .insertInto('digital_profiles')
     .values({ id: p.id, iin: p.iin, phone: p.phone, registration_id: p.registrationId, verification_method: p.method, created_at: p.now })
     .execute();
+}
+
+/**
+ * A start in one round trip (registration_start, migration 0011): under the phone's lock, the send
+ * limits are counted and either the registration, its first code, the SMS with its job and the audit
+ * event are written, or only the refusal's audit event. Returns the limit that refused it, if any.
+ */
+export async function startRegistration(
+  conn: DbOrTx,
+  r: {
+    id: string;
+    tokenHash: Buffer;
+    phone: string;
+    language: string;
+    clientIp: string;
+    now: Date;
+    expiresAt: Date;
+    limits: { phone: number; ip: number };
+    code: PreparedOtp;
+    audit: { sent: AuditEvent['type']; refused: AuditEvent['type']; subject: string };
+  },
+): Promise<{ refused: 'phone' | 'ip' | null; oldest: Date | null }> {
+  const { code, audit } = r;
+  const m = code.sms;
+  const { rows } = await sql<{ refused: 'phone' | 'ip' | null; oldest: Date | null }>`
+    select refused, oldest from registration_start(
+      ${r.id}, ${r.tokenHash}, ${INITIAL_STATE}, ${r.phone}, ${r.language}, ${r.now}, ${r.expiresAt},
+      ${r.clientIp}, ${code.windowStart}, ${r.limits.phone}::int, ${r.limits.ip}::int,
+      ${code.id}, ${code.codeHmac}, ${code.expiresAt}, ${code.resendAvailableAt},
+      ${m.queue}, ${m.id}, ${m.body}, ${m.bodyEncrypted},
+      ${m.priority}::int, ${m.retryLimit}::int, ${m.retryDelay}::int, ${m.retryBackoff}, ${m.expireSeconds}::int,
+      ${audit.sent}, ${audit.refused}, ${audit.subject})`.execute(conn);
+  const row = rows[0];
+  return { refused: row.refused, oldest: row.oldest ? new Date(row.oldest) : null };
 }

@@ -1,4 +1,4 @@
-// The SMS courier: enqueue joins the caller's transaction (row + pg-boss job), the worker hands the
+// The SMS courier: enqueue joins the caller's transaction (row + pg-boss job, one statement: sms_enqueue), the worker hands the
 // message to the provider and follows it to sent → delivered/undeliverable, or failed after retries.
 import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
@@ -8,11 +8,10 @@ import { isDatabaseUnavailable, type Db, type DbOrTx } from '../platform/db/data
 import { AppError } from '../platform/errors/app-error.js';
 import type { Logger } from '../platform/logging.js';
 import { maskPhone } from '../platform/masking.js';
-import { inConnection } from '../platform/queue.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { SmsProviderError, type ProviderAcceptance, type SmsProvider } from './sms.gateway.js';
 import { queueReceipt, SEND_RETRY_DELAY_SECONDS, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
-import type { OutgoingSms, SmsOutbound } from './sms.outbound.js';
+import type { OutgoingSms, PreparedSms, SmsOutbound } from './sms.outbound.js';
 import type { DeliveryReceipt } from './sms.receipt.rules.js';
 import * as store from './sms.store.js';
 import { renderSms } from './sms.texts.js';
@@ -37,6 +36,13 @@ export class SmsService implements SmsOutbound {
   }
 
   async enqueue(conn: DbOrTx, sms: OutgoingSms): Promise<string> {
+    const prepared = this.prepare(sms);
+    await store.enqueueMessage(conn, prepared);
+    this.queued(prepared);
+    return prepared.id;
+  }
+
+  prepare(sms: OutgoingSms): PreparedSms {
     const phone = normalizeKzMobile(sms.phone);
     if (phone === null) throw new AppError('PHONE_INVALID');
     // Rounded down: the text never promises more time than the code has.
@@ -44,20 +50,24 @@ export class SmsService implements SmsOutbound {
     const text = renderSms(sms.purpose, sms.language, { minutes, ...sms.params });
     const id = randomUUID();
     const sealed = sealBody(this.deps.config.encryptionKey, id, text);
-    await store.insertMessage(conn, { id, phone, language: sms.language, purpose: sms.purpose, ...sealed });
-    const job: SendJob = { messageId: id };
-    const jobId = await this.deps.queue.send(SMS_SEND_QUEUE, job, {
-      ...inConnection(conn),
+    return {
+      queue: SMS_SEND_QUEUE,
+      id,
+      phone,
+      language: sms.language,
+      purpose: sms.purpose,
+      ...sealed,
       // A code is wanted now; notifications can wait behind it.
       priority: sms.purpose === 'otp' ? 10 : 0,
       retryLimit: this.deps.config.sms.maxRetries,
       retryDelay: SEND_RETRY_DELAY_SECONDS,
       retryBackoff: true,
-      expireInSeconds: this.deps.config.sms.sendExpireSeconds,
-    });
-    if (jobId === null) throw new AppError('INTERNAL_ERROR', { reason: 'SMS queue is missing' });
+      expireSeconds: this.deps.config.sms.sendExpireSeconds,
+    };
+  }
+
+  queued(sms: PreparedSms): void {
     this.deps.counter.inc({ provider: this.provider.name, status: 'queued' });
-    return id;
   }
 
   /** One attempt at one message; throws when the attempt should be retried by the queue. */

@@ -1,21 +1,17 @@
 // The only place the SMS module touches sms_messages.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { SmsMessagesTable } from '../platform/db/schema.js';
 import type { ReceiptOutcome } from './sms.receipt.rules.js';
+import type { PreparedSms } from './sms.outbound.js';
 
 export type SmsMessageRow = Selectable<SmsMessagesTable>;
 export type SmsStatus = SmsMessagesTable['status'];
 
-export async function insertMessage(
-  conn: DbOrTx,
-  message: { id: string; phone: string; language: string; purpose: string; body: string; bodyEncrypted: Buffer },
-): Promise<void> {
-  const { bodyEncrypted, ...rest } = message;
-  await conn
-    .insertInto('sms_messages')
-    .values({ ...rest, body_encrypted: bodyEncrypted, status: 'queued' })
-    .execute();
+/** The message and its pg-boss send job, in one statement (sms_enqueue, migration 0011). */
+export async function enqueueMessage(conn: DbOrTx, m: PreparedSms): Promise<void> {
+  await sql`select sms_enqueue(${m.queue}, ${m.id}, ${m.phone}, ${m.language}, ${m.purpose}, ${m.body}, ${m.bodyEncrypted},
+    ${m.priority}::int, ${m.retryLimit}::int, ${m.retryDelay}::int, ${m.retryBackoff}, ${m.expireSeconds}::int)`.execute(conn);
 }
 
 export async function findMessage(conn: DbOrTx, id: string): Promise<SmsMessageRow | undefined> {

@@ -19,6 +19,8 @@ export function ownPostgresUnavailable(): string | null {
 
 export interface OwnPostgres {
   port: number;
+  /** The data folder (its postmaster.pid names the server's process). */
+  dataDir: string;
   /** Connection string of the server's `postgres` database. */
   url: string;
   stop(): void;
@@ -26,7 +28,11 @@ export interface OwnPostgres {
   destroy(): void;
 }
 
-export async function startOwnPostgres(): Promise<OwnPostgres> {
+/**
+ * `durable`: keep fsync, synchronous commit and full-page writes on, as a production server (and the
+ * shared test server) has them; a fault test does without them. `settings`: more `-c name=value`.
+ */
+export async function startOwnPostgres(options: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<OwnPostgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-own-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -44,12 +50,18 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   };
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const settings = {
+    listen_addresses: '127.0.0.1',
+    ...(options.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
+    ...options.settings,
+  };
+  const serverOptions = [`-p ${port} -k ${dir}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
+  const start = () => run('pg_ctl', ['-D', data, '-o', serverOptions, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   const stop = () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
   start();
   return {
     port,
+    dataDir: data,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     start,
     stop,
