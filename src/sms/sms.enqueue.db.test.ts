@@ -12,6 +12,7 @@ import { openTestDatabase, type TestDatabase } from '../../test/support/test-dat
 import { createOutboxProvider } from './providers/outbox.provider.js';
 import { SMS_SEND_QUEUE } from './sms.jobs.js';
 import { SmsService } from './sms.service.js';
+import type { OutgoingSms } from './sms.outbound.js';
 
 const COLUMNS = sql`name, priority, state, retry_limit, retry_count, retry_delay, retry_backoff, singleton_key, singleton_on,
   expire_in, dead_letter, policy, output, started_on, completed_on,
@@ -38,11 +39,16 @@ describe('sms_enqueue writes the job pg-boss would write', () => {
     await database?.close();
   });
 
-  for (const purpose of ['otp', 'video_check_passed'] as const) {
+  const messages: OutgoingSms[] = [
+    { phone: '+77011234567', language: 'en', purpose: 'otp', params: { code: '123456' } },
+    { phone: '+77011234567', language: 'en', purpose: 'video_check_passed', params: {} },
+  ];
+  for (const sms of messages) {
+    const { purpose } = sms;
     it(`for a${purpose === 'otp' ? 'n OTP' : ' notification'}: same columns as pg-boss's send with the same options`, async () => {
-      const prepared = service.prepare({ phone: '+77011234567', language: 'en', purpose, params: { code: '123456' } });
+      const prepared = service.prepare(sms);
       const ours = await database.db.transaction().execute(async (trx) => {
-        await service.enqueue(trx, { phone: '+77011234567', language: 'en', purpose, params: { code: '123456' } });
+        await service.enqueue(trx, sms);
         const { rows } = await sql<{ id: string }>`select data->>'messageId' as id from pgboss.job where name = ${SMS_SEND_QUEUE} order by created_on desc limit 1`.execute(trx);
         return rows[0].id;
       });
