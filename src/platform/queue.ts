@@ -47,24 +47,43 @@ const statementsOf = new WeakMap<PgBoss, InFlight>();
 
 export async function startQueue(deps: { db: Db; logger: Logger; maintenanceIntervalSeconds?: number }): Promise<PgBoss> {
   const logger = deps.logger.child({ module: 'queue' });
-  const statements = new InFlight();
-  const boss = new PgBoss({
-    db: { executeSql: (text, values) => statements.track(executeSql(deps.db, text, values ?? [])) },
-    schema: 'pgboss',
-    migrate: true,
-    // Supervision expires stuck active jobs (e.g. after a crash) so they are retried, and archives
-    // finished ones. One short query a minute is cheap on PGlite's single connection too.
-    supervise: true,
-    maintenanceIntervalSeconds: deps.maintenanceIntervalSeconds ?? 60,
-    archiveCompletedAfterSeconds: 60 * 60,
-    deleteAfterDays: 7,
-    // Cron schedules (retention jobs) are available to every domain.
-    schedule: true,
-  });
-  statementsOf.set(boss, statements);
-  boss.on('error', (err: unknown) => logger.error({ err }, 'queue error'));
-  await boss.start();
-  return boss;
+  for (let attempt = 1; ; attempt++) {
+    const statements = new InFlight();
+    const boss = new PgBoss({
+      db: { executeSql: (text, values) => statements.track(executeSql(deps.db, text, values ?? [])) },
+      schema: 'pgboss',
+      migrate: true,
+      // Supervision expires stuck active jobs (e.g. after a crash) so they are retried, and archives
+      // finished ones. One short query a minute is cheap on PGlite's single connection too.
+      supervise: true,
+      maintenanceIntervalSeconds: deps.maintenanceIntervalSeconds ?? 60,
+      archiveCompletedAfterSeconds: 60 * 60,
+      deleteAfterDays: 7,
+      // Cron schedules (retention jobs) are available to every domain.
+      schedule: true,
+    });
+    statementsOf.set(boss, statements);
+    boss.on('error', (err: unknown) => logger.error({ err }, 'queue error'));
+    try {
+      await boss.start();
+      return boss;
+    } catch (err) {
+      // Two app servers starting on an empty database both install pg-boss's schema: the one that
+      // loses finds it created (duplicate schema/type/table). Start again: now it is installed.
+      if (attempt >= INSTALL_ATTEMPTS || !isConcurrentInstall(err)) throw err;
+      logger.info({ attempt }, 'queue schema was being installed by another server; starting again');
+      await boss.stop({ graceful: false, wait: true, close: false }).catch(() => undefined);
+      await sleep(attempt * 500);
+    }
+  }
+}
+
+const INSTALL_ATTEMPTS = 5;
+
+/** unique_violation (pg_namespace), duplicate_object (a type), duplicate_table. */
+function isConcurrentInstall(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '42710' || code === '42P07';
 }
 
 /**

@@ -33,7 +33,7 @@ describe('sms_enqueue writes the job pg-boss would write', () => {
     const counter = new Counter({ name: 'sms_enqueue_test_total', help: 'test', labelNames: ['provider', 'status'], registers: [new Registry()] });
     service = new SmsService({ config, db: database.db, queue, logger, counter });
     service.attach(createOutboxProvider());
-  }, 120_000);
+  }, 600_000);
   afterAll(async () => {
     await stopQueue(queue, logger);
     await database?.close();
