@@ -3,6 +3,7 @@
 import type { AppContext } from '../app-context.js';
 import { deleteAbandonedEvidence, deleteExpiredEvidence } from '../moderation/moderation-case.store.js';
 import { abandonExpiredChecks } from './video-check.store.js';
+import { ensureQueue } from '../platform/queue.js';
 
 export const EVIDENCE_RETENTION_QUEUE = 'video-check-evidence-retention';
 /** Every hour at minute 17. */
@@ -20,7 +21,7 @@ export async function runEvidenceRetention(ctx: AppContext, now = new Date()): P
 }
 
 export async function startEvidenceRetention(ctx: AppContext): Promise<{ stop(): Promise<void> }> {
-  await ctx.queue.createQueue(EVIDENCE_RETENTION_QUEUE);
+  await ensureQueue(ctx.queue, EVIDENCE_RETENTION_QUEUE);
   await ctx.queue.schedule(EVIDENCE_RETENTION_QUEUE, SCHEDULE);
   const workerId = await ctx.queue.work(EVIDENCE_RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await runEvidenceRetention(ctx);

@@ -80,10 +80,28 @@ export async function startQueue(deps: { db: Db; logger: Logger; maintenanceInte
 
 const INSTALL_ATTEMPTS = 5;
 
-/** unique_violation (pg_namespace), duplicate_object (a type), duplicate_table. */
+/** unique_violation (pg_namespace, a queue's row), duplicate_object (a type), duplicate_table, deadlock. */
 function isConcurrentInstall(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === '42710' || code === '42P07';
+  return code === '23505' || code === '42710' || code === '42P07' || code === '40P01';
+}
+
+/**
+ * Creates queue `name` unless it exists. Servers starting together create their queues at the same
+ * time, and pg-boss's create_queue (a row, a partition attached to the job table) can deadlock with
+ * another: the loser tries again.
+ */
+export async function ensureQueue(boss: PgBoss, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(name)) return;
+    try {
+      await boss.createQueue(name);
+      return;
+    } catch (err) {
+      if (attempt >= INSTALL_ATTEMPTS || !isConcurrentInstall(err)) throw err;
+      await sleep(attempt * 200);
+    }
+  }
 }
 
 /**

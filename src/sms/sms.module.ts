@@ -5,7 +5,7 @@ import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
 import type { Logger } from '../platform/logging.js';
 import type { Metrics } from '../platform/metrics.js';
-import { startWorker } from '../platform/queue.js';
+import { ensureQueue, startWorker } from '../platform/queue.js';
 import { createSmsProvider } from './providers/index.js';
 import { SMS_RECEIPT_QUEUE, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
 import type { SmsOutbound } from './sms.outbound.js';
@@ -24,8 +24,8 @@ export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; lo
   service.attach(provider);
 
   const { queue } = deps;
-  await queue.createQueue(SMS_SEND_QUEUE);
-  await queue.createQueue(SMS_RECEIPT_QUEUE);
+  await ensureQueue(queue, SMS_SEND_QUEUE);
+  await ensureQueue(queue, SMS_RECEIPT_QUEUE);
   const options = { batchSize: BATCH_SIZE, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
   // Each job in a batch succeeds or fails on its own: a failure is reported for that job only.
   const workers = [
