@@ -50,7 +50,7 @@ export async function startQueue(deps: { db: Db; logger: Logger; maintenanceInte
   for (let attempt = 1; ; attempt++) {
     const statements = new InFlight();
     const boss = new PgBoss({
-      db: { executeSql: (text, values) => statements.track(executeSql(deps.db, text, values ?? [])) },
+      db: { executeSql: (text, values) => statements.track(bossSql(deps.db, text, values ?? [])) },
       schema: 'pgboss',
       migrate: true,
       // Supervision expires stuck active jobs (e.g. after a crash) so they are retried, and archives
@@ -76,6 +76,23 @@ export async function startQueue(deps: { db: Db; logger: Logger; maintenanceInte
       await sleep(attempt * 500);
     }
   }
+}
+
+/**
+ * pg-boss sends some commands (install, migrations) as one `BEGIN; …; COMMIT` text: when one of them
+ * fails, the rest is skipped and the connection stays inside the failed transaction. It is rolled back
+ * here before it returns to the pool (else every later statement on it fails with 25P02).
+ */
+async function bossSql(db: Db, text: string, values: unknown[]): Promise<{ rows: any[] }> {
+  if (!/^\s*BEGIN\s*;/i.test(text)) return executeSql(db, text, values);
+  return db.connection().execute(async (conn) => {
+    try {
+      return await executeSql(conn, text, values);
+    } catch (err) {
+      await executeSql(conn, 'ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 }
 
 const INSTALL_ATTEMPTS = 5;
