@@ -8,7 +8,7 @@ import { AppError } from '../platform/errors/app-error.js';
 import type { PreparedSms, SmsOutbound } from '../sms/sms.outbound.js';
 import type { SmsParams, SmsPurpose } from '../sms/sms.texts.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
-import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpVerification } from './otp.rules.js';
+import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpAttempt, type OtpVerification } from './otp.rules.js';
 import * as store from './otp.store.js';
 import type { OtpOwner } from './otp.store.js';
 
@@ -129,6 +129,17 @@ export class OtpService {
     const used = { count: limit === 'phone' ? otp.sendLimitPerPhone : otp.sendLimitPerIp, oldest };
     const retryAfter = limitRetryAfter([{ used, limit: used.count }], otp.sendLimitWindowSeconds, now)!;
     return new AppError('OTP_SEND_LIMIT', { retryAfter }, { 'retry-after': String(retryAfter) });
+  }
+
+  /**
+   * The latest code read without a lock, and what the typed code does to it (otp.rules.ts): the
+   * caller writes `attempt.record` only if the code is still as read (`recordOtpAttempt`), else judges again.
+   */
+  async judge(conn: DbOrTx, registrationId: string, code: string, now: Date): Promise<{ latest: { id: string; attempts: number } | undefined; attempt: OtpAttempt }> {
+    const latest = await store.latestCode(conn, ownerOf(registrationId));
+    const matches = latest !== undefined && otpMatches(this.config.secretKey, registrationId, code, latest.code_hmac);
+    const attempt = judgeAttempt(latest && { status: latest.status, expiresAt: new Date(latest.expires_at), attempts: latest.attempts }, matches, this.config.otp, now);
+    return { latest, attempt };
   }
 
   /** Records the attempt whatever its result: the caller must commit before reporting a failure. */

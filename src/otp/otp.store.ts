@@ -64,6 +64,11 @@ export async function insertCode(
     .execute();
 }
 
+/** The latest code of `owner`, unlocked: a writer checks it is unchanged (see registration.store `recordOtpAttempt`). */
+export async function latestCode(conn: DbOrTx, owner: OtpOwner) {
+  return conn.selectFrom('otp_codes').selectAll().where(ownerColumn(owner), '=', owner.id).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
 export async function latestCodeForUpdate(conn: DbOrTx, owner: OtpOwner) {
   return conn
     .selectFrom('otp_codes')

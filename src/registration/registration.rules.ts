@@ -50,8 +50,10 @@ export function findTransition(from: string, to: RegistrationState, by: Transiti
 export const FINAL_STATES: readonly RegistrationState[] = Object.values(RegistrationState).filter((s) => !TRANSITIONS.some((t) => t.from === s));
 /** States in which the registration waits for someone else (moderator); idle expiry does not apply. */
 export const WAITING_STATES: readonly RegistrationState[] = [RegistrationState.UNDER_REVIEW];
+/** States that never expire from idleness (the store's one-statement touch is given them too). */
+export const NEVER_IDLE_STATES: readonly RegistrationState[] = [...FINAL_STATES, ...WAITING_STATES];
 
 export function isIdleExpired(state: string, expiresAt: Date, now: Date): boolean {
-  if ((FINAL_STATES as readonly string[]).includes(state) || (WAITING_STATES as readonly string[]).includes(state)) return false;
+  if ((NEVER_IDLE_STATES as readonly string[]).includes(state)) return false;
   return expiresAt.getTime() <= now.getTime();
 }

@@ -7,12 +7,12 @@ import type { Tx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { constantTimeEqual, hmacSha256, randomToken } from '../platform/crypto.js';
 import { maskIin, maskName, maskPhone } from '../platform/masking.js';
-import { appendAudit } from '../audit/audit.store.js';
+import { appendAudit, type AuditEvent } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { validateIin } from '../iin/iin.rules.js';
-import { OtpService, type OtpTiming } from '../otp/otp.service.js';
+import { OtpService, type OtpTiming, type OtpVerification } from '../otp/otp.service.js';
 import { VideoCheckLocks } from '../biometrics/video-check-lock.service.js';
-import { FINAL_STATES, findTransition, isIdleExpired, RegistrationState } from './registration.rules.js';
+import { FINAL_STATES, findTransition, isIdleExpired, NEVER_IDLE_STATES, RegistrationState } from './registration.rules.js';
 import { IinAttempts, type IinAttempt } from './iin-attempts.service.js';
 import * as store from './registration.store.js';
 import type { RegistrationRow } from './registration.store.js';
@@ -47,15 +47,15 @@ export async function authorizeRegistration(
   const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')?.[1];
   if (!token) throw new AppError('UNAUTHORIZED');
   if (!UUID.test(id)) throw new AppError('REGISTRATION_NOT_FOUND');
-  const registration = await store.findRegistration(ctx.db, id);
-  if (!registration) throw new AppError('REGISTRATION_NOT_FOUND');
-  if (!constantTimeEqual(tokenHash(ctx, token), registration.token_hash)) throw new AppError('UNAUTHORIZED');
-  if (!options.allowFinished && (FINAL_STATES as readonly string[]).includes(registration.state)) {
-    throw new AppError('REGISTRATION_FINISHED', { state: registration.state });
-  }
+  // One round trip: the row as it was, extended in the same statement when the checks below pass.
+  const hash = tokenHash(ctx, token);
   const now = new Date();
+  const closed = options.allowFinished ? [] : FINAL_STATES;
+  const registration = await store.findAndTouch(ctx.db, id, { tokenHash: hash, closed, neverIdle: NEVER_IDLE_STATES, now, expiresAt: idleExpiry(ctx, now) });
+  if (!registration) throw new AppError('REGISTRATION_NOT_FOUND');
+  if (!constantTimeEqual(hash, registration.token_hash)) throw new AppError('UNAUTHORIZED');
+  if ((closed as readonly string[]).includes(registration.state)) throw new AppError('REGISTRATION_FINISHED', { state: registration.state });
   if (isIdleExpired(registration.state, new Date(registration.expires_at), now)) throw new AppError('REGISTRATION_EXPIRED');
-  await store.touchRegistration(ctx.db, id, now, idleExpiry(ctx, now));
   return registration;
 }
 
@@ -94,6 +94,13 @@ export async function sendToReview(trx: Tx, registrationId: string, now: Date): 
 /** REJECTED by a moderator, with the reason the citizen is told. */
 export async function rejectRegistration(trx: Tx, registrationId: string, reason: string, now: Date): Promise<void> {
   await store.transition(trx, registrationId, { from: RegistrationState.UNDER_REVIEW, to: RegistrationState.REJECTED, by: 'moderator' }, { rejection_reason: reason }, now);
+}
+
+/** A code attempt that keeps losing to concurrent ones (a script hammering one registration) gives up. */
+const OTP_ATTEMPT_ROUNDS = 5;
+
+function otpError(verification: Exclude<OtpVerification, { ok: true }>): AppError {
+  return verification.code === 'OTP_INVALID' ? new AppError('OTP_INVALID', { attemptsLeft: verification.attemptsLeft }) : new AppError(verification.code);
 }
 
 export class RegistrationService {
@@ -167,26 +174,42 @@ export class RegistrationService {
   async verifyOtp(registration: RegistrationRow, code: string, clientIp: string): Promise<{ state: RegistrationState }> {
     assertState(registration, RegistrationState.AWAITING_OTP);
     const now = new Date();
-    // The attempt is committed before a failure is reported, so wrong guesses always count.
-    const result = await this.ctx.db.transaction().execute(async (trx) => {
-      const current = await store.findRegistration(trx, registration.id, { forUpdate: true });
-      if (!current) throw new AppError('REGISTRATION_NOT_FOUND');
-      assertState(current, RegistrationState.AWAITING_OTP);
-      const verification = await this.otp.verify(trx, current.id, code, now);
-      const subject = maskPhone(current.phone);
-      if (verification.ok) {
-        await store.transition(trx, current.id, { from: RegistrationState.AWAITING_OTP, to: RegistrationState.AWAITING_IIN, by: 'citizen' }, {}, now);
-        await appendAudit(trx, { type: 'otp.verified', actor: 'citizen', registrationId: current.id, subject, clientIp });
-      } else {
-        const type = verification.code === 'OTP_INVALID' && verification.attemptsLeft === 0 ? 'otp.locked' : 'otp.failed';
-        await appendAudit(trx, { type, actor: 'citizen', registrationId: current.id, subject, clientIp, details: { reason: verification.code } });
+    const subject = maskPhone(registration.phone);
+    const base = { actor: 'citizen', registrationId: registration.id, subject, clientIp } as const;
+    const move = { from: RegistrationState.AWAITING_OTP, to: RegistrationState.AWAITING_IIN, by: 'citizen' } as const;
+    // Two round trips: read the code, then record the attempt (and the move) in one statement that
+    // holds only if the code is unchanged — a concurrent attempt makes this one judge again. The
+    // attempt is committed before a failure is reported, so wrong guesses always count.
+    for (let round = 1; ; round++) {
+      const { latest, attempt } = await this.otp.judge(this.ctx.db, registration.id, code, now);
+      const verification = attempt.verification;
+      if (!latest || !attempt.record) {
+        // Nothing to record on the code (expired, used up, replaced): only the refusal is audited.
+        if (verification.ok) throw new AppError('INTERNAL_ERROR');
+        await appendAudit(this.ctx.db, { ...base, type: 'otp.failed', details: { reason: verification.code } });
+        throw otpError(verification);
       }
-      return verification;
-    });
-    if (!result.ok) {
-      throw new AppError(result.code, result.code === 'OTP_INVALID' ? { attemptsLeft: result.attemptsLeft } : undefined);
+      const audit: AuditEvent = verification.ok
+        ? { ...base, type: 'otp.verified' }
+        : { ...base, type: verification.code === 'OTP_INVALID' && verification.attemptsLeft === 0 ? 'otp.locked' : 'otp.failed', details: { reason: verification.code } };
+      const outcome = await store.recordOtpAttempt(this.ctx.db, {
+        registrationId: registration.id,
+        code: latest,
+        record: attempt.record,
+        move: verification.ok ? move : null,
+        expectedState: RegistrationState.AWAITING_OTP,
+        audit,
+        now,
+      });
+      if (outcome === 'state') {
+        const current = await store.findRegistration(this.ctx.db, registration.id);
+        throw new AppError('INVALID_STATE', { state: current?.state ?? 'UNKNOWN', expected: RegistrationState.AWAITING_OTP });
+      }
+      if (outcome === 'changed' && round < OTP_ATTEMPT_ROUNDS) continue;
+      if (outcome === 'changed') throw new AppError('RATE_LIMITED', { retryAfter: 1 }, { 'retry-after': '1' });
+      if (!verification.ok) throw otpError(verification);
+      return { state: RegistrationState.AWAITING_IIN };
     }
-    return { state: RegistrationState.AWAITING_IIN };
   }
 
   async submitIin(

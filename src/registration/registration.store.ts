@@ -33,10 +33,6 @@ export async function findRegistration(conn: DbOrTx, id: string, options: { forU
   return q.executeTakeFirst();
 }
 
-export async function touchRegistration(conn: DbOrTx, id: string, now: Date, expiresAt: Date): Promise<void> {
-  await conn.updateTable('registrations').set({ updated_at: now, expires_at: expiresAt }).where('id', '=', id).execute();
-}
-
 export type RegistrationChanges = Partial<{ iin: string; masked_name: string; completed_at: Date; rejection_reason: string | null }>;
 
 /**
@@ -113,4 +109,68 @@ export async function startRegistration(
       ${audit.sent}, ${audit.refused}, ${audit.subject})`.execute(conn);
   const row = rows[0];
   return { refused: row.refused, oldest: row.oldest ? new Date(row.oldest) : null };
+}
+
+/**
+ * The registration as it was, and in the same statement its idle expiry extended — if the token
+ * matches, its state is not one of `closed`, and it has not idled out (`neverIdle` states do not).
+ * The caller decides on the row returned with the same rules (registration.rules.ts), so the touch
+ * happened exactly when the call is authorised.
+ */
+export async function findAndTouch(
+  conn: DbOrTx,
+  id: string,
+  t: { tokenHash: Buffer; closed: readonly string[]; neverIdle: readonly string[]; now: Date; expiresAt: Date },
+): Promise<RegistrationRow | undefined> {
+  const { rows } = await sql<RegistrationRow>`
+    with touched as (
+      update registrations set updated_at = ${t.now}, expires_at = ${t.expiresAt}
+      where id = ${id} and token_hash = ${t.tokenHash}
+        and state <> all(${[...t.closed]}::text[])
+        and (state = any(${[...t.neverIdle]}::text[]) or expires_at > ${t.now})
+      returning id)
+    select * from registrations where id = ${id}`.execute(conn);
+  return rows[0];
+}
+
+/**
+ * One attempt at the registration's code, in one statement: the registration's row is locked (as
+ * every attempt and resend locks it, so they follow one another) while its state is still `move.from`;
+ * the attempt is recorded only if the code is still as it was read (same attempts, still active);
+ * then the audit event, and — for a right code — the move (checked against the transition table, as
+ * `transition` does). 'changed': the code moved on since it was read (judge it again); 'state': the
+ * registration is no longer in `move.from`.
+ */
+export async function recordOtpAttempt(
+  conn: DbOrTx,
+  a: {
+    registrationId: string;
+    code: { id: string; attempts: number };
+    record: { attempts: number; status: string };
+    move: { from: RegistrationState; to: RegistrationState; by: TransitionActor } | null;
+    expectedState: RegistrationState;
+    audit: AuditEvent;
+    now: Date;
+  },
+): Promise<'recorded' | 'changed' | 'state'> {
+  const allowed = a.move ? findTransition(a.move.from, a.move.to, a.move.by) : null;
+  if (a.move && !allowed) throw new AppError('INVALID_STATE', { state: a.move.from });
+  const { audit } = a;
+  const { rows } = await sql<{ locked: string; recorded: string }>`
+    with reg as (
+      select id from registrations where id = ${a.registrationId} and state = ${a.expectedState} for update),
+    code as (
+      update otp_codes set attempts = ${a.record.attempts}::int, status = ${a.record.status}
+      where id = ${a.code.id} and attempts = ${a.code.attempts}::int and status = 'active' and exists (select 1 from reg)
+      returning registration_id),
+    moved as (
+      update registrations set state = ${allowed?.to ?? null}, updated_at = ${a.now}
+      where ${allowed !== null} and id in (select registration_id from code) and state = ${allowed?.from ?? null}
+      returning id),
+    audit as (
+      insert into audit_events (type, actor, registration_id, subject, client_ip, details)
+      select ${audit.type}, ${audit.actor}, registration_id, ${audit.subject ?? null}, ${audit.clientIp ?? null}, ${JSON.stringify(audit.details ?? {})}::jsonb from code)
+    select (select count(*) from reg) as locked, (select count(*) from code) as recorded, (select count(*) from moved) as moved`.execute(conn);
+  if (Number(rows[0].locked) === 0) return 'state';
+  return Number(rows[0].recorded) === 1 ? 'recorded' : 'changed';
 }
