@@ -24,7 +24,7 @@ export interface DbSample {
 
 const BACKGROUND = /pgboss\.|update "sms_messages"/i;
 /** Foreign-key checks run by triggers inside a statement: listed apart, but no round trip of their own. */
-const NESTED = /^SELECT 1 FROM ONLY .* FOR KEY SHARE OF x$/is;
+const NESTED = /^SELECT (1|\$\d+) FROM ONLY .* FOR KEY SHARE OF x$/is;
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU (user + system, ms) of the postmaster and all its children, living and reaped. */
