@@ -18,7 +18,7 @@ export class ApiError extends Error {
 
 // Request and response types come from the server's OpenAPI document (api-types.ts, `npm run api:types`).
 type Op = keyof ApiOperations;
-type Reply<K extends Op, S extends keyof ApiOperations[K]['responses']> = ApiOperations[K]['responses'][S];
+export type Reply<K extends Op, S extends keyof ApiOperations[K]['responses']> = ApiOperations[K]['responses'][S];
 type Body<K extends Op> = ApiOperations[K] extends { body: infer B } ? B : never;
 
 /** A stable machine code the API answers with (NETWORK: the request did not reach it). */

@@ -1,39 +1,13 @@
 // Sign-in, sessions and the profile as the pages use them. The session cookie is HttpOnly: the page never
 // sees it; it keeps the CSRF token (in memory) and sends it on every write.
-import { call, type OtpTiming } from '../api.js';
+import { call, type Reply } from '../api.js';
 import { currentLanguage } from '../i18n/index.js';
 
-export type Assurance = 'low' | 'substantial' | 'high';
-export interface Me {
-  lastName: string;
-  firstName: string;
-  middleName: string | null;
-  birthDate: string;
-  sex: 'M' | 'F';
-  iinMasked: string;
-  phoneMasked: string;
-  registeredAt: string;
-  registeredBy: 'video_check' | 'moderator';
-  assurance: Assurance;
-  csrfToken: string;
-}
-export interface SessionView {
-  id: string;
-  current: boolean;
-  assurance: Assurance;
-  method: 'otp' | 'passkey' | 'registration';
-  browser: { name: string | null; os: string | null };
-  ipMasked: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-}
-export interface ActivityEntry {
-  id: string;
-  type: string;
-  at: string;
-  ipMasked: string | null;
-  method: string | null;
-}
+// Types come from the server's OpenAPI document (api-types.ts), like the wizard's.
+export type Me = Reply<'GET /api/v1/me', 200>;
+export type Assurance = Me['assurance'];
+export type SessionView = Reply<'GET /api/v1/me/sessions', 200>['sessions'][number];
+export type ActivityEntry = Reply<'GET /api/v1/me/activity', 200>['events'][number];
 
 let csrfToken = '';
 const write = () => ({ 'x-csrf-token': csrfToken });
@@ -43,13 +17,13 @@ const remember = <T extends { csrfToken: string }>(answer: T): T => {
 };
 
 export const accountApi = {
-  startSignin: (phone: string) => call<{ id: string; otp: OtpTiming }>('POST', '/api/v1/sessions', { body: { phone, language: currentLanguage() } }),
-  resendCode: (id: string) => call<{ otp: OtpTiming }>('POST', `/api/v1/sessions/${encodeURIComponent(id)}/otp/resend`),
-  verifyCode: (id: string, code: string) => call<{ assurance: Assurance; csrfToken: string }>('POST', `/api/v1/sessions/${encodeURIComponent(id)}/otp`, { body: { code } }).then(remember),
-  fromRegistration: (id: string, token: string) => call<{ assurance: Assurance; csrfToken: string }>('POST', `/api/v1/sessions/registration/${id}`, { token }).then(remember),
+  startSignin: (phone: string) => call<Reply<'POST /api/v1/sessions', 201>>('POST', '/api/v1/sessions', { body: { phone, language: currentLanguage() } }),
+  resendCode: (id: string) => call<Reply<'POST /api/v1/sessions/{id}/otp/resend', 200>>('POST', `/api/v1/sessions/${encodeURIComponent(id)}/otp/resend`),
+  verifyCode: (id: string, code: string) => call<Reply<'POST /api/v1/sessions/{id}/otp', 200>>('POST', `/api/v1/sessions/${encodeURIComponent(id)}/otp`, { body: { code } }).then(remember),
+  fromRegistration: (id: string, token: string) => call<Reply<'POST /api/v1/sessions/registration/{id}', 200>>('POST', `/api/v1/sessions/registration/${id}`, { token }).then(remember),
   me: () => call<Me>('GET', '/api/v1/me').then(remember),
-  sessions: () => call<{ sessions: SessionView[] }>('GET', '/api/v1/me/sessions'),
-  activity: () => call<{ events: ActivityEntry[] }>('GET', '/api/v1/me/activity'),
+  sessions: () => call<Reply<'GET /api/v1/me/sessions', 200>>('GET', '/api/v1/me/sessions'),
+  activity: () => call<Reply<'GET /api/v1/me/activity', 200>>('GET', '/api/v1/me/activity'),
   revoke: (id: string) => call<null>('DELETE', `/api/v1/me/sessions/${id}`, { headers: write() }),
   logout: (everywhere: boolean) => call<null>('POST', '/api/v1/sessions/logout', { body: { everywhere }, headers: write() }),
   block: () => call<null>('POST', '/api/v1/me/block', { headers: write() }),
