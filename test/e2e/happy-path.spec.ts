@@ -1,8 +1,8 @@
 // The whole registration with the citizen's own face in front of the (fake) camera; then (issue 12) the
 // Digital ID in use: the first session from the registration, sign-out, sign-in with a code on two
-// devices, the profile's data, and ending the other device's session.
+// devices, the profile's data, ending the other device's session; and blocking it after a lost phone.
 import { expect, test } from '@playwright/test';
-import { citizen, recordVideoCheck, snap, text, videoCheckApiPresent } from './support.js';
+import { citizen, citizensWithoutPhoto, newCode, outboxMark, recordVideoCheck, snap, text, videoCheckApiPresent } from './support.js';
 import { accountText, personOf, reachDone, signInWithCode } from './account-support.js';
 
 // The second test signs in with the Digital ID the first one made.
@@ -91,3 +91,69 @@ test('the registered citizen signs in with an SMS code on two devices, sees the 
   await expect(page.getByRole('heading', { level: 1, name: accountText('en', 'signin.title') })).toBeVisible();
 });
 
+
+test('a lost phone: a signed-out browser blocks the Digital ID with the SMS code and the IIN; sessions end and sign-in is refused (kk, ru)', async ({ page, browser, request }, testInfo) => {
+  const person = citizen('photos/d9.jpg');
+  // The lost phone is signed in; a sign-in started there before the block has its code too.
+  const lostContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const lost = await lostContext.newPage();
+  await lost.goto('/signin?lang=ru');
+  await signInWithCode(lost, request, 'ru', person.phone);
+  const pending = await lostContext.newPage();
+  await pending.goto('/signin?lang=ru');
+  const beforeBlock = await outboxMark(request, person.phone);
+  await pending.getByLabel(accountText('ru', 'signin.phone')).fill(person.phone);
+  await pending.getByRole('button', { name: accountText('ru', 'signin.submit') }).click();
+  const pendingCode = await newCode(request, person.phone, beforeBlock);
+
+  // Another browser, not signed in: the start page leads to the block page.
+  await page.goto('/?lang=kk');
+  await page.getByRole('link', { name: accountText('kk', 'block.link') }).click();
+  await expect(page).toHaveURL(/\/block/);
+  await expect(page.getByRole('heading', { level: 1, name: accountText('kk', 'block.title') })).toBeVisible();
+  await snap(page, testInfo, 'block-phone-kk');
+
+  // A wrong (valid) IIN spends the code: the page says so, in Kazakh, and asks for the number again.
+  const other = citizensWithoutPhoto()[0];
+  for (const iin of [other.iin, person.iin]) {
+    const seen = await outboxMark(request, person.phone);
+    await page.getByLabel(accountText('kk', 'signin.phone')).fill(person.phone);
+    await page.getByRole('button', { name: accountText('kk', 'signin.submit') }).click();
+    await expect(page.getByRole('heading', { level: 1, name: accountText('kk', 'block.codeTitle') })).toBeVisible();
+    await page.getByLabel(accountText('kk', 'code.label')).fill(await newCode(request, person.phone, seen));
+    await page.getByLabel(accountText('kk', 'block.iin')).fill('123');
+    await page.getByRole('button', { name: accountText('kk', 'block.submit') }).click();
+    // Checked in the page first, with the server catalogue's text.
+    await expect(page.getByText(text('kk', 'errors.IIN_FORMAT'))).toBeVisible();
+    await page.getByLabel(accountText('kk', 'block.iin')).fill(iin);
+    if (iin === person.iin) await snap(page, testInfo, 'block-code-kk');
+    await page.getByRole('button', { name: accountText('kk', 'block.submit') }).click();
+    if (iin !== person.iin) await expect(page.getByRole('alert').filter({ hasText: text('kk', 'errors.DIGITAL_ID_IIN_MISMATCH') })).toBeVisible();
+  }
+  await expect(page.getByRole('heading', { level: 1, name: accountText('kk', 'block.doneTitle') })).toBeVisible();
+  await expect(page.getByText(accountText('kk', 'block.unblockText'))).toBeVisible();
+  await expect(page).toHaveURL(/\/block\/done/);
+  await snap(page, testInfo, 'block-done-kk');
+  await expect
+    .poll(async () => ((await (await request.get(`/api/v1/dev/sms?phone=${encodeURIComponent(person.phone)}`)).json()).messages as Array<{ purpose: string }>).some((m) => m.purpose === 'digital_id_blocked'))
+    .toBe(true);
+
+  // The lost phone's session has ended; its pending sign-in's code is refused with the blocked message.
+  await lost.reload();
+  await expect(lost.getByRole('heading', { level: 1, name: accountText('ru', 'signin.title') })).toBeVisible();
+  await pending.getByLabel(accountText('ru', 'code.label')).fill(pendingCode);
+  await pending.getByRole('button', { name: accountText('ru', 'code.submit'), exact: true }).click();
+  await expect(pending.getByRole('alert').filter({ hasText: accountText('ru', 'errors.DIGITAL_ID_BLOCKED') })).toBeVisible();
+  await snap(pending, testInfo, 'signin-refused-blocked-ru');
+  await lostContext.close();
+
+  // A new sign-in sends no code: the SMS says the Digital ID is blocked.
+  await page.goto('/signin?lang=ru');
+  const seen = await outboxMark(request, person.phone);
+  await page.getByLabel(accountText('ru', 'signin.phone')).fill(person.phone);
+  await page.getByRole('button', { name: accountText('ru', 'signin.submit') }).click();
+  await expect(page.getByRole('heading', { level: 1, name: accountText('ru', 'code.title') })).toBeVisible();
+  await expect
+    .poll(async () => ((await (await request.get(`/api/v1/dev/sms?phone=${encodeURIComponent(person.phone)}`)).json()).messages as Array<{ id?: string; body: string; purpose: string }>).find((m) => !seen.has(m.id ?? m.body))?.purpose ?? null)
+    .toBe('signin_blocked');
+});

@@ -125,6 +125,8 @@ const server = process.env.E2E_SERVER_URL ? null : spawn(process.execPath, ['--i
     // Several scenarios reuse the demo citizens' phones within minutes.
     OTP_SEND_LIMIT_PER_PHONE: '100',
     OTP_SEND_LIMIT_PER_IP: '1000',
+    SIGNIN_SEND_LIMIT_PER_PHONE: '100',
+    SIGNIN_SEND_LIMIT_PER_IP: '1000',
     IIN_ATTEMPTS_PER_PHONE_PER_DAY: '1000',
     IIN_ATTEMPTS_PER_IP_PER_DAY: '100000',
     VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000',

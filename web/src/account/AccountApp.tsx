@@ -1,15 +1,20 @@
-// The citizen's Digital ID in use: /signin (SMS code) and /profile. Pages switch with the history API.
+// The citizen's Digital ID in use: /signin (SMS code), /profile and /block (block my Digital ID without
+// signing in; /block/done is its confirmation, also after the profile's block). Pages switch with the history API.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Layout } from '../components/Layout.js';
 import './i18n.js';
+import { BlockPage } from './BlockPage.js';
 import { ProfilePage } from './ProfilePage.js';
 import { SigninPage } from './SigninPage.js';
 
-type Page = 'signin' | 'profile';
+type Page = 'signin' | 'profile' | 'block' | 'block/done';
 
 function pageOf(pathname: string): Page {
-  return pathname.startsWith('/profile') ? 'profile' : 'signin';
+  if (pathname.startsWith('/profile')) return 'profile';
+  if (pathname.startsWith('/block/done')) return 'block/done';
+  if (pathname.startsWith('/block')) return 'block';
+  return 'signin';
 }
 
 export default function AccountApp() {
@@ -32,7 +37,13 @@ export default function AccountApp() {
 
   return (
     <Layout step={null} total={0} tagline={t('account:tagline')}>
-      {page === 'profile' ? <ProfilePage onSignedOut={(message) => go('signin', message)} /> : <SigninPage notice={notice} onSignedIn={() => go('profile')} />}
+      {page === 'profile' ? (
+        <ProfilePage onSignedOut={(message) => go('signin', message)} onBlocked={() => go('block/done')} />
+      ) : page === 'block' || page === 'block/done' ? (
+        <BlockPage done={page === 'block/done'} onBlocked={() => go('block/done')} onSignin={() => go('signin')} />
+      ) : (
+        <SigninPage notice={notice} onSignedIn={() => go('profile')} onBlock={() => go('block')} />
+      )}
     </Layout>
   );
 }

@@ -17,7 +17,7 @@ function useDateFormat() {
   };
 }
 
-export function ProfilePage({ onSignedOut }: { onSignedOut: (notice: string) => void }) {
+export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: string) => void; onBlocked: () => void }) {
   const { t } = useTranslation();
   const format = useDateFormat();
   const [me, setMe] = useState<Me | null>(null);
@@ -53,12 +53,13 @@ export function ProfilePage({ onSignedOut }: { onSignedOut: (notice: string) => 
     document.title = `${t('account:titles.profile')} · ${t('app.name')}`;
   }, [t]);
 
-  const act = async (action: () => Promise<unknown>, after: 'reload' | { signedOut: string }) => {
+  const act = async (action: () => Promise<unknown>, after: 'reload' | 'blocked' | { signedOut: string }) => {
     setBusy(true);
     setError(null);
     try {
       await action();
       if (after === 'reload') await load();
+      else if (after === 'blocked') onBlocked();
       else onSignedOut(after.signedOut);
     } catch (err) {
       fail(err);
@@ -183,7 +184,7 @@ export function ProfilePage({ onSignedOut }: { onSignedOut: (notice: string) => 
           className="secondary danger"
           disabled={busy}
           onClick={() => {
-            if (window.confirm(t('account:profile.blockConfirm'))) void act(() => accountApi.block(), { signedOut: t('account:profile.blocked') });
+            if (window.confirm(t('account:profile.blockConfirm'))) void act(() => accountApi.block(), 'blocked');
           }}
         >
           {t('account:profile.block')}

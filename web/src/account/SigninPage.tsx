@@ -1,179 +1,106 @@
 // Sign-in with an SMS code: phone → code → the profile. The same page for every number: whether it has
 // a Digital ID only shows in the SMS the phone receives.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { serverNow, type OtpTiming } from '../api.js';
-import { ErrorText } from '../components/ErrorText.js';
-import { StepHeading } from '../components/StepHeading.js';
-import { formatDuration, formatPhone } from '../format.js';
-import { normalizeKzMobile } from '../../../src/phone/phone.rules.js';
+import { ApiError, type OtpTiming } from '../api.js';
+import { formatPhone } from '../format.js';
+import { CodeForm } from '../steps/code/CodeForm.js';
+import { PhoneForm } from '../steps/phone/PhoneForm.js';
 import { accountApi } from './accountApi.js';
 import { describeAccountError } from './errors.js';
 
-interface Started {
+export interface StartedSignin {
   id: string;
   phone: string;
   otp: OtpTiming;
 }
 
-export function SigninPage({ notice, onSignedIn }: { notice: string | null; onSignedIn: () => void }) {
+/** A sign-in that is gone (not found, expired or finished): only a new one helps. */
+export function signinGone(err: unknown): boolean {
+  return err instanceof ApiError && (err.code === 'SIGNIN_NOT_FOUND' || err.code === 'SIGNIN_EXPIRED');
+}
+
+export function SigninPage({ notice, onSignedIn, onBlock }: { notice: string | null; onSignedIn: () => void; onBlock: () => void }) {
   const { t } = useTranslation();
-  const [started, setStarted] = useState<Started | null>(null);
+  const [started, setStarted] = useState<StartedSignin | null>(null);
+  const [lastPhone, setLastPhone] = useState<string | undefined>(undefined);
+  const [shownNotice, setShownNotice] = useState(notice);
+  useEffect(() => setShownNotice(notice), [notice]);
   useEffect(() => {
     document.title = `${t(started ? 'account:titles.code' : 'account:titles.signin')} · ${t('app.name')}`;
   }, [started, t]);
-  return started ? (
-    <CodeForm started={started} onResent={(otp) => setStarted({ ...started, otp })} onOtherNumber={() => setStarted(null)} onSignedIn={onSignedIn} />
-  ) : (
-    <PhoneForm notice={notice} onStarted={setStarted} />
-  );
-}
+  const describe = (err: unknown) => describeAccountError(t, err);
 
-function PhoneForm({ notice, onStarted }: { notice: string | null; onStarted: (started: Started) => void }) {
-  const { t } = useTranslation();
-  const input = useRef<HTMLInputElement>(null);
-  const [phone, setPhone] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const normalized = normalizeKzMobile(phone);
-    if (!normalized) {
-      setError(t('errors.PHONE_INVALID'));
-      input.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await accountApi.startSignin(normalized);
-      onStarted({ id: answer.id, phone: normalized, otp: answer.otp });
-    } catch (err) {
-      setError(describeAccountError(t, err));
-      setBusy(false);
-      input.current?.focus();
-    }
-  };
-
+  if (started) {
+    return (
+      <CodeForm
+        id="signin-code"
+        texts={{
+          title: t('account:code.title'),
+          sentTo: t('account:code.intro', { phone: formatPhone(started.phone) }),
+          label: t('account:code.label'),
+          submit: t('account:code.submit'),
+          resent: t('code.resent'),
+          resend: t('account:code.resend'),
+          resendIn: (time) => t('account:code.resendIn', { time }),
+          changePhone: t('account:code.otherNumber'),
+        }}
+        resendAvailableAt={started.otp.resendAvailableAt}
+        describe={describe}
+        handled={(err) => {
+          if (!signinGone(err)) return false;
+          setShownNotice(describe(err));
+          setStarted(null);
+          return true;
+        }}
+        onSubmit={async (code) => {
+          await accountApi.verifyCode(started.id, code);
+          onSignedIn();
+        }}
+        onResend={async () => setStarted({ ...started, otp: (await accountApi.resendCode(started.id)).otp })}
+        onChangePhone={() => {
+          setLastPhone(started.phone);
+          setShownNotice(null);
+          setStarted(null);
+        }}
+      />
+    );
+  }
   return (
-    <form onSubmit={submit} noValidate>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      <StepHeading>{t('account:signin.title')}</StepHeading>
-      <p>{t('account:signin.intro')}</p>
-      <div className="field">
-        <label htmlFor="signin-phone">{t('account:signin.phone')}</label>
-        <input
-          ref={input}
-          id="signin-phone"
-          type="tel"
-          inputMode="tel"
-          autoComplete="tel"
-          value={phone}
-          aria-invalid={error ? true : undefined}
-          aria-describedby="signin-phone-hint signin-phone-error"
-          onChange={(event) => {
-            setPhone(event.target.value);
-            setError(null);
-          }}
-        />
-        <p id="signin-phone-hint" className="hint">
-          {t('account:signin.phoneHint')}
-        </p>
-        <ErrorText id="signin-phone-error" message={error} />
-      </div>
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? t('common.sending') : t('account:signin.submit')}
-      </button>
-      <p className="account-switch">
-        {t('account:signin.noId')} <a href="/">{t('account:signin.register')}</a>
-      </p>
-    </form>
-  );
-}
-
-function CodeForm({ started, onResent, onOtherNumber, onSignedIn }: { started: Started; onResent: (otp: OtpTiming) => void; onOtherNumber: () => void; onSignedIn: () => void }) {
-  const { t } = useTranslation();
-  const input = useRef<HTMLInputElement>(null);
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [now, setNow] = useState(serverNow());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(serverNow()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  useEffect(() => {
-    document.getElementById('step-heading')?.focus({ preventScroll: true });
-  }, []);
-  const resendIn = (Date.parse(started.otp.resendAvailableAt) - now) / 1000;
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!/^\d{6}$/.test(code.trim())) {
-      setError(t('errors.OTP_INVALID', { attemptsLeft: '—' }));
-      input.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await accountApi.verifyCode(started.id, code.trim());
-      onSignedIn();
-    } catch (err) {
-      setError(describeAccountError(t, err));
-      setBusy(false);
-      input.current?.focus();
-    }
-  };
-
-  const resend = async () => {
-    setError(null);
-    try {
-      onResent((await accountApi.resendCode(started.id)).otp);
-    } catch (err) {
-      setError(describeAccountError(t, err));
-    }
-  };
-
-  return (
-    <form onSubmit={submit} noValidate>
-      <StepHeading>{t('account:code.title')}</StepHeading>
-      <p>{t('account:code.intro', { phone: formatPhone(started.phone) })}</p>
-      <div className="field">
-        <label htmlFor="signin-code">{t('account:code.label')}</label>
-        <input
-          ref={input}
-          id="signin-code"
-          className="code-input"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
-          value={code}
-          aria-invalid={error ? true : undefined}
-          aria-describedby="signin-code-error"
-          onChange={(event) => {
-            setCode(event.target.value.replace(/\D/g, ''));
-            setError(null);
-          }}
-        />
-        <ErrorText id="signin-code-error" message={error} />
-      </div>
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? t('common.sending') : t('account:code.submit')}
-      </button>
-      <div className="account-actions">
-        <button type="button" className="secondary" disabled={resendIn > 0} onClick={() => void resend()}>
-          {resendIn > 0 ? t('account:code.resendIn', { time: formatDuration(resendIn) }) : t('account:code.resend')}
-        </button>
-        <button type="button" className="link-button" onClick={onOtherNumber}>
-          {t('account:code.otherNumber')}
-        </button>
-      </div>
-    </form>
+    <PhoneForm
+      id="signin-phone"
+      texts={{ title: t('account:signin.title'), intro: t('account:signin.intro'), label: t('account:signin.phone'), hint: t('account:signin.phoneHint'), submit: t('account:signin.submit') }}
+      initialPhone={lastPhone}
+      describe={describe}
+      onSubmit={async (phone) => {
+        const answer = await accountApi.startSignin(phone);
+        setStarted({ id: answer.id, phone, otp: answer.otp });
+      }}
+      before={
+        shownNotice && (
+          <p className="notice" role="status">
+            {shownNotice}
+          </p>
+        )
+      }
+      after={
+        <>
+          <p className="account-switch">
+            {t('account:signin.noId')} <a href="/">{t('account:signin.register')}</a>
+          </p>
+          <p className="account-switch">
+            <a
+              href="/block"
+              onClick={(event) => {
+                event.preventDefault();
+                onBlock();
+              }}
+            >
+              {t('account:block.link')}
+            </a>
+          </p>
+        </>
+      }
+    />
   );
 }

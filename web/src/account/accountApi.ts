@@ -19,6 +19,7 @@ const remember = <T extends { csrfToken: string }>(answer: T): T => {
 export const accountApi = {
   startSignin: (phone: string) => call<Reply<'POST /api/v1/sessions', 201>>('POST', '/api/v1/sessions', { body: { phone, language: currentLanguage() } }),
   resendCode: (id: string) => call<Reply<'POST /api/v1/sessions/{id}/otp/resend', 200>>('POST', `/api/v1/sessions/${encodeURIComponent(id)}/otp/resend`),
+  blockWithCode: (id: string, code: string, iin: string) => call<null>('POST', `/api/v1/sessions/${encodeURIComponent(id)}/block`, { body: { code, iin } }),
   verifyCode: (id: string, code: string) => call<Reply<'POST /api/v1/sessions/{id}/otp', 200>>('POST', `/api/v1/sessions/${encodeURIComponent(id)}/otp`, { body: { code } }).then(remember),
   fromRegistration: (id: string, token: string) => call<Reply<'POST /api/v1/sessions/registration/{id}', 200>>('POST', `/api/v1/sessions/registration/${id}`, { token }).then(remember),
   me: () => call<Me>('GET', '/api/v1/me').then(remember),
