@@ -20,6 +20,7 @@ import { moderationRoutes } from './moderation/moderation.routes.js';
 import { smsRoutes } from './sms/sms.routes.js';
 import { webRoutes } from './web/web.routes.js';
 import { sessionRoutes } from './session/session.routes.js';
+import { passkeyRoutes } from './session/passkey.routes.js';
 import { digitalIdStaffRoutes, profileRoutes } from './profile/profile.routes.js';
 
 export const JSON_BODY_LIMIT = 16 * 1024;
@@ -112,6 +113,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(smsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(videoCheckRoutes(ctx), { prefix: '/api/v1' });
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(passkeyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(profileRoutes(ctx), { prefix: '/api/v1' });
   await app.register(digitalIdStaffRoutes(ctx), { prefix: '/api/v1' });
   await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route

@@ -55,6 +55,10 @@ export interface AuditEventDetails {
   'session.ended_everywhere': { sessionId: string; ended: number };
   'digital_id.blocked': { via: 'session' | 'sms_code'; sessionId: string | null; sessionsEnded: number };
   'digital_id.unblocked': { note: string; blockedAt: string };
+  // passkeys of the Digital ID (src/session/passkey.service.ts); a passkey sign-in is session.started, method passkey
+  'passkey.added': { passkeyId: string; sessionId: string; aaguid: string };
+  'passkey.renamed': { passkeyId: string; sessionId: string };
+  'passkey.removed': { passkeyId: string; sessionId: string };
 }
 
 export type AuditEventType = keyof AuditEventDetails;

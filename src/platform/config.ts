@@ -169,6 +169,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()) {
       sendLimitPerIp: r.int('SIGNIN_SEND_LIMIT_PER_IP', 30, 1, 1_000_000),
       sendLimitWindowSeconds: r.int('SIGNIN_SEND_LIMIT_WINDOW_SECONDS', 900, 1, 86400),
     },
+    /** Passkeys (WebAuthn) of the citizen's Digital ID (src/session/passkey*); relying party: PUBLIC_URL's host. */
+    passkey: {
+      /** A registration or sign-in ceremony must finish within this; its challenge is then refused. */
+      challengeTtlSeconds: r.int('PASSKEY_CHALLENGE_TTL_SECONDS', 120, 10, 600),
+      /** Unfinished sign-in ceremonies one address may hold at once (each is a stored challenge). */
+      openChallengesPerIp: r.int('PASSKEY_OPEN_CHALLENGES_PER_IP', 30, 1, 1_000_000),
+      maxPerProfile: r.int('PASSKEY_MAX_PER_PROFILE', 10, 1, 100),
+    },
     registration: {
       idleTimeoutSeconds: r.int('REGISTRATION_IDLE_TIMEOUT_SECONDS', 1800, 60, 86400),
       /** IINs looked up in the registry: per registration (then it ends), per phone and per IP per day. */

@@ -89,5 +89,8 @@ export const ACTIVITY_TYPES = [
   'session.ended_everywhere',
   'digital_id.blocked',
   'digital_id.unblocked',
+  'passkey.added',
+  'passkey.renamed',
+  'passkey.removed',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];

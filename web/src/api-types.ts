@@ -4,7 +4,7 @@
 export type ErrorBody = {
   error: {
     /** Stable machine code, e.g. IIN_CHECKSUM */
-    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_IIN_MISMATCH" | "DIGITAL_ID_NOT_BLOCKED";
+    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_IIN_MISMATCH" | "DIGITAL_ID_NOT_BLOCKED" | "PASSKEY_NOT_RECOGNISED" | "PASSKEY_CHALLENGE_EXPIRED" | "PASSKEY_REGISTRATION_FAILED" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT_REACHED" | "PASSKEY_NAME_INVALID" | "PASSKEY_NOT_FOUND";
     /** Localized by Accept-Language (kk, ru, en) */
     message: string;
     /** Per code, e.g. retryAfter (s), attemptsLeft, lockedUntil */
@@ -131,7 +131,7 @@ export interface ApiOperations {
       200: {
         events: Array<{
           id: string;
-          type: "registration.completed" | "session.started" | "signin.failed" | "session.ended" | "session.revoked" | "session.ended_everywhere" | "digital_id.blocked" | "digital_id.unblocked";
+          type: "registration.completed" | "session.started" | "signin.failed" | "session.ended" | "session.revoked" | "session.ended_everywhere" | "digital_id.blocked" | "digital_id.unblocked" | "passkey.added" | "passkey.renamed" | "passkey.removed";
           at: string;
           ipMasked: string | null;
           method: string | null;
@@ -147,6 +147,141 @@ export interface ApiOperations {
       204: null;
       401: ErrorBody;
       403: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/me/passkeys": {
+    body: {
+      /** Defaults to the passkey provider or the browser that added it */
+      name?: string;
+      /** The new credential (navigator.credentials.create, as @simplewebauthn/browser startRegistration returns it) */
+      response: {
+        /** The credential id */
+        id: string;
+        rawId: string;
+        response: {
+          clientDataJSON: string;
+          attestationObject: string;
+          authenticatorData?: string;
+          transports?: Array<"ble" | "cable" | "hybrid" | "internal" | "nfc" | "smart-card" | "usb">;
+          publicKeyAlgorithm?: number;
+          publicKey?: string;
+        };
+        authenticatorAttachment?: "platform" | "cross-platform";
+        /** Client extension results */
+        clientExtensionResults: Record<string, never>;
+        type: "public-key";
+      };
+    };
+    responses: {
+      201: {
+        id: string;
+        /** The citizen’s name for it; by default the passkey provider or the browser that added it */
+        name: string;
+        createdAt: string;
+        lastUsedAt: string | null;
+      };
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      409: ErrorBody;
+      410: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "GET /api/v1/me/passkeys": {
+    responses: {
+      200: {
+        passkeys: Array<{
+          id: string;
+          /** The citizen’s name for it; by default the passkey provider or the browser that added it */
+          name: string;
+          createdAt: string;
+          lastUsedAt: string | null;
+        }>;
+      };
+      401: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "PATCH /api/v1/me/passkeys/{id}": {
+    params: {
+      id: string;
+    };
+    body: {
+      /** 1–60 characters */
+      name: string;
+    };
+    responses: {
+      200: {
+        id: string;
+        /** The citizen’s name for it; by default the passkey provider or the browser that added it */
+        name: string;
+        createdAt: string;
+        lastUsedAt: string | null;
+      };
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "DELETE /api/v1/me/passkeys/{id}": {
+    params: {
+      id: string;
+    };
+    responses: {
+      204: null;
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/me/passkeys/options": {
+    responses: {
+      200: {
+        rp: {
+          name: string;
+          id?: string;
+        };
+        user: {
+          id: string;
+          name: string;
+          displayName: string;
+        };
+        challenge: string;
+        pubKeyCredParams: Array<{
+          alg: number;
+          type: "public-key";
+        }>;
+        timeout?: number;
+        excludeCredentials?: Array<{
+          id: string;
+          type: "public-key";
+          transports?: Array<"ble" | "cable" | "hybrid" | "internal" | "nfc" | "smart-card" | "usb">;
+        }>;
+        authenticatorSelection?: {
+          authenticatorAttachment?: string;
+          residentKey?: string;
+          requireResidentKey?: boolean;
+          userVerification?: string;
+        };
+        hints?: Array<string>;
+        attestation?: string;
+        attestationFormats?: Array<string>;
+        extensions?: Record<string, never>;
+      };
+      401: ErrorBody;
+      403: ErrorBody;
+      409: ErrorBody;
       "4XX": ErrorBody;
       "5XX": ErrorBody;
     };
@@ -449,6 +584,60 @@ export interface ApiOperations {
       204: null;
       401: ErrorBody;
       403: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/sessions/passkey": {
+    body: {
+      /** The assertion (navigator.credentials.get, as @simplewebauthn/browser startAuthentication returns it) */
+      response: {
+        /** The credential id */
+        id: string;
+        rawId: string;
+        response: {
+          clientDataJSON: string;
+          authenticatorData: string;
+          signature: string;
+          userHandle?: string;
+        };
+        authenticatorAttachment?: "platform" | "cross-platform";
+        /** Client extension results */
+        clientExtensionResults: Record<string, never>;
+        type: "public-key";
+      };
+    };
+    responses: {
+      200: {
+        /** low: SMS code; substantial: passkey; high: face step-up */
+        assurance: "low" | "substantial" | "high";
+        /** Send back in the x-csrf-token header on every POST and DELETE */
+        csrfToken: string;
+      };
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      410: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/sessions/passkey/options": {
+    responses: {
+      200: {
+        challenge: string;
+        timeout?: number;
+        rpId?: string;
+        allowCredentials?: Array<{
+          id: string;
+          type: "public-key";
+          transports?: Array<"ble" | "cable" | "hybrid" | "internal" | "nfc" | "smart-card" | "usb">;
+        }>;
+        userVerification?: "required" | "preferred" | "discouraged";
+        hints?: Array<string>;
+        extensions?: Record<string, never>;
+      };
+      429: ErrorBody;
       "4XX": ErrorBody;
       "5XX": ErrorBody;
     };

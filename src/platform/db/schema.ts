@@ -132,6 +132,31 @@ export interface CitizenSessionsTable {
   source_registration_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
+export interface PasskeysTable {
+  id: string;
+  profile_id: string;
+  credential_id: string;
+  public_key: Buffer;
+  /** bigint as string (node-postgres) */
+  counter: ColumnType<string, number | string, number | string>;
+  transports: ColumnType<string[], string, string>;
+  aaguid: string;
+  backed_up: boolean;
+  name: string;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+}
+
+export interface PasskeyChallengesTable {
+  challenge_hash: Buffer;
+  purpose: 'registration' | 'authentication';
+  profile_id: string | null;
+  session_id: string | null;
+  client_ip: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface StaffAccountsTable {
   id: string;
   login: string;
@@ -251,4 +276,6 @@ export interface Database {
   staff_login_throttles: StaffLoginThrottlesTable;
   signins: SigninsTable;
   citizen_sessions: CitizenSessionsTable;
+  passkeys: PasskeysTable;
+  passkey_challenges: PasskeyChallengesTable;
 }

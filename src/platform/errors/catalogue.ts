@@ -15,6 +15,7 @@ import { moderationErrors } from '../../moderation/moderation.errors.js';
 import { smsErrors } from '../../sms/sms.errors.js';
 import { biometricsErrors } from '../../biometrics/biometrics.errors.js';
 import { sessionErrors } from '../../session/session.errors.js';
+import { passkeyErrors } from '../../session/passkey.errors.js';
 
 export const errorCatalogue = {
   ...platformErrors,
@@ -28,6 +29,7 @@ export const errorCatalogue = {
   ...smsErrors,
   ...biometricsErrors,
   ...sessionErrors,
+  ...passkeyErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 type Catalogue = typeof errorCatalogue;
