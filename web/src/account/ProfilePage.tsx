@@ -6,6 +6,7 @@ import { ApiError } from '../api.js';
 import { StepHeading } from '../components/StepHeading.js';
 import { accountApi, type ActivityEntry, type Me, type SessionView } from './accountApi.js';
 import { describeAccountError } from './errors.js';
+import { PasskeysSection } from './PasskeysSection.js';
 
 function useDateFormat() {
   const { i18n } = useTranslation();
@@ -30,6 +31,15 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
     (err: unknown) => {
       if (err instanceof ApiError && err.code === 'SESSION_REQUIRED') return onSignedOut(t('account:errors.SESSION_REQUIRED'));
       setError(describeAccountError(t, err));
+    },
+    [onSignedOut, t],
+  );
+  /** A section's failure that ends the page: the session is gone. */
+  const sessionGone = useCallback(
+    (err: unknown) => {
+      if (!(err instanceof ApiError && err.code === 'SESSION_REQUIRED')) return false;
+      onSignedOut(t('account:errors.SESSION_REQUIRED'));
+      return true;
     },
     [onSignedOut, t],
   );
@@ -155,6 +165,8 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
         </div>
       </section>
 
+      <PasskeysSection formatTime={format.time} onChanged={() => void load()} onFailure={sessionGone} />
+
       <section aria-labelledby="profile-activity">
         <h2 id="profile-activity">{t('account:profile.activity')}</h2>
         {activity.length === 0 ? (
@@ -163,7 +175,11 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
           <ul className="activity-list">
             {activity.map((event) => (
               <li key={event.id}>
-                <span>{t(`account:profile.activityType.${event.type}`, { defaultValue: event.type })}</span>
+                <span>
+                  {event.type === 'signin.failed' && event.method?.startsWith('passkey_')
+                    ? t('account:passkeys.failedSignin')
+                    : t(`account:profile.activityType.${event.type}`, { defaultValue: event.type })}
+                </span>
                 {event.type === 'session.started' && event.method && <span> {t(`account:profile.method.${event.method}`, { defaultValue: '' })}</span>}
                 <span className="hint">
                   {' '}

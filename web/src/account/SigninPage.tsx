@@ -8,6 +8,7 @@ import { CodeForm } from '../steps/code/CodeForm.js';
 import { PhoneForm } from '../steps/phone/PhoneForm.js';
 import { accountApi } from './accountApi.js';
 import { describeAccountError } from './errors.js';
+import { PasskeySignin } from './PasskeySignin.js';
 
 export interface StartedSignin {
   id: string;
@@ -85,6 +86,7 @@ export function SigninPage({ notice, onSignedIn, onBlock }: { notice: string | n
       }
       after={
         <>
+          <PasskeySignin onSignedIn={onSignedIn} />
           <p className="account-switch">
             {t('account:signin.noId')} <a href="/">{t('account:signin.register')}</a>
           </p>

@@ -8,6 +8,7 @@ export type Me = Reply<'GET /api/v1/me', 200>;
 export type Assurance = Me['assurance'];
 export type SessionView = Reply<'GET /api/v1/me/sessions', 200>['sessions'][number];
 export type ActivityEntry = Reply<'GET /api/v1/me/activity', 200>['events'][number];
+export type PasskeyView = Reply<'GET /api/v1/me/passkeys', 200>['passkeys'][number];
 
 let csrfToken = '';
 const write = () => ({ 'x-csrf-token': csrfToken });
@@ -28,4 +29,12 @@ export const accountApi = {
   revoke: (id: string) => call<null>('DELETE', `/api/v1/me/sessions/${id}`, { headers: write() }),
   logout: (everywhere: boolean) => call<null>('POST', '/api/v1/sessions/logout', { body: { everywhere }, headers: write() }),
   block: () => call<null>('POST', '/api/v1/me/block', { headers: write() }),
+  // Passkeys: the WebAuthn messages pass through as JSON (passkeys.ts runs the browser's ceremony).
+  passkeySigninOptions: () => call<Reply<'POST /api/v1/sessions/passkey/options', 200>>('POST', '/api/v1/sessions/passkey/options'),
+  passkeySignin: (response: unknown) => call<Reply<'POST /api/v1/sessions/passkey', 200>>('POST', '/api/v1/sessions/passkey', { body: { response } }).then(remember),
+  passkeys: () => call<Reply<'GET /api/v1/me/passkeys', 200>>('GET', '/api/v1/me/passkeys'),
+  passkeyOptions: () => call<Reply<'POST /api/v1/me/passkeys/options', 200>>('POST', '/api/v1/me/passkeys/options', { headers: write() }),
+  addPasskey: (response: unknown) => call<PasskeyView>('POST', '/api/v1/me/passkeys', { body: { response }, headers: write() }),
+  renamePasskey: (id: string, name: string) => call<PasskeyView>('PATCH', `/api/v1/me/passkeys/${id}`, { body: { name }, headers: write() }),
+  removePasskey: (id: string) => call<null>('DELETE', `/api/v1/me/passkeys/${id}`, { headers: write() }),
 };
