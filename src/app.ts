@@ -22,6 +22,9 @@ import { webRoutes } from './web/web.routes.js';
 import { sessionRoutes } from './session/session.routes.js';
 import { passkeyRoutes } from './session/passkey.routes.js';
 import { digitalIdStaffRoutes, profileRoutes } from './profile/profile.routes.js';
+import { startOidc } from './oidc/oidc.module.js';
+import { oidcRoutes } from './oidc/oidc.routes.js';
+import { interactionRoutes } from './oidc/interaction.routes.js';
 
 export const JSON_BODY_LIMIT = 16 * 1024;
 
@@ -116,6 +119,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(passkeyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(profileRoutes(ctx), { prefix: '/api/v1' });
   await app.register(digitalIdStaffRoutes(ctx), { prefix: '/api/v1' });
+  const oidc = await startOidc(ctx);
+  app.addHook('onClose', async () => oidc.stop());
+  await app.register(interactionRoutes(ctx, oidc), { prefix: '/api/v1' });
+  await app.register(oidcRoutes(ctx, oidc));
   await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route
   return app;
 }

@@ -59,6 +59,13 @@ export interface AuditEventDetails {
   'passkey.added': { passkeyId: string; sessionId: string; aaguid: string };
   'passkey.renamed': { passkeyId: string; sessionId: string };
   'passkey.removed': { passkeyId: string; sessionId: string };
+  // OpenID Connect (src/oidc): the services citizens sign in to, and what each may see
+  'oidc.client_created': { clientId: string; name: string; scopes: string[]; firstParty: boolean };
+  'oidc.client_updated': { clientId: string; changed: string[]; disabled: boolean };
+  'oidc.signed_in': { clientId: string; sessionId: string; acr: string };
+  'oidc.consent_given': { clientId: string; grantId: string; scopes: string[] };
+  'oidc.consent_denied': { clientId: string };
+  'oidc.grant_revoked': { clientId: string; grantIds: string[]; recordsRevoked: number };
 }
 
 export type AuditEventType = keyof AuditEventDetails;

@@ -282,6 +282,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()) {
       /** An idle keep-alive connection is closed after this. */
       keepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
     },
+    oidc: {
+      /** A rotated-out signing key stays in the JWKS this long (at least the ID token lifetime). */
+      keyRetentionSeconds: r.int('OIDC_KEY_RETENTION_SECONDS', 86_400, 3_600, 90 * 86_400),
+      /** How often a running server looks for a rotated key (npm run oidc:rotate-keys) and expired records. */
+      keyRefreshSeconds: r.int('OIDC_KEY_REFRESH_SECONDS', 60, 1, 3_600),
+    },
     ops: {
       /** Bearer token for /metrics (and protected API docs); required to expose them in production. */
       metricsToken,

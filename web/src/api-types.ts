@@ -4,7 +4,7 @@
 export type ErrorBody = {
   error: {
     /** Stable machine code, e.g. IIN_CHECKSUM */
-    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_IIN_MISMATCH" | "DIGITAL_ID_NOT_BLOCKED" | "PASSKEY_NOT_RECOGNISED" | "PASSKEY_CHALLENGE_EXPIRED" | "PASSKEY_REGISTRATION_FAILED" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT_REACHED" | "PASSKEY_NAME_INVALID" | "PASSKEY_NOT_FOUND";
+    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_IIN_MISMATCH" | "DIGITAL_ID_NOT_BLOCKED" | "PASSKEY_NOT_RECOGNISED" | "PASSKEY_CHALLENGE_EXPIRED" | "PASSKEY_REGISTRATION_FAILED" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT_REACHED" | "PASSKEY_NAME_INVALID" | "PASSKEY_NOT_FOUND" | "OIDC_CLIENT_INVALID" | "OIDC_CLIENT_NOT_FOUND" | "OIDC_GRANT_NOT_FOUND" | "INTERACTION_NOT_FOUND" | "INTERACTION_WRONG_STEP" | "OIDC_SCOPE_NOT_REQUESTED" | "REAUTHENTICATION_REQUIRED" | "STEP_UP_REQUIRED";
     /** Localized by Accept-Language (kk, ru, en) */
     message: string;
     /** Per code, e.g. retryAfter (s), attemptsLeft, lockedUntil */
@@ -97,6 +97,77 @@ export interface ApiOperations {
         }>;
       };
       422: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "GET /api/v1/interactions/{uid}": {
+    params: {
+      uid: string;
+    };
+    responses: {
+      200: {
+        uid: string;
+        client: {
+          clientId: string;
+          name: string;
+          logoUri: string | null;
+          policyUri: string | null;
+        };
+        /** The scopes asked for that the service may have, openid first */
+        scopes: Array<string>;
+        /** The scopes the citizen may leave out (checkboxes) */
+        optionalScopes: Array<string>;
+        /** The claims those scopes reveal */
+        claims: Array<string>;
+        prompt: {
+          name: "login" | "consent";
+          reasons: Array<string>;
+        };
+        /** urn:did:acr:high when the service asked for the face step-up */
+        acrRequired: string | null;
+      };
+      404: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/interactions/{uid}/consent": {
+    params: {
+      uid: string;
+    };
+    body: {
+      approve: boolean;
+      /** The scopes allowed; all asked for when absent */
+      scopes?: Array<string>;
+    };
+    responses: {
+      200: {
+        /** Where the browser goes next (the provider, then the service) */
+        redirectTo: string;
+      };
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      409: ErrorBody;
+      422: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/interactions/{uid}/login": {
+    params: {
+      uid: string;
+    };
+    responses: {
+      200: {
+        /** Where the browser goes next (the provider, then the service) */
+        redirectTo: string;
+      };
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      409: ErrorBody;
       "4XX": ErrorBody;
       "5XX": ErrorBody;
     };

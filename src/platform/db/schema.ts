@@ -258,6 +258,52 @@ export interface ModerationCasesTable {
   evidence_deleted_at: NullableTimestamp;
 }
 
+type Json<T> = ColumnType<T, string, string>;
+
+/** A service citizens sign in to with OpenID Connect (src/oidc). */
+export interface OidcClientsTable {
+  client_id: string;
+  name: string;
+  secret_encrypted: Buffer | null;
+  redirect_uris: Json<string[]>;
+  post_logout_redirect_uris: ColumnType<string[], string | undefined, string>;
+  scopes: string;
+  first_party: boolean;
+  auth_method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  jwks_uri: string | null;
+  jwks: ColumnType<{ keys: Record<string, unknown>[] } | null, string | null | undefined, string | null>;
+  logo_uri: string | null;
+  policy_uri: string | null;
+  backchannel_logout_uri: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  disabled_at: NullableTimestamp;
+}
+
+/** The provider's records (Session, Interaction, AuthorizationCode, AccessToken, RefreshToken, Grant, …). */
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  payload: Json<Record<string, unknown>>;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  account_id: string | null;
+  client_id: string | null;
+  created_at: Timestamp;
+  expires_at: NullableTimestamp;
+  consumed_at: NullableTimestamp;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  alg: string;
+  private_jwk_encrypted: Buffer;
+  created_at: Timestamp;
+  retired_at: NullableTimestamp;
+  publish_until: NullableTimestamp;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   otp_codes: OtpCodesTable;
@@ -278,4 +324,7 @@ export interface Database {
   citizen_sessions: CitizenSessionsTable;
   passkeys: PasskeysTable;
   passkey_challenges: PasskeyChallengesTable;
+  oidc_clients: OidcClientsTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }

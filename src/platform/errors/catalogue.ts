@@ -16,6 +16,7 @@ import { smsErrors } from '../../sms/sms.errors.js';
 import { biometricsErrors } from '../../biometrics/biometrics.errors.js';
 import { sessionErrors } from '../../session/session.errors.js';
 import { passkeyErrors } from '../../session/passkey.errors.js';
+import { oidcErrors } from '../../oidc/oidc.errors.js';
 
 export const errorCatalogue = {
   ...platformErrors,
@@ -30,6 +31,7 @@ export const errorCatalogue = {
   ...biometricsErrors,
   ...sessionErrors,
   ...passkeyErrors,
+  ...oidcErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 type Catalogue = typeof errorCatalogue;

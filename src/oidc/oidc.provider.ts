@@ -1,0 +1,148 @@
+// oidc-provider's configuration: one place for every choice of the protocol (flows, PKCE, client
+// authentication, pairwise subjects, claims by scope, acr/amr, lifetimes, where interactions go).
+import Provider, { interactionPolicy, type Client, type KoaContextWithOIDC } from 'oidc-provider';
+import type { AppContext } from '../app-context.js';
+import { hmacSha256 } from '../platform/crypto.js';
+import { SessionService } from '../session/session.service.js';
+import { SESSION_COOKIE } from '../session/session.auth.js';
+import { citizenClaims } from './oidc.claims.js';
+import { databaseAdapter } from './oidc.adapter.js';
+import type { ClientService } from './oidc-client.service.js';
+import type { PrivateJwk } from './oidc.keys.js';
+import { SIGNING_ALG } from './oidc.keys.js';
+import { ACR_VALUES, assuranceAtLeast, assuranceOfAcr, requiredAssurance, SCOPE_CLAIMS } from './oidc.rules.js';
+import * as accounts from './oidc-account.store.js';
+
+export const OIDC_PREFIX = '/oidc';
+
+export const TTL = {
+  AccessToken: 600,
+  AuthorizationCode: 60,
+  IdToken: 3600,
+  RefreshToken: 30 * 86_400,
+  Interaction: 1800,
+  // A grant (what the citizen allowed a service) lasts until revoked from the profile, or a year.
+  Grant: 365 * 86_400,
+} as const;
+
+export function issuerOf(ctx: AppContext): string {
+  return ctx.config.http.publicUrl + OIDC_PREFIX;
+}
+
+/** Where the web app takes over: sign-in (and step-up) first, then the consent page. Relative to PUBLIC_URL. */
+export function interactionPath(uid: string, prompt: string): string {
+  return prompt === 'login' ? `/signin?interaction=${encodeURIComponent(uid)}` : `/consent/${encodeURIComponent(uid)}`;
+}
+
+/** The provider's error page: plain, no outside fonts or inline style (our CSP), the error code and text escaped. */
+async function renderProviderError(kctx: { type: string; body: string }, out: { error: string; error_description?: string }): Promise<void> {
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  kctx.type = 'html';
+  kctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escape(out.error)}</title></head><body><h1>${escape(out.error)}</h1><p>${escape(out.error_description ?? '')}</p></body></html>`;
+}
+
+export function buildProvider(ctx: AppContext, clients: ClientService, keys: PrivateJwk[]): Provider {
+  const sessions = new SessionService(ctx.db, ctx.config);
+  const { Check, base } = interactionPolicy;
+  const policy = base();
+  const login = policy.get('login');
+  // The provider's session lives only as long as the citizen's own (did_session) and for the same person:
+  // signing out of the Digital ID, or another citizen signing in on this browser, asks again.
+  login.checks.add(
+    new Check('citizen_session', 'the Digital ID session has ended or belongs to someone else', async (ctx) => {
+      const accountId = ctx.oidc.session?.accountId;
+      if (!accountId) return false;
+      try {
+        const principal = await sessions.authenticate(ctx.cookies.get(SESSION_COOKIE, { signed: false }));
+        return principal.profileId !== accountId;
+      } catch {
+        return true;
+      }
+    }),
+  );
+  // acr_values: a service that asks for urn:did:acr:high sends the citizen through the face step-up.
+  login.checks.add(
+    new Check('acr_insufficient', 'the requested assurance (acr_values) is higher than the session has', (ctx) => {
+      const needed = requiredAssurance(ctx.oidc.params?.acr_values);
+      if (!needed || !ctx.oidc.session?.accountId) return false;
+      const have = assuranceOfAcr(ctx.oidc.session.acr ?? '');
+      return !have || !assuranceAtLeast(have, needed);
+    }),
+  );
+
+  const cookieKey = hmacSha256(ctx.config.secretKey, 'oidc-cookies').toString('base64url');
+  const sessionSeconds = ctx.config.session.absoluteTimeoutSeconds;
+
+  const provider = new Provider(issuerOf(ctx), {
+    adapter: databaseAdapter(ctx.db, clients),
+    clients: [],
+    jwks: { keys },
+    findAccount: async (_kctx: KoaContextWithOIDC, sub: string) => {
+      const digitalId = await accounts.findDigitalId(ctx.db, sub);
+      if (!digitalId || digitalId.blocked_at) return undefined;
+      return {
+        accountId: digitalId.id,
+        async claims() {
+          const person = await ctx.registry.findPerson(digitalId.iin);
+          if (!person) return { sub: digitalId.id };
+          return { sub: digitalId.id, ...citizenClaims(person, digitalId) };
+        },
+      };
+    },
+    // acr, amr and auth_time go with `openid`: every ID token says how strongly the citizen was identified.
+    claims: { ...SCOPE_CLAIMS, openid: ['sub', 'acr', 'amr', 'auth_time'], sid: null, iss: null },
+    scopes: ['openid', 'offline_access', 'profile', 'phone', 'iin'],
+    acrValues: [...ACR_VALUES],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    renderError: renderProviderError,
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    enabledJWA: { idTokenSigningAlgValues: [SIGNING_ALG], clientAuthSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA'] },
+    subjectTypes: ['public', 'pairwise'],
+    // The same citizen gets one `sub` per sector (the redirect URIs' host), another in every other sector.
+    pairwiseIdentifier: async (_kctx: KoaContextWithOIDC, accountId: string, client: Client) =>
+      hmacSha256(ctx.config.secretKey, 'oidc-pairwise', client.sectorIdentifier ?? client.clientId, accountId).toString('base64url'),
+    extraClientMetadata: { properties: ['first_party'] },
+    rotateRefreshToken: true,
+    features: {
+      devInteractions: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      backchannelLogout: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      claimsParameter: { enabled: true },
+    },
+    // First-party services skip the consent page: what they ask (within their allowed scopes) is granted.
+    loadExistingGrant: async (kctx: KoaContextWithOIDC) => {
+      const { oidc } = kctx;
+      const client = oidc.client!;
+      const accountId = oidc.session!.accountId!;
+      const grantId = (oidc.result?.consent as { grantId?: string } | undefined)?.grantId ?? oidc.session!.grantIdFor(client.clientId);
+      let grant = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      if (client.first_party !== true) return grant;
+      grant ??= new oidc.provider.Grant({ accountId, clientId: client.clientId });
+      grant.addOIDCScope([...oidc.requestParamScopes].join(' '));
+      if (oidc.requestParamClaims) grant.addOIDCClaims([...oidc.requestParamClaims]);
+      await grant.save();
+      return grant;
+    },
+    interactions: {
+      url: (_kctx: KoaContextWithOIDC, interaction: { uid: string; prompt: { name: string } }) => interactionPath(interaction.uid, interaction.prompt.name),
+      policy,
+    },
+    cookies: {
+      keys: [cookieKey],
+      long: { httpOnly: true, sameSite: 'lax' },
+      // Path '/': the interaction cookie also reaches /api/v1/interactions/{uid}, which checks that the
+      // browser answering an interaction is the one that started it.
+      short: { httpOnly: true, sameSite: 'lax', path: '/' },
+    },
+    ttl: { ...TTL, Session: sessionSeconds },
+  });
+  // Behind trusted proxies the scheme and host come from X-Forwarded-* (Fastify checked who sent them).
+  provider.proxy = ctx.config.http.trustProxy !== false;
+  provider.on('server_error', (_kctx: unknown, err: Error) => ctx.logger.error({ err }, 'oidc-provider server error'));
+  return provider;
+}

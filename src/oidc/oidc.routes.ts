@@ -1,0 +1,35 @@
+// oidc-provider mounted under /oidc: Fastify hands the raw request over untouched (no body parsing, the
+// reply hijacked) with the prefix taken off the URL, as a Koa mount would.
+import type { IncomingMessage } from 'node:http';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { contentSecurityPolicy } from '../platform/security-headers.js';
+import type { OidcModule } from './oidc.module.js';
+import { OIDC_PREFIX } from './oidc.provider.js';
+
+export function oidcRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsync {
+  return async (app) => {
+    // The provider reads its own (form-encoded, JSON or JWT) bodies from the stream.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+    // The provider's own pages (form_post, logout confirmation, errors) carry inline styles and scripts
+    // whose hashes it adds to script-src; their forms post to the services' own addresses.
+    const csp = { ...contentSecurityPolicy(ctx.config), 'style-src': ["'self'", "'unsafe-inline'"], 'form-action': ["'self'", 'https:', 'http:'] };
+    const options = { schema: { hide: true }, helmet: { contentSecurityPolicy: { useDefaults: false, directives: csp } } };
+
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      reply.hijack();
+      const raw = request.raw as IncomingMessage & { originalUrl?: string };
+      const full = raw.url ?? OIDC_PREFIX;
+      raw.originalUrl = full;
+      raw.url = full.slice(OIDC_PREFIX.length) || '/';
+      reply.raw.once('finish', () => {
+        raw.url = full;
+      });
+      oidc.handle(raw, reply.raw);
+    };
+    app.all(OIDC_PREFIX, options, handler);
+    app.all(`${OIDC_PREFIX}/*`, options, handler);
+  };
+}

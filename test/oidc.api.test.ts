@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as oidc from 'openid-client';
+import { ClientService } from '../src/oidc/oidc-client.service.js';
+import { testDbKind, type TestServer } from './support/test-server.js';
+import { citizenWithDigitalId } from './support/citizen-session.js';
+import { authorizationUrl, Browser, interactionUid, relyingParty, startOidcTestServer, type RelyingParty } from './support/oidc-rp.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startOidcTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function registerClient(options: { scopes?: string; redirectUri?: string; firstParty?: boolean; authMethod?: 'client_secret_basic' | 'client_secret_post' } = {}) {
+  const redirectUri = options.redirectUri ?? 'https://rp.example.kz/callback';
+  const created = await new ClientService(server.ctx.db, server.config).create(
+    { name: 'Test service', redirectUris: [redirectUri], scopes: (options.scopes ?? 'openid profile phone').split(' '), firstParty: options.firstParty, authMethod: options.authMethod, policyUri: 'https://rp.example.kz/privacy' },
+    'system',
+  );
+  return { ...created, redirectUri };
+}
+
+/** A citizen with a Digital ID signed in (did_session) in a fresh browser. */
+async function signedInBrowser(): Promise<{ browser: Browser; citizen: Awaited<ReturnType<typeof citizenWithDigitalId>> }> {
+  const citizen = await citizenWithDigitalId(server);
+  const browser = new Browser(server);
+  await browser.signIn(citizen.phone);
+  return { browser, citizen };
+}
+
+/** Sends the browser to the provider and through sign-in and consent; returns where it lands at the service. */
+async function authorize(rp: RelyingParty, browser: Browser, params: Record<string, string> = {}, consent: { approve: boolean; scopes?: string[] } = { approve: true }) {
+  const start = await authorizationUrl(rp, params);
+  let page = await browser.follow(start.url.href, rp.redirectUri);
+  for (let steps = 0; steps < 4 && !page.url.startsWith(rp.redirectUri); steps++) {
+    const uid = interactionUid(page.url);
+    const details = await browser.fetch(`/api/v1/interactions/${uid}`);
+    expect(details.status, JSON.stringify(details.body)).toBe(200);
+    const step =
+      details.body.prompt.name === 'login'
+        ? await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST' })
+        : await browser.fetch(`/api/v1/interactions/${uid}/consent`, { method: 'POST', body: consent });
+    expect(step.status, JSON.stringify(step.body)).toBe(200);
+    page = await browser.follow(new URL(step.body.redirectTo, server.url).href, rp.redirectUri);
+  }
+  return { ...start, callback: new URL(page.url) };
+}
+
+describe(`OpenID Connect provider on ${testDbKind}`, () => {
+  it('publishes its discovery document: issuer PUBLIC_URL/oidc, code flow only, S256, the client authentications, pairwise subjects', async () => {
+    const res = await server.request('GET', '/oidc/.well-known/openid-configuration');
+    expect(res.status).toBe(200);
+    expect(res.body.issuer).toBe(`${server.config.http.publicUrl}/oidc`);
+    expect(res.body.response_types_supported).toEqual(['code']);
+    expect(res.body.code_challenge_methods_supported).toEqual(['S256']);
+    expect(res.body.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt']));
+    expect(res.body.subject_types_supported).toEqual(expect.arrayContaining(['public', 'pairwise']));
+    expect(res.body.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'phone', 'iin', 'offline_access']));
+    expect(res.body.acr_values_supported).toEqual(['urn:did:acr:low', 'urn:did:acr:substantial', 'urn:did:acr:high']);
+    expect(res.body.pushed_authorization_request_endpoint).toBe(`${server.config.http.publicUrl}/oidc/request`);
+    for (const endpoint of ['userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'end_session_endpoint']) expect(res.body[endpoint]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oidc\//);
+    expect(res.body.backchannel_logout_supported).toBe(true);
+    const jwks = await server.request('GET', '/oidc/jwks');
+    expect(jwks.status).toBe(200);
+    expect(jwks.body.keys).toHaveLength(1);
+    expect(jwks.body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(jwks.body.keys[0].d).toBeUndefined();
+  });
+
+  it('signs a citizen in to a service with code + PKCE: the id_token is signed by the JWKS key, for the client, with the nonce and acr low', async () => {
+    const client = await registerClient();
+    const rp = await relyingParty(server, client);
+    const { browser } = await signedInBrowser();
+    const flow = await authorize(rp, browser);
+    const tokens = await oidc.authorizationCodeGrant(rp.config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state, idTokenExpected: true });
+    const claims = tokens.claims()!;
+    expect(claims.aud).toBe(client.clientId);
+    expect(claims.nonce).toBe(flow.nonce);
+    expect(claims.iss).toBe(`${server.config.http.publicUrl}/oidc`);
+    expect(claims.acr).toBe('urn:did:acr:low');
+    expect(claims.amr).toEqual(['otp']);
+    const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0], 'base64url').toString());
+    const jwks = await server.request('GET', '/oidc/jwks');
+    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toContain(header.kid);
+    expect(header.alg).toBe('RS256');
+  });
+
+  it('refuses an authorization request without PKCE, and a token request with the wrong verifier', async () => {
+    const client = await registerClient();
+    const rp = await relyingParty(server, client);
+    const browser = new Browser(server);
+    const url = oidc.buildAuthorizationUrl(rp.config, { redirect_uri: client.redirectUri, scope: 'openid', state: 's1' });
+    const res = await browser.fetch(url.href);
+    const back = new URL(res.location!);
+    expect(back.origin + back.pathname).toBe(client.redirectUri);
+    expect(back.searchParams.get('error')).toBe('invalid_request');
+    expect(back.searchParams.get('error_description')).toMatch(/PKCE/);
+
+    const { browser: signedIn } = await signedInBrowser();
+    const flow = await authorize(rp, signedIn);
+    await expect(oidc.authorizationCodeGrant(rp.config, flow.callback, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedNonce: flow.nonce, expectedState: flow.state })).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('refuses a redirect_uri the service did not register without redirecting to it', async () => {
+    const client = await registerClient();
+    const rp = await relyingParty(server, client);
+    const start = await authorizationUrl(rp, { redirect_uri: 'https://evil.example.com/callback' });
+    const res = await new Browser(server).fetch(start.url.href);
+    expect(res.status).toBe(400);
+    expect(res.location).toBeNull();
+    expect(String(res.body)).toMatch(/<h1>invalid_redirect_uri<\/h1>/);
+    expect(String(res.body)).not.toMatch(/<style|<script|googleapis/);
+  });
+
+  it('refuses a code used twice, and an expired code, with invalid_grant', async () => {
+    const client = await registerClient();
+    const rp = await relyingParty(server, client);
+    const { browser } = await signedInBrowser();
+    const flow = await authorize(rp, browser);
+    const checks = { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state };
+    await oidc.authorizationCodeGrant(rp.config, flow.callback, checks);
+    await expect(oidc.authorizationCodeGrant(rp.config, flow.callback, checks)).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    const second = await authorize(rp, browser);
+    const code = second.callback.searchParams.get('code')!;
+    // The code's lifetime passes (60 s): its record's expiry moves into the past.
+    await server.ctx.db.updateTable('oidc_payloads').set({ expires_at: new Date(Date.now() - 1000) }).where('model', '=', 'AuthorizationCode').where('id', '=', code).execute();
+    await expect(oidc.authorizationCodeGrant(rp.config, second.callback, { pkceCodeVerifier: second.verifier, expectedNonce: second.nonce, expectedState: second.state })).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('refuses a client with a wrong secret (invalid_client) and accepts client_secret_post', async () => {
+    const client = await registerClient({ authMethod: 'client_secret_post' });
+    const rp = await relyingParty(server, client, oidc.ClientSecretPost(client.clientSecret!));
+    const { browser } = await signedInBrowser();
+    const flow = await authorize(rp, browser);
+    const wrong = await relyingParty(server, client, oidc.ClientSecretPost('not-the-secret'));
+    await expect(oidc.authorizationCodeGrant(wrong.config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state })).rejects.toMatchObject({ error: 'invalid_client' });
+    const tokens = await oidc.authorizationCodeGrant(rp.config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state });
+    expect(tokens.access_token).toBeTruthy();
+  });
+});
