@@ -25,6 +25,8 @@ import { digitalIdStaffRoutes, profileRoutes } from './profile/profile.routes.js
 import { startOidc } from './oidc/oidc.module.js';
 import { oidcRoutes } from './oidc/oidc.routes.js';
 import { interactionRoutes } from './oidc/interaction.routes.js';
+import { stepUpRoutes } from './biometrics/step-up.routes.js';
+import { phoneChangeRoutes } from './profile/phone-change.routes.js';
 
 export const JSON_BODY_LIMIT = 16 * 1024;
 
@@ -123,6 +125,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('onClose', async () => oidc.stop());
   await app.register(interactionRoutes(ctx, oidc), { prefix: '/api/v1' });
   await app.register(oidcRoutes(ctx, oidc));
+  await app.register(stepUpRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(phoneChangeRoutes(ctx), { prefix: '/api/v1' });
   await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route
   return app;
 }

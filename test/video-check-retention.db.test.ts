@@ -55,7 +55,7 @@ describe(`video check evidence retention on ${testDbKind}`, () => {
     const reg = await registration();
     const stale = await openCase(reg, longAgo);
     const checkId = randomUUID();
-    await insertVideoCheck(server.ctx.db, { id: checkId, registrationId: reg, challenges: ['BLINK'], clientIp: '127.0.0.1', now: longAgo, expiresAt: new Date(longAgo.getTime() + 180_000) });
+    await insertVideoCheck(server.ctx.db, { id: checkId, owner: { kind: 'registration', registrationId: reg }, challenges: ['BLINK'], clientIp: '127.0.0.1', now: longAgo, expiresAt: new Date(longAgo.getTime() + 180_000) });
     const result = await runEvidenceRetention(server.ctx);
     expect(result.abandonedCases).toBeGreaterThanOrEqual(1);
     const c = await server.ctx.db.selectFrom('moderation_cases').select('evidence_encrypted').where('id', '=', stale).executeTakeFirstOrThrow();

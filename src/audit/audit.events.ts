@@ -66,6 +66,22 @@ export interface AuditEventDetails {
   'oidc.consent_given': { clientId: string; grantId: string; scopes: string[] };
   'oidc.consent_denied': { clientId: string };
   'oidc.grant_revoked': { clientId: string; grantIds: string[]; recordsRevoked: number };
+  // the face step-up of a session (src/biometrics/step-up.service.ts) and the change of phone (src/profile)
+  'step_up.started': { sessionId: string; checkId: string };
+  'step_up.passed': { sessionId: string; checkId: string; highUntil: string; similarity: number | null };
+  'step_up.failed': StepUpFailure;
+  'step_up.locked': StepUpFailure & { lockedUntil: string | null };
+  'phone.change_started': { changeId: string; newPhone: string };
+  'phone.changed': { changeId: string; oldPhone: string; newPhone: string };
+}
+
+interface StepUpFailure {
+  sessionId: string;
+  checkId: string;
+  reasons: string[];
+  similarity: number | null;
+  livenessScore: number;
+  liveness: { mode: string; verdict: string; signals: unknown };
 }
 
 export type AuditEventType = keyof AuditEventDetails;

@@ -63,15 +63,22 @@ export async function saveSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]
   }
 }
 
-/** Checks being analysed now for any registration of this phone or IIN. */
+/** Checks being analysed now for any registration or step-up of this phone or IIN. */
 export async function countChecksInFlight(conn: DbOrTx, person: { phone: string; iin: string | null }, now: Date): Promise<number> {
   const row = await conn
     .selectFrom('video_checks as c')
-    .innerJoin('registrations as r', 'r.id', 'c.registration_id')
+    .leftJoin('registrations as r', 'r.id', 'c.registration_id')
+    .leftJoin('digital_profiles as p', 'p.id', 'c.profile_id')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('c.status', '=', 'processing')
     .where('c.expires_at', '>', now)
-    .where((eb) => (person.iin ? eb.or([eb('r.phone', '=', person.phone), eb('r.iin', '=', person.iin)]) : eb('r.phone', '=', person.phone)))
+    .where((eb) =>
+      eb.or([
+        eb('r.phone', '=', person.phone),
+        eb('p.phone', '=', person.phone),
+        ...(person.iin ? [eb('r.iin', '=', person.iin), eb('p.iin', '=', person.iin)] : []),
+      ]),
+    )
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -3,7 +3,7 @@ import type { FrameAnalysis } from './engine/face-engine.js';
 import { frameProblems } from './quality.rules.js';
 import { cosineSimilarity, fuseDescriptors, ratesAtFmr } from './match.rules.js';
 import { faceShape } from '../../test/support/face-shapes.js';
-import { anotherPerson, decideOutcome, judgeSequence, timestampsPlausible } from './video-check.rules.js';
+import { anotherPerson, decideOutcome, judgeSequence, stepUpReasons, timestampsPlausible, type ReviewReason, type VideoCheckReason } from './video-check.rules.js';
 
 const quality = { minFaceRatio: 0.2, maxCenterOffset: 0.3, minBrightness: 40, maxBrightness: 225, minSharpness: 25 };
 const liveness = {
@@ -190,6 +190,31 @@ describe('sequence judgement and outcome', () => {
     ['passive without active evidence, matching', { q: true, l: true, review: true }, 0.99, 0, 'UNDER_REVIEW', false],
   ])('%s → %s', (_label, j, similarity, failedBefore, outcome, failed) => {
     expect(decideOutcome({ qualityPassed: j.q, livenessPassed: j.l, reviewOnly: (j as { review?: boolean }).review }, similarity, { matchThreshold: 0.93, failedBefore, maxFailedChecks: 3 })).toEqual({ outcome, failed });
+  });
+});
+
+describe('a face step-up: nobody reviews it, so what a registration sends to a moderator fails', () => {
+  it.each<[string, { q: boolean; l: boolean; review?: boolean }, number | null, number, string, boolean]>([
+    ['live, good and matching', { q: true, l: true }, 0.97, 0, 'PASSED', false],
+    ['live and good but another face', { q: true, l: true }, 0.8, 0, 'RETRY', true],
+    ['another face, second failure', { q: true, l: true }, 0.8, 1, 'RETRY', true],
+    ['another face, third failure locks', { q: true, l: true }, 0.8, 2, 'LOCKED', true],
+    ['live and good without a reference face', { q: true, l: true }, null, 0, 'RETRY', true],
+    ['passive without active evidence, matching', { q: true, l: true, review: true }, 0.99, 0, 'RETRY', true],
+    ['not live', { q: true, l: false }, null, 0, 'RETRY', true],
+    ['poor quality, third failure locks', { q: false, l: true }, null, 2, 'LOCKED', true],
+  ])('%s → %s', (_label, j, similarity, failedBefore, outcome, failed) => {
+    expect(decideOutcome({ qualityPassed: j.q, livenessPassed: j.l, reviewOnly: j.review }, similarity, { matchThreshold: 0.93, failedBefore, maxFailedChecks: 3, unmatched: 'fail' })).toEqual({ outcome, failed });
+  });
+
+  it.each<[string, 'PASSED' | 'RETRY' | 'LOCKED', VideoCheckReason[], ReviewReason[], string[]]>([
+    ['passed: nothing to tell', 'PASSED', [], [], []],
+    ['another face: told it did not match', 'RETRY', [], ['FACE_MISMATCH'], ['FACE_MISMATCH']],
+    ['locked by another face', 'LOCKED', [], ['FACE_MISMATCH'], ['FACE_MISMATCH']],
+    ['no active evidence', 'RETRY', [], ['NO_ACTIVE_EVIDENCE'], ['NO_ACTIVE_EVIDENCE']],
+    ['the check itself failed: its reasons', 'RETRY', ['BLURRY', 'CHALLENGE_NOT_MET'], [], ['BLURRY', 'CHALLENGE_NOT_MET']],
+  ])('%s', (_label, outcome, reasons, unmatched, told) => {
+    expect(stepUpReasons(outcome, reasons, unmatched)).toEqual(told);
   });
 });
 

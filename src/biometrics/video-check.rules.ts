@@ -295,18 +295,21 @@ function thresholdOf(measures: Record<string, number | null>, key: string): numb
 }
 
 /**
- * The outcome of a judged check: PASSED when live, good and matching; UNDER_REVIEW when live and good
- * but not matching (a moderator decides); otherwise RETRY, or LOCKED once the failures reach the limit.
+ * The outcome of a judged check: PASSED when live, good and matching; when live and good but not
+ * matching (or without active evidence), UNDER_REVIEW — a moderator decides — for a registration, a
+ * failure for a face step-up (`unmatched: 'fail'`: nobody reviews a step-up); otherwise RETRY, or LOCKED
+ * once the failures reach the limit.
  */
 export function decideOutcome(
   judgement: Pick<SequenceJudgement, 'qualityPassed' | 'livenessPassed'> & { reviewOnly?: boolean },
   similarity: number | null,
-  rules: { matchThreshold: number; failedBefore: number; maxFailedChecks: number },
+  rules: { matchThreshold: number; failedBefore: number; maxFailedChecks: number; unmatched?: 'review' | 'fail' },
 ): { outcome: VideoCheckOutcome; failed: boolean } {
   // Live and good: the face either matches, or a moderator decides (also when there is no reference face).
   // Passive mode without active evidence: never PASSED; a moderator sees the frames.
   if (judgement.qualityPassed && judgement.livenessPassed) {
-    return { outcome: goesToReview(judgement, similarity, rules.matchThreshold) ? 'UNDER_REVIEW' : 'PASSED', failed: false };
+    if (!goesToReview(judgement, similarity, rules.matchThreshold)) return { outcome: 'PASSED', failed: false };
+    if (rules.unmatched !== 'fail') return { outcome: 'UNDER_REVIEW', failed: false };
   }
   return { outcome: failureLocks(rules.failedBefore, rules) ? 'LOCKED' : 'RETRY', failed: true };
 }
@@ -338,4 +341,16 @@ export function reviewReasons(
 /** What the citizen is told: nothing for a check a moderator will see, and never FACE_MISMATCH. */
 export function citizenReasons(outcome: VideoCheckOutcome, reasons: readonly VideoCheckReason[]): VideoCheckReason[] {
   return outcome === 'UNDER_REVIEW' ? [] : reasons.filter((r) => r !== 'FACE_MISMATCH');
+}
+
+export type StepUpReason = VideoCheckReason | ReviewReason;
+
+/**
+ * What a citizen who tried a face step-up is told: the check's own reasons, and for a live, good check
+ * that failed anyway why (FACE_MISMATCH, NO_ACTIVE_EVIDENCE, REFERENCE_UNUSABLE, NO_REFERENCE_FACE) —
+ * the session's holder learns only that their face did not confirm the Digital ID's.
+ */
+export function stepUpReasons(outcome: VideoCheckOutcome, reasons: readonly VideoCheckReason[], unmatched: readonly ReviewReason[]): StepUpReason[] {
+  if (outcome === 'PASSED') return [];
+  return reasons.length > 0 ? reasons.filter((r) => r !== 'FACE_MISMATCH') : [...unmatched];
 }

@@ -1,22 +1,18 @@
-// Steps 5–6 of the flow on the server: issue a single-use video check with its challenges, then judge
-// the captured frames and act on the outcome in one transaction (profile, moderation case + SMS, or
-// a failed attempt and the lock). The browser only captures and guides; this decides.
+// The video check on the server, for every purpose it serves (a registration's check, a face step-up):
+// issue a single-use check with its challenges, then judge the captured frames with the engine and
+// decide under the person's failure count and lock, in one transaction with what the purpose does with
+// the outcome (registration-check.ts, step-up.service.ts). The browser only captures and guides; this decides.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../platform/errors/app-error.js';
-import { maskIin } from '../platform/masking.js';
-import type { Language } from '../platform/config.js';
-import { appendAudit } from '../audit/audit.store.js';
-import { completeRegistration, lockRegistration, sendToReview, type RegistrationRow } from '../registration/registration.service.js';
-import { insertModerationCase } from '../moderation/moderation-case.store.js';
+import type { Tx } from '../platform/db/database.js';
 import { drawChallenges, parseChallengeSetting, type Challenge, type ChallengeSetting } from './challenges.rules.js';
 import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import { analyzeCheck, type CheckAnalysis } from './video-check.analysis.js';
 import { assessReference, FACE_PIPELINE, type ReferenceTemplate } from './match.rules.js';
-import { citizenReasons, decideOutcome, goesToReview, reviewReasons, type VideoCheckOutcome } from './video-check.rules.js';
-import { VideoCheckLocks } from './video-check-lock.service.js';
+import { citizenReasons, decideOutcome, goesToReview, reviewReasons, stepUpReasons, type ReviewReason, type VideoCheckOutcome } from './video-check.rules.js';
+import { VideoCheckLocks, type Person } from './video-check-lock.service.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
-import { RegistrationState } from '../registration/registration.rules.js';
 import * as store from './video-check.store.js';
 
 export interface VideoCheckIssued {
@@ -31,6 +27,43 @@ export interface VideoCheckResult {
   reasons: string[];
   attemptsLeft: number;
   lockedUntil?: string;
+}
+
+/** A judged check, handed to its purpose inside the transaction that records it. */
+export interface JudgedCheck {
+  checkId: string;
+  challenges: Challenge[];
+  frames: Buffer[];
+  analysis: CheckAnalysis;
+  outcome: VideoCheckOutcome;
+  /** What the citizen is told. */
+  reasons: string[];
+  /** Why a moderator sees the check (registration, UNDER_REVIEW). */
+  caseReasons: ReviewReason[];
+  /** Scores for the evidence and the audit trail (no images). */
+  scores: Record<string, unknown>;
+  /** The reference photo, fetched only when a moderator will see the check. */
+  referencePhoto: Buffer | null;
+  lockedUntil: Date | null;
+  now: Date;
+  clientIp: string;
+}
+
+/** What a video check is for: who owns it, whose face and failures it concerns, and what its result does. */
+export interface CheckPurpose {
+  owner: store.CheckOwner;
+  /** The person of the reference photo (the registry's, by IIN) and of the failure count and lock (IIN and phone). */
+  person: Person & { iin: string };
+  /** A live, good check that does not match (or lacks active evidence): a moderator decides (`review`), or it fails. */
+  unmatched: 'review' | 'fail';
+  /** Throws when the owner may not be checked now (before any work). */
+  ready(): void;
+  /** In the issue and result transactions: holds the owner's row until commit and checks it again. */
+  lockOwner(trx: Tx): Promise<void>;
+  /** In the issue transaction, after the check is recorded. */
+  issued?(trx: Tx, checkId: string, clientIp: string): Promise<void>;
+  /** In the result transaction: what the outcome does (profile, case and SMS; the session's assurance) and its audit event. */
+  conclude(trx: Tx, judged: JudgedCheck): Promise<void>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,34 +94,35 @@ export class VideoCheckService {
   }
 
   /**
-   * One open check per registration: a new one voids the unsubmitted one; none while one is being
-   * analysed. Issued checks (abandoned ones too) are limited per registration and per IP.
+   * One open check per owner: a new one voids the unsubmitted one; none while one is being analysed.
+   * Issued checks (abandoned ones too) are limited per owner and per IP.
    */
-  async issue(registration: RegistrationRow, meta: { clientIp: string }): Promise<VideoCheckIssued> {
+  async issue(purpose: CheckPurpose, meta: { clientIp: string }): Promise<VideoCheckIssued> {
     const now = new Date();
-    assertAwaitingCheck(registration);
-    await this.locks.assertNotLocked(this.ctx.db, registration, now);
+    purpose.ready();
+    await this.locks.assertNotLocked(this.ctx.db, purpose.person, now);
     const challenges = drawChallenges(this.setting, this.vc.challengeCount, (n) => randomInt(n));
     const id = randomUUID();
     const expiresAt = new Date(now.getTime() + this.vc.checkTtlSeconds * 1000);
     const { perRegistration, perIp, windowSeconds } = this.vc.issueLimit;
     await this.ctx.db.transaction().execute(async (trx) => {
-      // The registration's row lock serialises its issues, so its limit cannot be raced; the per-IP
-      // count may overshoot by the requests in flight (as the OTP send limit).
-      assertAwaitingCheck((await lockRegistration(trx, registration.id)) ?? null);
-      if (await store.hasCheckInFlight(trx, registration.id, now)) throw new AppError('VIDEO_CHECK_IN_PROGRESS');
-      const issued = await store.countIssuedSince(trx, registration.id, meta.clientIp, new Date(now.getTime() - windowSeconds * 1000));
+      // The owner's row lock serialises its issues, so its limit cannot be raced; the per-IP count may
+      // overshoot by the requests in flight (as the OTP send limit).
+      await purpose.lockOwner(trx);
+      if (await store.hasCheckInFlight(trx, purpose.owner, now)) throw new AppError('VIDEO_CHECK_IN_PROGRESS');
+      const issued = await store.countIssuedSince(trx, purpose.owner, meta.clientIp, new Date(now.getTime() - windowSeconds * 1000));
       const retryAfter = limitRetryAfter(
         [
-          { used: issued.registration, limit: perRegistration },
+          { used: issued.owner, limit: perRegistration },
           { used: issued.ip, limit: perIp },
         ],
         windowSeconds,
         now,
       );
       if (retryAfter !== null) throw new AppError('VIDEO_CHECK_ISSUE_LIMIT', { retryAfter }, { 'retry-after': String(retryAfter) });
-      await store.abandonPendingChecks(trx, registration.id);
-      await store.insertVideoCheck(trx, { id, registrationId: registration.id, challenges, clientIp: meta.clientIp, now, expiresAt });
+      await store.abandonPendingChecks(trx, purpose.owner);
+      await store.insertVideoCheck(trx, { id, owner: purpose.owner, challenges, clientIp: meta.clientIp, now, expiresAt });
+      await purpose.issued?.(trx, id, meta.clientIp);
     });
     // Models load in the background while the citizen follows the challenges.
     void this.pool.start().catch(() => undefined);
@@ -111,10 +145,10 @@ export class VideoCheckService {
     return timestamps as number[];
   }
 
-  async submit(registration: RegistrationRow, checkId: string, frames: Buffer[], timestamps: number[], meta: { clientIp: string }): Promise<VideoCheckResult> {
+  async submit(purpose: CheckPurpose, checkId: string, frames: Buffer[], timestamps: number[], meta: { clientIp: string }): Promise<VideoCheckResult> {
     const now = new Date();
-    assertAwaitingCheck(registration);
-    const check = UUID.test(checkId) ? await store.findVideoCheck(this.ctx.db, checkId, registration.id) : null;
+    purpose.ready();
+    const check = UUID.test(checkId) ? await store.findVideoCheck(this.ctx.db, checkId, purpose.owner) : null;
     if (!check) throw new AppError('VIDEO_CHECK_NOT_FOUND');
     if (check.status === 'abandoned' && check.expires_at > now) throw new AppError('VIDEO_CHECK_SUPERSEDED');
     if (check.status !== 'pending' && check.status !== 'abandoned') throw new AppError('VIDEO_CHECK_USED');
@@ -124,7 +158,7 @@ export class VideoCheckService {
     }
     // Admission and claim under the person's row locks: checks in flight count as failures in advance.
     await this.ctx.db.transaction().execute(async (trx) => {
-      await this.locks.admit(trx, registration, now);
+      await this.locks.admit(trx, purpose.person, now);
       if (!(await store.claimVideoCheck(trx, check.id, now))) throw new AppError('VIDEO_CHECK_USED');
     });
 
@@ -134,7 +168,7 @@ export class VideoCheckService {
         frames,
         timestamps,
         challenges: check.challenges,
-        reference: () => this.referenceTemplate(registration.iin!),
+        reference: () => this.referenceTemplate(purpose.person.iin),
       });
     } catch (err) {
       // Nothing was judged: the check can be submitted again.
@@ -147,7 +181,7 @@ export class VideoCheckService {
       throw err;
     }
     try {
-      return await this.conclude(registration, check.id, check.challenges, frames, analysis, meta);
+      return await this.conclude(purpose, check.id, check.challenges, frames, analysis, meta);
     } catch (err) {
       // Nothing was recorded: the check must not stay "in flight" and hold back the person's attempts.
       await store.releaseVideoCheck(this.ctx.db, check.id).catch(() => undefined);
@@ -156,7 +190,7 @@ export class VideoCheckService {
   }
 
   private async conclude(
-    registration: RegistrationRow,
+    purpose: CheckPurpose,
     checkId: string,
     challenges: Challenge[],
     frames: Buffer[],
@@ -165,8 +199,9 @@ export class VideoCheckService {
   ): Promise<VideoCheckResult> {
     const { judgement, similarity } = analysis;
     const vc = this.vc;
+    const unmatched = goesToReview(judgement, similarity, vc.matchThreshold);
     // The reference photo goes into the evidence only when a moderator will look at it.
-    const referencePhoto = goesToReview(judgement, similarity, vc.matchThreshold) ? await this.ctx.registry.getReferencePhoto(registration.iin!) : null;
+    const referencePhoto = unmatched && purpose.unmatched === 'review' ? await this.ctx.registry.getReferencePhoto(purpose.person.iin) : null;
     const scores = {
       similarity,
       matchThreshold: vc.matchThreshold,
@@ -180,14 +215,21 @@ export class VideoCheckService {
     };
     const now = new Date();
     return this.ctx.db.transaction().execute(async (trx) => {
-      const reg = await lockRegistration(trx, registration.id);
-      if (!reg || reg.state !== RegistrationState.AWAITING_VIDEO_CHECK) throw new AppError('INVALID_STATE', { state: reg?.state ?? 'unknown' });
+      await purpose.lockOwner(trx);
       // The person's failure count and lock, held until commit: concurrent results are counted one by one.
-      const held = await this.locks.hold(trx, reg, now);
-      const decision = decideOutcome(judgement, similarity, { matchThreshold: vc.matchThreshold, failedBefore: held.current.failedChecks, maxFailedChecks: vc.maxFailedChecks });
+      const held = await this.locks.hold(trx, purpose.person, now);
+      const decision = decideOutcome(judgement, similarity, {
+        matchThreshold: vc.matchThreshold,
+        failedBefore: held.current.failedChecks,
+        maxFailedChecks: vc.maxFailedChecks,
+        unmatched: purpose.unmatched,
+      });
       const lock = await this.locks.record(trx, held, decision.failed, now);
-      const reasons = citizenReasons(decision.outcome, judgement.reasons);
       const caseReasons = reviewReasons(judgement, similarity, analysis.reference, vc.matchThreshold);
+      const reasons =
+        purpose.unmatched === 'review'
+          ? citizenReasons(decision.outcome, judgement.reasons)
+          : stepUpReasons(decision.outcome, judgement.reasons, decision.failed && unmatched ? caseReasons : []);
       await store.completeVideoCheck(trx, checkId, {
         outcome: decision.outcome,
         reasons: decision.outcome === 'UNDER_REVIEW' ? caseReasons : reasons,
@@ -196,44 +238,19 @@ export class VideoCheckService {
         trace: { challenges, challengeTrace: judgement.challengeTrace, scores, liveness: judgement.evidence, frameProblems: judgement.frameProblems },
         now,
       });
-      if (decision.outcome === 'PASSED') {
-        await completeRegistration(trx, registration.id, 'video_check');
-        await this.ctx.sms.enqueue(trx, { phone: reg.phone, language: reg.language as Language, purpose: 'video_check_passed', params: {} });
-      } else if (decision.outcome === 'UNDER_REVIEW') {
-        await sendToReview(trx, registration.id, now);
-        await insertModerationCase(trx, this.ctx.config.encryptionKey, {
-          id: randomUUID(),
-          registrationId: registration.id,
-          videoCheckId: checkId,
-          similarity,
-          livenessScore: judgement.livenessScore,
-          reasons: caseReasons,
-          evidence: {
-            referencePhoto: referencePhoto ? referencePhoto.toString('base64') : null,
-            frames: judgement.bestFrames.map((i) => frames[i].toString('base64')),
-            scores,
-            challengeTrace: judgement.challengeTrace,
-            liveness: judgement.evidence,
-          },
-          now,
-        });
-        await this.ctx.sms.enqueue(trx, { phone: reg.phone, language: reg.language as Language, purpose: 'video_check_under_review', params: {} });
-      }
-      await appendAudit(trx, {
-        type: 'video_check.completed',
-        actor: 'citizen',
-        registrationId: registration.id,
-        subject: registration.iin ? maskIin(registration.iin) : null,
+      await purpose.conclude(trx, {
+        checkId,
+        challenges,
+        frames,
+        analysis,
+        outcome: decision.outcome,
+        reasons,
+        caseReasons,
+        scores,
+        referencePhoto,
+        lockedUntil: lock.lockedUntil,
+        now,
         clientIp: meta.clientIp,
-        details: {
-          checkId,
-          outcome: decision.outcome,
-          reasons,
-          similarity: similarity === null ? null : round(similarity),
-          livenessScore: round(judgement.livenessScore),
-          // Which liveness signals decided, with their values and thresholds.
-          liveness: { mode: judgement.evidence.mode, verdict: judgement.evidence.verdict, signals: judgement.evidence.signals },
-        },
       });
       const result: VideoCheckResult = { outcome: decision.outcome, reasons, attemptsLeft: lock.attemptsLeft };
       if (decision.outcome === 'LOCKED' && lock.lockedUntil) result.lockedUntil = lock.lockedUntil.toISOString();
@@ -268,10 +285,6 @@ export class VideoCheckService {
   }
 }
 
-function assertAwaitingCheck(registration: { state: string } | null): void {
-  if (registration?.state !== RegistrationState.AWAITING_VIDEO_CHECK) throw new AppError('INVALID_STATE', { state: registration?.state ?? 'UNKNOWN', expected: RegistrationState.AWAITING_VIDEO_CHECK });
-}
-
-function round(n: number): number {
+export function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }

@@ -1,25 +1,38 @@
-// SQL of the video check: its rows (one open per registration; issue counts for the limits).
+// SQL of the video check: its rows (one open per owner; issue counts for the limits). A check belongs to
+// a registration, or — a face step-up — to a Digital ID and the session that asked for it.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { Challenge } from './challenges.rules.js';
 
+export type CheckOwner = { kind: 'registration'; registrationId: string } | { kind: 'step_up'; profileId: string; sessionId: string };
+
 export interface VideoCheckRow {
   id: string;
-  registration_id: string;
   challenges: Challenge[];
   status: string;
   expires_at: Date;
 }
 
+/** The column that names the owner: one open check, and the issue limit, per registration or per Digital ID. */
+function ownerColumn(owner: CheckOwner): 'registration_id' | 'profile_id' {
+  return owner.kind === 'registration' ? 'registration_id' : 'profile_id';
+}
+
+function ownerId(owner: CheckOwner): string {
+  return owner.kind === 'registration' ? owner.registrationId : owner.profileId;
+}
+
 export async function insertVideoCheck(
   conn: DbOrTx,
-  c: { id: string; registrationId: string; challenges: Challenge[]; clientIp: string; now: Date; expiresAt: Date },
+  c: { id: string; owner: CheckOwner; challenges: Challenge[]; clientIp: string; now: Date; expiresAt: Date },
 ): Promise<void> {
   await conn
     .insertInto('video_checks')
     .values({
       id: c.id,
-      registration_id: c.registrationId,
+      registration_id: c.owner.kind === 'registration' ? c.owner.registrationId : null,
+      profile_id: c.owner.kind === 'step_up' ? c.owner.profileId : null,
+      session_id: c.owner.kind === 'step_up' ? c.owner.sessionId : null,
       challenges: JSON.stringify(c.challenges),
       status: 'pending',
       client_ip: c.clientIp,
@@ -29,24 +42,24 @@ export async function insertVideoCheck(
     .execute();
 }
 
-/** A new check voids the registration's unsubmitted ones: one open check, one challenge order at a time. */
-export async function abandonPendingChecks(conn: DbOrTx, registrationId: string): Promise<number> {
+/** A new check voids the owner's unsubmitted ones: one open check, one challenge order at a time. */
+export async function abandonPendingChecks(conn: DbOrTx, owner: CheckOwner): Promise<number> {
   const rows = await conn
     .updateTable('video_checks')
     .set({ status: 'abandoned' })
-    .where('registration_id', '=', registrationId)
+    .where(ownerColumn(owner), '=', ownerId(owner))
     .where('status', '=', 'pending')
     .returning('id')
     .execute();
   return rows.length;
 }
 
-/** Whether one of the registration's checks is being analysed now. */
-export async function hasCheckInFlight(conn: DbOrTx, registrationId: string, now: Date): Promise<boolean> {
+/** Whether one of the owner's checks is being analysed now. */
+export async function hasCheckInFlight(conn: DbOrTx, owner: CheckOwner, now: Date): Promise<boolean> {
   const row = await conn
     .selectFrom('video_checks')
     .select('id')
-    .where('registration_id', '=', registrationId)
+    .where(ownerColumn(owner), '=', ownerId(owner))
     .where('status', '=', 'processing')
     .where('expires_at', '>', now)
     .executeTakeFirst();
@@ -58,29 +71,29 @@ export interface IssueCount {
   oldest: Date | null;
 }
 
-/** Checks issued (whatever became of them) for the registration and from the IP since `since`. */
-export async function countIssuedSince(conn: DbOrTx, registrationId: string, clientIp: string, since: Date): Promise<{ registration: IssueCount; ip: IssueCount }> {
-  const { rows } = await sql<{ reg_count: string; reg_oldest: Date | null; ip_count: string; ip_oldest: Date | null }>`
-    select count(*) filter (where registration_id = ${registrationId}) as reg_count,
-           min(created_at) filter (where registration_id = ${registrationId}) as reg_oldest,
+/** Checks issued (whatever became of them) for the owner and from the IP since `since`. */
+export async function countIssuedSince(conn: DbOrTx, owner: CheckOwner, clientIp: string, since: Date): Promise<{ owner: IssueCount; ip: IssueCount }> {
+  const column = sql.ref(ownerColumn(owner));
+  const id = ownerId(owner);
+  const { rows } = await sql<{ own_count: string; own_oldest: Date | null; ip_count: string; ip_oldest: Date | null }>`
+    select count(*) filter (where ${column} = ${id}) as own_count,
+           min(created_at) filter (where ${column} = ${id}) as own_oldest,
            count(*) filter (where client_ip = ${clientIp}) as ip_count,
            min(created_at) filter (where client_ip = ${clientIp}) as ip_oldest
     from video_checks
-    where created_at > ${since} and (registration_id = ${registrationId} or client_ip = ${clientIp})`.execute(conn);
+    where created_at > ${since} and (${column} = ${id} or client_ip = ${clientIp})`.execute(conn);
   const row = rows[0];
   return {
-    registration: { count: Number(row.reg_count), oldest: row.reg_oldest ? new Date(row.reg_oldest) : null },
+    owner: { count: Number(row.own_count), oldest: row.own_oldest ? new Date(row.own_oldest) : null },
     ip: { count: Number(row.ip_count), oldest: row.ip_oldest ? new Date(row.ip_oldest) : null },
   };
 }
 
-export async function findVideoCheck(conn: DbOrTx, id: string, registrationId: string): Promise<VideoCheckRow | null> {
-  const row = await conn
-    .selectFrom('video_checks')
-    .select(['id', 'registration_id', 'challenges', 'status', 'expires_at'])
-    .where('id', '=', id)
-    .where('registration_id', '=', registrationId)
-    .executeTakeFirst();
+/** The owner's check; a step-up's only for the session that asked for it. */
+export async function findVideoCheck(conn: DbOrTx, id: string, owner: CheckOwner): Promise<VideoCheckRow | null> {
+  let query = conn.selectFrom('video_checks').select(['id', 'challenges', 'status', 'expires_at']).where('id', '=', id).where(ownerColumn(owner), '=', ownerId(owner));
+  if (owner.kind === 'step_up') query = query.where('session_id', '=', owner.sessionId);
+  const row = await query.executeTakeFirst();
   return row ? { ...row, challenges: row.challenges as Challenge[], expires_at: new Date(row.expires_at) } : null;
 }
 

@@ -17,13 +17,18 @@ export type SmsInstead = { [P in SmsPurpose]: { purpose: P; params: SmsParams<P>
 
 export type { OtpOwner };
 
-/** The code's owner: a registration (by its id) or a sign-in. */
-type OwnerInput = { registrationId: string; signinId?: never } | { signinId: string; registrationId?: never };
+/** The code's owner: a registration (by its id), a sign-in or a change of phone. */
+type OwnerInput =
+  | { registrationId: string; signinId?: never; phoneChangeId?: never }
+  | { signinId: string; registrationId?: never; phoneChangeId?: never }
+  | { phoneChangeId: string; registrationId?: never; signinId?: never };
 
 function ownerOf(input: OwnerInput | string | OtpOwner): OtpOwner {
   if (typeof input === 'string') return { purpose: 'registration', id: input };
   if ('purpose' in input) return input;
-  return input.signinId !== undefined ? { purpose: 'signin', id: input.signinId } : { purpose: 'registration', id: input.registrationId };
+  if (input.signinId !== undefined) return { purpose: 'signin', id: input.signinId };
+  if (input.phoneChangeId !== undefined) return { purpose: 'phone_change', id: input.phoneChangeId };
+  return { purpose: 'registration', id: input.registrationId };
 }
 
 export interface OtpTiming {
@@ -65,13 +70,13 @@ export class OtpService {
        */
       instead?: SmsInstead;
       /** The SMS purpose carrying the code (default `otp`). */
-      smsPurpose?: 'otp' | 'signin_code';
+      smsPurpose?: 'otp' | 'signin_code' | 'phone_change_code';
     },
   ): Promise<OtpTiming> {
     const { otp } = this.config;
     const { now } = input;
     const owner = ownerOf(input);
-    const limits = owner.purpose === 'signin' ? this.config.session : otp;
+    const limits = owner.purpose === 'signin' ? this.config.session : owner.purpose === 'phone_change' ? this.config.phoneChange : otp;
     await store.lockPhone(conn, input.phone);
 
     if (input.isResend) {
@@ -97,7 +102,7 @@ export class OtpService {
       expiresAt,
       resendAvailableAt,
     });
-    const sms: SmsInstead = input.instead ?? (input.smsPurpose === 'signin_code' ? { purpose: 'signin_code', params: { code } } : { purpose: 'otp', params: { code } });
+    const sms: SmsInstead = input.instead ?? { purpose: input.smsPurpose ?? 'otp', params: { code } };
     await this.sms.enqueue(conn, { phone: input.phone, language: input.language, ...sms });
     return { expiresAt: expiresAt.toISOString(), resendAvailableAt: resendAvailableAt.toISOString() };
   }

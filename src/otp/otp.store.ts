@@ -10,11 +10,11 @@ export async function lockPhone(conn: DbOrTx, phone: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${'otp-phone:' + phone}))`.execute(conn);
 }
 
-/** What a code belongs to: a registration or a sign-in; each purpose counts its own send limits. */
-export type OtpOwner = { purpose: 'registration'; id: string } | { purpose: 'signin'; id: string };
+/** What a code belongs to: a registration, a sign-in or a change of phone; each purpose counts its own send limits. */
+export type OtpOwner = { purpose: 'registration'; id: string } | { purpose: 'signin'; id: string } | { purpose: 'phone_change'; id: string };
 
-function ownerColumn(owner: OtpOwner): 'registration_id' | 'signin_id' {
-  return owner.purpose === 'signin' ? 'signin_id' : 'registration_id';
+function ownerColumn(owner: OtpOwner): 'registration_id' | 'signin_id' | 'phone_change_id' {
+  return owner.purpose === 'signin' ? 'signin_id' : owner.purpose === 'phone_change' ? 'phone_change_id' : 'registration_id';
 }
 
 export interface SendCount {
@@ -52,6 +52,7 @@ export async function insertCode(
       id: code.id,
       registration_id: code.owner.purpose === 'registration' ? code.owner.id : null,
       signin_id: code.owner.purpose === 'signin' ? code.owner.id : null,
+      phone_change_id: code.owner.purpose === 'phone_change' ? code.owner.id : null,
       purpose: code.owner.purpose,
       phone: code.phone,
       client_ip: code.clientIp,

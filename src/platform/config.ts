@@ -177,6 +177,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()) {
       openChallengesPerIp: r.int('PASSKEY_OPEN_CHALLENGES_PER_IP', 30, 1, 1_000_000),
       maxPerProfile: r.int('PASSKEY_MAX_PER_PROFILE', 10, 1, 100),
     },
+    /** A change of the Digital ID's phone (src/profile): the code rules (otp) with their own send limits. */
+    phoneChange: {
+      /** A started change (new phone → code) can be finished within this. */
+      ttlSeconds: r.int('PHONE_CHANGE_TTL_SECONDS', 900, 30, 86400),
+      sendLimitPerPhone: r.int('PHONE_CHANGE_SEND_LIMIT_PER_PHONE', 3, 1, 1000),
+      sendLimitPerIp: r.int('PHONE_CHANGE_SEND_LIMIT_PER_IP', 30, 1, 1_000_000),
+      sendLimitWindowSeconds: r.int('PHONE_CHANGE_SEND_LIMIT_WINDOW_SECONDS', 900, 1, 86400),
+    },
     registration: {
       idleTimeoutSeconds: r.int('REGISTRATION_IDLE_TIMEOUT_SECONDS', 1800, 60, 86400),
       /** IINs looked up in the registry: per registration (then it ends), per phone and per IP per day. */

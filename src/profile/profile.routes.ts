@@ -21,10 +21,12 @@ const Me = Type.Object({
   birthDate: Type.String({ format: 'date' }),
   sex: Type.Union([Type.Literal('M'), Type.Literal('F')]),
   iinMasked: Type.String({ description: 'e.g. 8803******13' }),
+  iin: Type.Optional(Type.String({ description: 'The full IIN: present only while the session is at assurance high (face step-up)' })),
   phoneMasked: Type.String({ description: 'e.g. +7701***4567' }),
   registeredAt: Type.String({ format: 'date-time' }),
   registeredBy: Type.Union([Type.Literal('video_check'), Type.Literal('moderator')], { description: 'How the Digital ID was made' }),
   assurance: AssuranceSchema,
+  assuranceUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Until when the session is at high (then it falls back to its base); null when not high' }),
   csrfToken: Type.String({ description: CSRF_DESCRIPTION }),
 });
 const Activity = Type.Object({

@@ -3,7 +3,7 @@
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { maskIin, maskPhone } from '../platform/masking.js';
-import { ACTIVITY_TYPES, maskIp, type ActivityType, type Assurance } from '../session/session.rules.js';
+import { ACTIVITY_TYPES, assuranceMeets, maskIp, type ActivityType, type Assurance } from '../session/session.rules.js';
 import type { CitizenPrincipal } from '../session/session.service.js';
 import * as store from '../session/session.store.js';
 
@@ -14,10 +14,14 @@ export interface Profile {
   birthDate: string;
   sex: 'M' | 'F';
   iinMasked: string;
+  /** The full IIN: only while the session is at `high` (a face step-up within 15 minutes). */
+  iin?: string;
   phoneMasked: string;
   registeredAt: string;
   registeredBy: 'video_check' | 'moderator';
   assurance: Assurance;
+  /** Until when the session is at `high`; null when it is not. */
+  assuranceUntil: string | null;
 }
 
 export interface ActivityEntry {
@@ -46,10 +50,12 @@ export class ProfileService {
       birthDate: person.birthDate,
       sex: person.sex,
       iinMasked: maskIin(profile.iin),
+      ...(assuranceMeets(principal.assurance, 'high') ? { iin: profile.iin } : {}),
       phoneMasked: maskPhone(profile.phone),
       registeredAt: new Date(profile.created_at).toISOString(),
       registeredBy: profile.verification_method,
       assurance: principal.assurance,
+      assuranceUntil: principal.highAssuranceUntil?.toISOString() ?? null,
     };
   }
 

@@ -57,7 +57,8 @@ export const registrationErrors = defineErrors({
       en: 'This IIN was not found in the population registry. Please check the digits.',
     },
   }),
-  BMG_PHONE_MISMATCH: withDetails<{ attemptsLeft: number; assistant: true }>()({
+  // attemptsLeft: the registration's IIN lookups left (absent for a change of phone, which has no such limit)
+  BMG_PHONE_MISMATCH: withDetails<{ attemptsLeft?: number; assistant: true }>()({
     status: 409,
     message: {
       kk: 'Бұл телефон нөмірі Азаматтардың мобильді базасында (БМГ) осы ЖСН-ға тіркелмеген. Нөміріңізді БМГ-ға тіркеу үшін төменгі оң жақтағы жасыл «Виртуалды көмекші» батырмасын басыңыз немесе ХҚКО-ға жүгініңіз.',

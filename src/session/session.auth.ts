@@ -6,6 +6,7 @@ import type { Config } from '../platform/config.js';
 import { csrfAllows } from '../platform/csrf.js';
 import { AppError } from '../platform/errors/app-error.js';
 import type { CitizenPrincipal, SessionService } from './session.service.js';
+import { assuranceMeets, type Assurance } from './session.rules.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,5 +53,15 @@ export function citizenGuard(service: SessionService): preHandlerAsyncHookHandle
     const principal = await service.authenticate(sessionToken(request));
     if (!csrfAllows(request, service.csrfToken(principal.token))) throw new AppError('SESSION_CSRF_FAILED');
     request.citizen = principal;
+  };
+}
+
+/**
+ * After `citizenGuard`: 403 STEP_UP_REQUIRED (details `{required}`) unless the session's assurance now is
+ * at least `required` (`high`: a face step-up within the last 15 minutes).
+ */
+export function requireAssurance(required: Exclude<Assurance, 'low'>): preHandlerAsyncHookHandler {
+  return async function assured(request: FastifyRequest) {
+    if (!assuranceMeets(citizen(request).assurance, required)) throw new AppError('STEP_UP_REQUIRED', { required });
   };
 }

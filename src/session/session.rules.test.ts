@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBrowser, maskIp, sessionEndsAt, sessionStatus } from './session.rules.js';
+import { assuranceMeets, describeBrowser, effectiveAssurance, highAssuranceUntil, maskIp, sessionEndsAt, sessionStatus, type Assurance } from './session.rules.js';
 
 const limits = { idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 12 * 3600 };
 const t0 = new Date('2026-12-01T08:00:00Z');
@@ -46,5 +46,36 @@ describe('how a session is shown', () => {
     [null, null],
   ])('masks %s as %s', (ip, masked) => {
     expect(maskIp(ip)).toBe(masked);
+  });
+});
+
+describe('effective assurance', () => {
+  const until = highAssuranceUntil(t0);
+  it('a step-up holds a session at high for 15 minutes', () => {
+    expect(until).toEqual(at(15 * 60));
+  });
+
+  it.each([
+    ['code, never stepped up', 'low', null, at(0), 'low', null],
+    ['passkey, never stepped up', 'substantial', null, at(0), 'substantial', null],
+    ['code, just stepped up', 'low', until, at(0), 'high', until],
+    ['code, 14:59 after the step-up', 'low', until, at(899), 'high', until],
+    ['code, 15:00 after the step-up', 'low', until, at(900), 'low', null],
+    ['passkey, 15:00 after the step-up', 'substantial', until, at(900), 'substantial', null],
+    ['passkey, an hour after the step-up', 'substantial', until, at(3600), 'substantial', null],
+  ] as const)('%s → %s', (_name, baseAssurance, highAssuranceUntil, now, assurance, highUntil) => {
+    expect(effectiveAssurance({ baseAssurance, highAssuranceUntil }, now)).toEqual({ assurance, highUntil });
+  });
+
+  it.each([
+    ['low', 'low', true],
+    ['low', 'substantial', false],
+    ['low', 'high', false],
+    ['substantial', 'substantial', true],
+    ['substantial', 'high', false],
+    ['high', 'high', true],
+    ['high', 'low', true],
+  ] as Array<[Assurance, Assurance, boolean]>)('%s meets %s: %s', (actual, required, meets) => {
+    expect(assuranceMeets(actual, required)).toBe(meets);
   });
 });

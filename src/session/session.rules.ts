@@ -6,6 +6,37 @@ import net from 'node:net';
 export type Assurance = 'low' | 'substantial' | 'high';
 export const ASSURANCES: readonly Assurance[] = ['low', 'substantial', 'high'];
 
+const RANK: Record<Assurance, number> = { low: 0, substantial: 1, high: 2 };
+
+/** Whether `actual` is at least `required`. */
+export function assuranceMeets(actual: Assurance, required: Assurance): boolean {
+  return RANK[actual] >= RANK[required];
+}
+
+/** How long a passed face step-up keeps a session at `high`. */
+export const HIGH_ASSURANCE_SECONDS = 15 * 60;
+
+/** When a face step-up passed at `now` keeps the session at `high` until. */
+export function highAssuranceUntil(now: Date): Date {
+  return new Date(now.getTime() + HIGH_ASSURANCE_SECONDS * 1000);
+}
+
+export interface EffectiveAssurance {
+  assurance: Assurance;
+  /** Set while a step-up holds the session at `high`: until when. */
+  highUntil: Date | null;
+}
+
+/**
+ * The assurance a session has now: `high` while a face step-up holds it (now < highAssuranceUntil),
+ * else the base it was opened with (`low` after a code, `substantial` after a passkey).
+ */
+export function effectiveAssurance(session: { baseAssurance: Assurance; highAssuranceUntil: Date | null }, now: Date): EffectiveAssurance {
+  const until = session.highAssuranceUntil;
+  if (until && now.getTime() < until.getTime()) return { assurance: 'high', highUntil: until };
+  return { assurance: session.baseAssurance, highUntil: null };
+}
+
 /** How a session was opened: an SMS code, a passkey, or the registration that just made the Digital ID. */
 export type SessionMethod = 'otp' | 'passkey' | 'registration';
 
@@ -92,5 +123,10 @@ export const ACTIVITY_TYPES = [
   'passkey.added',
   'passkey.renamed',
   'passkey.removed',
+  'step_up.started',
+  'step_up.passed',
+  'step_up.failed',
+  'step_up.locked',
+  'phone.changed',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];

@@ -8,14 +8,19 @@ import { hmacSha256, randomToken } from '../platform/crypto.js';
 import { csrfTokenFor } from '../platform/csrf.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { appendAudit } from '../audit/audit.store.js';
-import { describeBrowser, maskIp, sessionStatus, type Assurance, type Browser, type SessionMethod } from './session.rules.js';
+import { describeBrowser, effectiveAssurance, maskIp, sessionStatus, type Assurance, type Browser, type SessionMethod } from './session.rules.js';
 import * as store from './session.store.js';
 
 /** Who is calling a citizen route, resolved from the session cookie. */
 export interface CitizenPrincipal {
   sessionId: string;
   profileId: string;
+  /** The assurance now: `high` while a face step-up holds it, else `baseAssurance` (session.rules `effectiveAssurance`). */
   assurance: Assurance;
+  /** What the session was opened with: `low` (code) or `substantial` (passkey). */
+  baseAssurance: Assurance;
+  /** Until when a step-up holds the session at `high`; null when it does not. */
+  highAssuranceUntil: Date | null;
   /** The session's cookie value, for its CSRF token. */
   token: string;
 }
@@ -71,7 +76,8 @@ export class SessionService {
       throw new AppError('SESSION_REQUIRED', { reason: row.blocked_at ? 'blocked' : 'expired' });
     }
     await store.touchSession(this.db, row.id, now);
-    return { sessionId: row.id, profileId: row.profile_id, assurance: row.assurance, token };
+    const effective = effectiveAssurance({ baseAssurance: row.assurance, highAssuranceUntil: row.high_assurance_until ? new Date(row.high_assurance_until) : null }, now);
+    return { sessionId: row.id, profileId: row.profile_id, assurance: effective.assurance, baseAssurance: row.assurance, highAssuranceUntil: effective.highUntil, token };
   }
 
   csrfToken(token: string): string {
@@ -79,11 +85,12 @@ export class SessionService {
   }
 
   async list(principal: CitizenPrincipal): Promise<SessionView[]> {
-    const rows = await store.listActiveSessions(this.db, principal.profileId, new Date(), this.config.session);
+    const now = new Date();
+    const rows = await store.listActiveSessions(this.db, principal.profileId, now, this.config.session);
     return rows.map((row) => ({
       id: row.id,
       current: row.id === principal.sessionId,
-      assurance: row.assurance,
+      assurance: effectiveAssurance({ baseAssurance: row.assurance, highAssuranceUntil: row.high_assurance_until ? new Date(row.high_assurance_until) : null }, now).assurance,
       method: row.method,
       browser: describeBrowser(row.user_agent),
       ipMasked: maskIp(row.client_ip),

@@ -100,9 +100,15 @@ export async function findSessionByToken(conn: DbOrTx, tokenHash: Buffer) {
   return conn
     .selectFrom('citizen_sessions as s')
     .innerJoin('digital_profiles as p', 'p.id', 's.profile_id')
-    .select(['s.id', 's.profile_id', 's.assurance', 's.created_at', 's.last_seen_at', 's.ended_at', 'p.blocked_at'])
+    .select(['s.id', 's.profile_id', 's.assurance', 's.high_assurance_until', 's.created_at', 's.last_seen_at', 's.ended_at', 'p.blocked_at'])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** A passed face step-up: the open session is held at `high` until `until`. False when it has ended. */
+export async function raiseToHigh(conn: DbOrTx, id: string, until: Date): Promise<boolean> {
+  const result = await conn.updateTable('citizen_sessions').set({ high_assurance_until: until }).where('id', '=', id).where('ended_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function touchSession(conn: DbOrTx, id: string, now: Date): Promise<void> {
@@ -136,7 +142,7 @@ export async function endAllSessions(conn: DbOrTx, profileId: string, reason: st
 export async function listActiveSessions(conn: DbOrTx, profileId: string, now: Date, limits: { idleTimeoutSeconds: number; absoluteTimeoutSeconds: number }) {
   return conn
     .selectFrom('citizen_sessions')
-    .select(['id', 'assurance', 'method', 'user_agent', 'client_ip', 'created_at', 'last_seen_at'])
+    .select(['id', 'assurance', 'high_assurance_until', 'method', 'user_agent', 'client_ip', 'created_at', 'last_seen_at'])
     .where('profile_id', '=', profileId)
     .where('ended_at', 'is', null)
     .where('last_seen_at', '>', new Date(now.getTime() - limits.idleTimeoutSeconds * 1000))

@@ -6,7 +6,7 @@ import { placeholderNames } from '../platform/i18n.js';
 import type { OutgoingSms } from './sms.outbound.js';
 import { redactCodes, renderSms, SMS_PURPOSES, SMS_TEXTS } from './sms.texts.js';
 
-const PARAMS = { code: '123456', minutes: '5', reason: 'фото не совпало', url: 'https://id.example.kz' };
+const PARAMS = { code: '123456', minutes: '5', reason: 'фото не совпало', url: 'https://id.example.kz', phone: '+7701***4567' };
 
 describe('SMS texts', () => {
   it.each(SMS_PURPOSES.flatMap((purpose) => LANGUAGES.map((language) => [purpose, language] as const)))('has a %s text in %s that renders every placeholder', (purpose, language) => {
@@ -47,7 +47,7 @@ describe('SMS texts', () => {
     expect(SMS_PURPOSES.some((p) => /[әғқңөұүһі]/i.test(SMS_TEXTS[p].kk))).toBe(true);
   });
 
-  it.each(LANGUAGES.flatMap((language) => (['otp', 'signin_code'] as const).map((purpose) => [language, purpose] as const)))('fits the %s %s into one SMS even with a 60-minute validity', (language, purpose) => {
+  it.each(LANGUAGES.flatMap((language) => (['otp', 'signin_code', 'phone_change_code'] as const).map((purpose) => [language, purpose] as const)))('fits the %s %s into one SMS even with a 60-minute validity', (language, purpose) => {
     const text = renderSms(purpose, language, { code: '123456', minutes: '60' });
     expect(text).toContain('123456');
     expect(segmentCount(text)).toBe(1);

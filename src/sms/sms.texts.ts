@@ -58,6 +58,17 @@ export const SMS_TEXTS = {
     ru: 'Digital ID: ваш Digital ID заблокирован, все сеансы завершены. Для разблокировки обратитесь в поддержку.',
     en: 'Digital ID: your Digital ID is blocked and every session has ended. Contact support to unblock it.',
   },
+  // Change of phone (src/profile): the code to the new number, and a notice to the old one.
+  phone_change_code: {
+    kk: 'Digital ID: нөмір ауыстыру коды {code}, {minutes} мин. Ешкімге айтпаңыз.',
+    ru: 'Digital ID: код смены номера {code}, {minutes} мин. Никому не сообщайте.',
+    en: 'Digital ID: number change code {code}. Valid {minutes} min. Do not share it.',
+  },
+  phone_changed: {
+    kk: 'Digital ID: нөміріңіз {phone} нөміріне ауыстырылды. Бұл сіз болмасаңыз, қолдау қызметіне жүгініңіз.',
+    ru: 'Digital ID: номер вашего Digital ID изменён на {phone}. Если это были не вы, обратитесь в поддержку.',
+    en: 'Digital ID: the number of your Digital ID was changed to {phone}. If this was not you, contact support.',
+  },
   digital_id_unblocked: {
     kk: 'Digital ID: сіздің Digital ID қайта ашылды. Кіре аласыз.',
     ru: 'Digital ID: ваш Digital ID разблокирован. Можно войти.',

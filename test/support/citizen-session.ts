@@ -30,8 +30,8 @@ export async function nextSms(server: TestServer, phone: string, afterId: string
 }
 
 /** A person in the registry who finished a registration: they have a Digital ID. */
-export async function citizenWithDigitalId(server: TestServer): Promise<TestCitizen & { registrationId: string; registrationToken: string }> {
-  const citizen = await addCitizen(server);
+export async function citizenWithDigitalId(server: TestServer, options: { photo?: Buffer } = {}): Promise<TestCitizen & { registrationId: string; registrationToken: string }> {
+  const citizen = await addCitizen(server, options);
   const registration = await verifiedRegistration(server, citizen.phone);
   const iin = await server.request('POST', `/api/v1/registrations/${registration.id}/iin`, { token: registration.token, body: { iin: citizen.iin } });
   if (iin.status !== 200) throw new Error(`iin answered ${iin.status}: ${JSON.stringify(iin.body)}`);

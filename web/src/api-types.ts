@@ -4,7 +4,7 @@
 export type ErrorBody = {
   error: {
     /** Stable machine code, e.g. IIN_CHECKSUM */
-    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_IIN_MISMATCH" | "DIGITAL_ID_NOT_BLOCKED" | "PASSKEY_NOT_RECOGNISED" | "PASSKEY_CHALLENGE_EXPIRED" | "PASSKEY_REGISTRATION_FAILED" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT_REACHED" | "PASSKEY_NAME_INVALID" | "PASSKEY_NOT_FOUND" | "OIDC_CLIENT_INVALID" | "OIDC_CLIENT_NOT_FOUND" | "OIDC_GRANT_NOT_FOUND" | "INTERACTION_NOT_FOUND" | "INTERACTION_WRONG_STEP" | "OIDC_SCOPE_NOT_REQUESTED" | "REAUTHENTICATION_REQUIRED" | "STEP_UP_REQUIRED";
+    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_IIN_MISMATCH" | "DIGITAL_ID_NOT_BLOCKED" | "PASSKEY_NOT_RECOGNISED" | "PASSKEY_CHALLENGE_EXPIRED" | "PASSKEY_REGISTRATION_FAILED" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT_REACHED" | "PASSKEY_NAME_INVALID" | "PASSKEY_NOT_FOUND" | "OIDC_CLIENT_INVALID" | "OIDC_CLIENT_NOT_FOUND" | "OIDC_GRANT_NOT_FOUND" | "INTERACTION_NOT_FOUND" | "INTERACTION_WRONG_STEP" | "OIDC_SCOPE_NOT_REQUESTED" | "REAUTHENTICATION_REQUIRED" | "STEP_UP_REQUIRED" | "PHONE_UNCHANGED" | "PHONE_IN_USE" | "PHONE_CHANGE_NOT_FOUND" | "PHONE_CHANGE_EXPIRED";
     /** Localized by Accept-Language (kk, ru, en) */
     message: string;
     /** Per code, e.g. retryAfter (s), attemptsLeft, lockedUntil */
@@ -182,6 +182,8 @@ export interface ApiOperations {
         sex: "M" | "F";
         /** e.g. 8803******13 */
         iinMasked: string;
+        /** The full IIN: present only while the session is at assurance high (face step-up) */
+        iin?: string;
         /** e.g. +7701***4567 */
         phoneMasked: string;
         registeredAt: string;
@@ -189,6 +191,8 @@ export interface ApiOperations {
         registeredBy: "video_check" | "moderator";
         /** low: SMS code; substantial: passkey; high: face step-up */
         assurance: "low" | "substantial" | "high";
+        /** Until when the session is at high (then it falls back to its base); null when not high */
+        assuranceUntil: string | null;
         /** Send back in the x-csrf-token header on every POST and DELETE */
         csrfToken: string;
       };
@@ -202,7 +206,7 @@ export interface ApiOperations {
       200: {
         events: Array<{
           id: string;
-          type: "registration.completed" | "session.started" | "signin.failed" | "session.ended" | "session.revoked" | "session.ended_everywhere" | "digital_id.blocked" | "digital_id.unblocked" | "passkey.added" | "passkey.renamed" | "passkey.removed";
+          type: "registration.completed" | "session.started" | "signin.failed" | "session.ended" | "session.revoked" | "session.ended_everywhere" | "digital_id.blocked" | "digital_id.unblocked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "step_up.started" | "step_up.passed" | "step_up.failed" | "step_up.locked" | "phone.changed";
           at: string;
           ipMasked: string | null;
           method: string | null;
@@ -357,6 +361,75 @@ export interface ApiOperations {
       "5XX": ErrorBody;
     };
   };
+  "POST /api/v1/me/phone": {
+    body: {
+      /** The new Kazakhstan mobile number in any common format; must be bound to your IIN in BMG */
+      phone: string;
+      /** kk, ru or en for the SMS; defaults to Accept-Language */
+      language?: string;
+    };
+    responses: {
+      201: {
+        id: string;
+        otp: {
+          expiresAt: string;
+          resendAvailableAt: string;
+        };
+      };
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      409: ErrorBody;
+      422: ErrorBody;
+      429: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/me/phone/{id}/otp": {
+    params: {
+      id: string;
+    };
+    body: {
+      code: string;
+    };
+    responses: {
+      200: {
+        /** e.g. +7701***4567 */
+        phoneMasked: string;
+      };
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      409: ErrorBody;
+      410: ErrorBody;
+      422: ErrorBody;
+      429: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/me/phone/{id}/otp/resend": {
+    params: {
+      id: string;
+    };
+    responses: {
+      200: {
+        otp: {
+          expiresAt: string;
+          resendAvailableAt: string;
+        };
+      };
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      410: ErrorBody;
+      429: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
   "GET /api/v1/me/sessions": {
     responses: {
       200: {
@@ -392,6 +465,58 @@ export interface ApiOperations {
       401: ErrorBody;
       403: ErrorBody;
       404: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/me/step-up": {
+    responses: {
+      201: {
+        checkId: string;
+        /** Perform in this order; empty = passive check */
+        challenges: Array<"TURN_LEFT" | "TURN_RIGHT" | "BLINK">;
+        expiresAt: string;
+        capture: {
+          minFrames: number;
+          maxFrames: number;
+          maxFrameBytes: number;
+          fps: number;
+          /** Each challenge has its own slot of this length, in order, from the first frame: show prompt k during slot k; a move made outside its slot does not count */
+          challengeWindowMs: number;
+          /** Length of a passive check (no challenges): look at the camera naturally */
+          passiveMs: number;
+        };
+      };
+      401: ErrorBody;
+      403: ErrorBody;
+      423: ErrorBody;
+      429: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "POST /api/v1/me/step-up/{checkId}": {
+    params: {
+      checkId: string;
+    };
+    responses: {
+      200: {
+        outcome: "PASSED" | "RETRY" | "LOCKED";
+        /** low: SMS code; substantial: passkey; high: face step-up */
+        assurance: "low" | "substantial" | "high";
+        /** Until when the session is at high */
+        assuranceUntil?: string;
+        /** For RETRY/LOCKED: the check's own (NO_FACE, MULTIPLE_FACES, FACE_TOO_SMALL, FACE_NOT_CENTERED, POOR_LIGHTING, BLURRY, CHALLENGE_NOT_MET, SPOOF_SUSPECTED, TIMESTAMPS_IMPLAUSIBLE) or, for a live face, FACE_MISMATCH, NO_ACTIVE_EVIDENCE, REFERENCE_UNUSABLE, NO_REFERENCE_FACE */
+        reasons: Array<string>;
+        attemptsLeft: number;
+        lockedUntil?: string;
+      };
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      409: ErrorBody;
+      410: ErrorBody;
+      423: ErrorBody;
       "4XX": ErrorBody;
       "5XX": ErrorBody;
     };

@@ -21,10 +21,11 @@ export interface RegistrationsTable {
 
 export interface OtpCodesTable {
   id: string;
-  /** Exactly one of registration_id and signin_id is set (the code's owner). */
+  /** Exactly one of registration_id, signin_id and phone_change_id is set (the code's owner). */
   registration_id: string | null;
   signin_id: ColumnType<string | null, string | null | undefined, never>;
-  purpose: ColumnType<'registration' | 'signin', 'registration' | 'signin' | undefined, never>;
+  phone_change_id: ColumnType<string | null, string | null | undefined, never>;
+  purpose: ColumnType<'registration' | 'signin' | 'phone_change', 'registration' | 'signin' | 'phone_change' | undefined, never>;
   phone: string;
   client_ip: string;
   code_hmac: Buffer;
@@ -130,6 +131,23 @@ export interface CitizenSessionsTable {
   ended_at: NullableTimestamp;
   end_reason: string | null;
   source_registration_id: ColumnType<string | null, string | null | undefined, never>;
+  /** Raised to `high` by a face step-up until then; the base assurance (`assurance`) after. */
+  high_assurance_until: NullableTimestamp;
+}
+
+/** A change of the Digital ID's phone, proved by a code sent to the new number. */
+export interface PhoneChangesTable {
+  id: string;
+  profile_id: string;
+  session_id: string;
+  old_phone: string;
+  new_phone: string;
+  language: string;
+  client_ip: string;
+  status: 'pending' | 'completed' | 'voided';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  completed_at: NullableTimestamp;
 }
 
 export interface PasskeysTable {
@@ -204,7 +222,10 @@ export interface AssistantTicketsTable {
 
 export interface VideoChecksTable {
   id: string;
-  registration_id: string;
+  /** The owner: a registration's check, or a step-up of a Digital ID (profile_id) asked by a session. */
+  registration_id: string | null;
+  profile_id: ColumnType<string | null, string | null | undefined, never>;
+  session_id: ColumnType<string | null, string | null | undefined, never>;
   challenges: ColumnType<string[], string, string>;
   status: 'pending' | 'processing' | 'completed' | 'expired' | 'abandoned';
   outcome: string | null;
@@ -327,4 +348,5 @@ export interface Database {
   oidc_clients: OidcClientsTable;
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
+  phone_changes: PhoneChangesTable;
 }

@@ -17,6 +17,8 @@ import { biometricsErrors } from '../../biometrics/biometrics.errors.js';
 import { sessionErrors } from '../../session/session.errors.js';
 import { passkeyErrors } from '../../session/passkey.errors.js';
 import { oidcErrors } from '../../oidc/oidc.errors.js';
+import { assuranceErrors } from '../../session/assurance.errors.js';
+import { profileErrors } from '../../profile/profile.errors.js';
 
 export const errorCatalogue = {
   ...platformErrors,
@@ -32,6 +34,8 @@ export const errorCatalogue = {
   ...sessionErrors,
   ...passkeyErrors,
   ...oidcErrors,
+  ...assuranceErrors,
+  ...profileErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 type Catalogue = typeof errorCatalogue;
