@@ -6,12 +6,12 @@ import './styles.css';
 
 // The staff console (/staff) is a separate lazy chunk: citizens never download it.
 const StaffApp = lazy(() => import('./staff/StaffApp.js'));
-// Sign-in, the digital profile and blocking it: /signin, /profile, /block.
+// Sign-in, the digital profile and blocking it: /signin, /profile, /block; a service's consent: /consent/{uid}.
 const AccountApp = lazy(() => import('./account/AccountApp.js'));
 
 function Root() {
   if (location.pathname.startsWith('/staff')) return <StaffApp />;
-  if (/^\/(signin|profile|block)(\/|$)/.test(location.pathname)) return <AccountApp />;
+  if (/^\/(signin|profile|block|consent)(\/|$)/.test(location.pathname)) return <AccountApp />;
   return <App />;
 }
 

@@ -7,13 +7,16 @@ import './i18n.js';
 import { BlockPage } from './BlockPage.js';
 import { ProfilePage } from './ProfilePage.js';
 import { SigninPage } from './SigninPage.js';
+import { InteractionPage } from '../oidc/InteractionPage.js';
+import { interactionUid } from '../oidc/oidcApi.js';
 
-type Page = 'signin' | 'profile' | 'block' | 'block/done';
+type Page = 'signin' | 'profile' | 'block' | 'block/done' | 'consent';
 
 function pageOf(pathname: string): Page {
   if (pathname.startsWith('/profile')) return 'profile';
   if (pathname.startsWith('/block/done')) return 'block/done';
   if (pathname.startsWith('/block')) return 'block';
+  if (pathname.startsWith('/consent')) return 'consent';
   return 'signin';
 }
 
@@ -37,7 +40,10 @@ export default function AccountApp() {
 
   return (
     <Layout step={null} total={0} tagline={t('account:tagline')}>
-      {page === 'profile' ? (
+      {(page === 'signin' || page === 'consent') && interactionUid() ? (
+        // A service waits (OpenID Connect): sign-in, step-up and consent, then back to it.
+        <InteractionPage uid={interactionUid()!} />
+      ) : page === 'profile' ? (
         <ProfilePage onSignedOut={(message) => go('signin', message)} onBlocked={() => go('block/done')} />
       ) : page === 'block' || page === 'block/done' ? (
         <BlockPage done={page === 'block/done'} onBlocked={() => go('block/done')} onSignin={() => go('signin')} />

@@ -12,6 +12,8 @@ export type PasskeyView = Reply<'GET /api/v1/me/passkeys', 200>['passkeys'][numb
 
 let csrfToken = '';
 const write = () => ({ 'x-csrf-token': csrfToken });
+/** The CSRF header of the signed-in session (known after me() or a sign-in), for writes of other pages. */
+export const csrfHeaders = write;
 const remember = <T extends { csrfToken: string }>(answer: T): T => {
   csrfToken = answer.csrfToken;
   return answer;
