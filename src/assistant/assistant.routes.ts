@@ -32,6 +32,23 @@ const CitizenTicket = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   resolvedAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
 });
+const OperatorTicket = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  status: Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('declined')]),
+  phone: Type.String({ description: 'masked in the list, in full in the one-ticket view' }),
+  iin: Type.String({ description: 'masked in the list, in full in the one-ticket view' }),
+  language: Type.String(),
+  note: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  claimedBy: Type.Union([Type.String(), Type.Null()]),
+  claimedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  resolutionNote: Type.Union([Type.String(), Type.Null()]),
+  checklist: Type.Union([Type.Record(Type.String(), Type.Boolean()), Type.Null()]),
+});
+const Checklist = Type.Array(Type.String(), { description: 'The checks an operator ticks before binding' });
+const OneTicket = Type.Object({ ticket: OperatorTicket });
 const ListQuery = Type.Object(
   { status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('declined'), Type.Literal('all')])) },
   { additionalProperties: false },
@@ -89,7 +106,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/tickets',
       {
         preHandler: operator,
-        schema: { tags: ['staff'], summary: 'BMG-update tickets, oldest first (operator)', security: staffSecurity, querystring: ListQuery, response: { 401: errorRef, 403: errorRef } },
+        schema: { tags: ['staff'], summary: 'BMG-update tickets, oldest first (operator)', security: staffSecurity, querystring: ListQuery, response: { 200: Type.Object({ tickets: Type.Array(OperatorTicket), checklist: Checklist }), 401: errorRef, 403: errorRef } },
       },
       async (request) => service.list(request.query.status ?? 'open'),
     );
@@ -98,7 +115,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/tickets/:id',
       {
         preHandler: operator,
-        schema: { tags: ['staff'], summary: 'One ticket with the full phone and IIN (audited)', security: staffSecurity, params: StaffIdParams, response: { 401: errorRef, 403: errorRef, 404: errorRef } },
+        schema: { tags: ['staff'], summary: 'One ticket with the full phone and IIN (audited)', security: staffSecurity, params: StaffIdParams, response: { 200: Type.Object({ ticket: OperatorTicket, checklist: Checklist }), 401: errorRef, 403: errorRef, 404: errorRef } },
       },
       async (request) => service.view(principal(request), request.params.id, request.ip),
     );
@@ -107,7 +124,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
       '/staff/tickets/:id/claim',
       {
         preHandler: operator,
-        schema: { tags: ['staff'], summary: 'Take the ticket so no other operator works on it', security: staffSecurity, params: StaffIdParams, response: { 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef } },
+        schema: { tags: ['staff'], summary: 'Take the ticket so no other operator works on it', security: staffSecurity, params: StaffIdParams, response: { 200: OneTicket, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef } },
       },
       async (request) => service.claim(principal(request), request.params.id, request.ip),
     );
@@ -122,7 +139,7 @@ export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
           security: staffSecurity,
           params: StaffIdParams,
           body: ResolveBody,
-          response: { 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef, 503: errorRef },
+          response: { 200: OneTicket, 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef, 503: errorRef },
         },
       },
       async (request) => service.resolve(principal(request), request.params.id, { outcome: request.body.outcome, checklist: request.body.checklist, note: request.body.note ?? '' }, request.ip),

@@ -73,6 +73,8 @@ export interface AuditEventDetails {
   'step_up.locked': StepUpFailure & { lockedUntil: string | null };
   'phone.change_started': { changeId: string; newPhone: string };
   'phone.changed': { changeId: string; oldPhone: string; newPhone: string };
+  // staff (admin) looking up Digital IDs: by IIN, by phone, or the list of blocked ones
+  'staff.digital_ids_searched': { by: 'iin' | 'phone' | 'blocked'; found: number };
 }
 
 interface StepUpFailure {

@@ -48,6 +48,29 @@ const UnblockBody = Type.Object(
   { additionalProperties: false },
 );
 
+const DigitalIdsQuery = Type.Object(
+  { q: Type.Optional(Type.String({ maxLength: 40, description: 'A 12-digit IIN or a Kazakhstan mobile number; empty or absent: the blocked Digital IDs' })) },
+  { additionalProperties: false },
+);
+const DigitalIdForStaff = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  iinMasked: Type.String({ description: 'e.g. 8803******13' }),
+  phoneMasked: Type.String({ description: 'e.g. +7701***4567' }),
+  maskedName: Type.Union([Type.String(), Type.Null()], { description: 'First name and the initial of the last name, from the registry' }),
+  registeredAt: Type.String({ format: 'date-time' }),
+  blockedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Set while the Digital ID is blocked' }),
+  lastBlock: Type.Union([
+    Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      via: Type.Union([Type.Literal('session'), Type.Literal('sms_code')], { description: 'From the signed-in profile, or with the SMS code and the IIN' }),
+      sessionsEnded: Type.Integer(),
+      ipMasked: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  lastUnblock: Type.Union([Type.Object({ at: Type.String({ format: 'date-time' }), by: Type.String({ description: 'Staff login' }), note: Type.String() }), Type.Null()]),
+});
+
 const tags = ['digital profile'];
 
 export function profileRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -104,6 +127,21 @@ export function digitalIdStaffRoutes(ctx: AppContext): FastifyPluginAsync {
     await prepareStaffScope(app);
     const staff = new StaffService(ctx.db, ctx.config);
     const blocks = new DigitalIdBlocks(ctx);
+
+    app.get<{ Querystring: Static<typeof DigitalIdsQuery> }>(
+      '/staff/digital-ids',
+      {
+        preHandler: staffGuard(staff, 'digital_ids'),
+        schema: {
+          tags: ['staff'],
+          summary: 'Find a Digital ID by IIN or phone, or list the blocked ones, masked (admin); audited',
+          security: staffSecurity,
+          querystring: DigitalIdsQuery,
+          response: { 200: Type.Object({ digitalIds: Type.Array(DigitalIdForStaff) }), 400: errorRef, 401: errorRef, 403: errorRef, 422: errorRef },
+        },
+      },
+      async (request) => ({ digitalIds: await blocks.findForStaff({ query: request.query.q, actor: principal(request).actor, clientIp: request.ip }) }),
+    );
 
     app.post<{ Body: Static<typeof UnblockBody> }>(
       '/staff/digital-ids/unblock',

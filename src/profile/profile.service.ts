@@ -3,7 +3,8 @@
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { maskIin, maskPhone } from '../platform/masking.js';
-import { ACTIVITY_TYPES, assuranceMeets, maskIp, type ActivityType, type Assurance } from '../session/session.rules.js';
+import { ACTIVITY_TYPES, assuranceMeets, type ActivityType, type Assurance } from '../session/session.rules.js';
+import { maskIp } from '../platform/masking.js';
 import type { CitizenPrincipal } from '../session/session.service.js';
 import * as store from '../session/session.store.js';
 

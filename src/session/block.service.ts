@@ -5,11 +5,26 @@ import type { AppContext } from '../app-context.js';
 import type { Language } from '../platform/config.js';
 import type { Tx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
-import { maskIin } from '../platform/masking.js';
+import { maskIin, maskIp, maskName, maskPhone } from '../platform/masking.js';
+import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { validateIin } from '../iin/iin.rules.js';
 import { appendAudit } from '../audit/audit.store.js';
 import type { CitizenPrincipal } from './session.service.js';
 import * as store from './session.store.js';
+
+/** A Digital ID as staff see it: masked, with its last block (when, how, from where) and last unblock. */
+export interface DigitalIdForStaff {
+  id: string;
+  iinMasked: string;
+  phoneMasked: string;
+  maskedName: string | null;
+  registeredAt: string;
+  blockedAt: string | null;
+  lastBlock: { at: string; via: 'session' | 'sms_code'; sessionsEnded: number; ipMasked: string | null } | null;
+  lastUnblock: { at: string; by: string; note: string } | null;
+}
+
+const STAFF_LIST_LIMIT = 50;
 
 export class DigitalIdBlocks {
   constructor(private readonly ctx: AppContext) {}
@@ -40,6 +55,60 @@ export class DigitalIdBlocks {
       details: { via: by.sessionId ? 'session' : 'sms_code', sessionId: by.sessionId, sessionsEnded: ended },
     });
     await this.ctx.sms.enqueue(trx, { phone: profile.phone, language: by.language, purpose: 'digital_id_blocked', params: {} });
+  }
+
+  /**
+   * Staff (admin): the Digital ID of an IIN or a phone, or with no query the blocked ones (latest first,
+   * at most 50). The look-up itself is audited, with the query masked.
+   */
+  async findForStaff(input: { query: string | undefined; actor: `staff:${string}`; clientIp: string | null }): Promise<DigitalIdForStaff[]> {
+    const query = input.query?.trim() ?? '';
+    let by: { iin: string } | { phone: string } | { blocked: true };
+    let subject: string | null = null;
+    if (query === '') by = { blocked: true };
+    else if (/^\d{12}$/.test(query)) {
+      const check = validateIin(query);
+      if (!check.ok) throw new AppError(check.code);
+      by = { iin: query };
+      subject = maskIin(query);
+    } else {
+      const phone = normalizeKzMobile(query);
+      if (!phone) throw new AppError('DIGITAL_ID_QUERY_INVALID');
+      by = { phone };
+      subject = maskPhone(phone);
+    }
+    const rows = await store.findDigitalIds(this.ctx.db, by, STAFF_LIST_LIMIT);
+    const events = await store.blockEvents(this.ctx.db, rows.map((r) => r.id));
+    const people = await Promise.all(rows.map((r) => this.ctx.registry.findPerson(r.iin)));
+    await appendAudit(this.ctx.db, {
+      type: 'staff.digital_ids_searched',
+      actor: input.actor,
+      subject,
+      clientIp: input.clientIp,
+      details: { by: 'iin' in by ? 'iin' : 'phone' in by ? 'phone' : 'blocked', found: rows.length },
+    });
+    return rows.map((row, i) => {
+      const block = events.find((e) => e.profile_id === row.id && e.type === 'digital_id.blocked');
+      const unblock = events.find((e) => e.profile_id === row.id && e.type === 'digital_id.unblocked');
+      const person = people[i];
+      return {
+        id: row.id,
+        iinMasked: maskIin(row.iin),
+        phoneMasked: maskPhone(row.phone),
+        maskedName: person ? maskName(person.firstName, person.lastName) : null,
+        registeredAt: new Date(row.created_at).toISOString(),
+        blockedAt: row.blocked_at ? new Date(row.blocked_at).toISOString() : null,
+        lastBlock: block
+          ? {
+              at: new Date(block.at).toISOString(),
+              via: block.details.via === 'session' ? 'session' : 'sms_code',
+              sessionsEnded: Number(block.details.sessionsEnded ?? 0),
+              ipMasked: maskIp(block.client_ip),
+            }
+          : null,
+        lastUnblock: unblock ? { at: new Date(unblock.at).toISOString(), by: unblock.actor.replace(/^staff:/, ''), note: String(unblock.details.note ?? '') } : null,
+      };
+    });
   }
 
   /** Staff (admin): lifts the block of the Digital ID of this IIN. */

@@ -74,4 +74,12 @@ export const sessionErrors = defineErrors({
       en: 'This Digital ID is not blocked.',
     },
   },
+  DIGITAL_ID_QUERY_INVALID: {
+    status: 422,
+    message: {
+      kk: '12 цифрлы ЖСН немесе Қазақстандағы ұялы телефон нөмірін енгізіңіз.',
+      ru: 'Введите ИИН из 12 цифр или номер мобильного телефона Казахстана.',
+      en: 'Enter a 12-digit IIN or a Kazakhstan mobile number.',
+    },
+  },
 });

@@ -1,27 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assuranceMeets, describeBrowser, effectiveAssurance, highAssuranceUntil, maskIp, sessionEndsAt, sessionStatus, type Assurance } from './session.rules.js';
+import { assuranceMeets, describeBrowser, effectiveAssurance, highAssuranceUntil, type Assurance } from './session.rules.js';
 
-const limits = { idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 12 * 3600 };
 const t0 = new Date('2026-12-01T08:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-
-describe('session lifetime', () => {
-  it.each([
-    ['just opened', { createdAt: t0, lastSeenAt: t0, endedAt: null }, at(0), 'active'],
-    ['used 29:59 ago', { createdAt: t0, lastSeenAt: t0, endedAt: null }, at(1799), 'active'],
-    ['idle for 30 minutes', { createdAt: t0, lastSeenAt: t0, endedAt: null }, at(1800), 'idle_expired'],
-    ['kept busy for 11:59', { createdAt: t0, lastSeenAt: at(11 * 3600 + 3540 - 60), endedAt: null }, at(11 * 3600 + 3540), 'active'],
-    ['kept busy for 12 hours', { createdAt: t0, lastSeenAt: at(12 * 3600 - 1), endedAt: null }, at(12 * 3600), 'absolute_expired'],
-    ['ended (sign-out, revoke, block)', { createdAt: t0, lastSeenAt: t0, endedAt: at(5) }, at(10), 'ended'],
-  ] as const)('%s → %s', (_name, session, now, expected) => {
-    expect(sessionStatus(session, now, limits)).toBe(expected);
-  });
-
-  it('ends at the earlier of the idle and the absolute end', () => {
-    expect(sessionEndsAt({ createdAt: t0, lastSeenAt: t0 }, limits)).toEqual(at(1800));
-    expect(sessionEndsAt({ createdAt: t0, lastSeenAt: at(12 * 3600 - 60) }, limits)).toEqual(at(12 * 3600));
-  });
-});
 
 describe('how a session is shown', () => {
   it.each([
@@ -35,17 +16,6 @@ describe('how a session is shown', () => {
     [null, null, null],
   ])('%s → %s on %s', (ua, name, os) => {
     expect(describeBrowser(ua)).toEqual({ name, os });
-  });
-
-  it.each([
-    ['203.0.113.42', '203.0.113.*'],
-    ['::ffff:10.1.2.3', '10.1.2.*'],
-    ['2001:db8:85a3::8a2e:370:7334', '2001:db8:85a3:*'],
-    ['::1', '*'],
-    ['not an address', null],
-    [null, null],
-  ])('masks %s as %s', (ip, masked) => {
-    expect(maskIp(ip)).toBe(masked);
   });
 });
 

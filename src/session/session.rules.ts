@@ -1,7 +1,5 @@
-// Pure rules of the citizen's sessions: lifetime (idle and absolute), assurance levels, and how a
-// session is shown in its list (browser and system from the User-Agent, the address masked).
-import net from 'node:net';
-
+// Pure rules of the citizen's sessions: assurance levels and how a
+// session is shown in its list (browser and system from the User-Agent). Lifetime: src/platform/session-lifetime.rules.ts.
 /** How strongly the session's holder was identified: code (low), passkey (substantial), face step-up (high). */
 export type Assurance = 'low' | 'substantial' | 'high';
 export const ASSURANCES: readonly Assurance[] = ['low', 'substantial', 'high'];
@@ -40,28 +38,6 @@ export function effectiveAssurance(session: { baseAssurance: Assurance; highAssu
 /** How a session was opened: an SMS code, a passkey, or the registration that just made the Digital ID. */
 export type SessionMethod = 'otp' | 'passkey' | 'registration';
 
-export type SessionStatus = 'active' | 'ended' | 'idle_expired' | 'absolute_expired';
-
-export interface SessionLimits {
-  idleTimeoutSeconds: number;
-  absoluteTimeoutSeconds: number;
-}
-
-/** A session ends when ended, after `idleTimeoutSeconds` without a request, or `absoluteTimeoutSeconds` after it began. */
-export function sessionStatus(session: { createdAt: Date; lastSeenAt: Date; endedAt: Date | null }, now: Date, limits: SessionLimits): SessionStatus {
-  if (session.endedAt) return 'ended';
-  if (now.getTime() >= session.createdAt.getTime() + limits.absoluteTimeoutSeconds * 1000) return 'absolute_expired';
-  if (now.getTime() >= session.lastSeenAt.getTime() + limits.idleTimeoutSeconds * 1000) return 'idle_expired';
-  return 'active';
-}
-
-/** When an active session will end if nothing more happens: the earlier of its idle and absolute ends. */
-export function sessionEndsAt(session: { createdAt: Date; lastSeenAt: Date }, limits: SessionLimits): Date {
-  return new Date(
-    Math.min(session.createdAt.getTime() + limits.absoluteTimeoutSeconds * 1000, session.lastSeenAt.getTime() + limits.idleTimeoutSeconds * 1000),
-  );
-}
-
 export interface Browser {
   /** Chrome, Edge, Firefox, Safari, Opera, Samsung Internet, Yandex Browser; null when not recognised. */
   name: string | null;
@@ -94,20 +70,6 @@ export function describeBrowser(userAgent: string | null | undefined): Browser {
     name: BROWSERS.find(([re]) => re.test(ua))?.[1] ?? null,
     os: SYSTEMS.find(([re]) => re.test(ua))?.[1] ?? null,
   };
-}
-
-/** 203.0.113.42 → 203.0.113.*; 2001:db8:85a3::8a2e:370:7334 → 2001:db8:85a3:*; anything else → null. */
-export function maskIp(ip: string | null | undefined): string | null {
-  if (!ip) return null;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  const address = mapped ? mapped[1] : ip;
-  const version = net.isIP(address);
-  if (version === 4) return `${address.split('.').slice(0, 3).join('.')}.*`;
-  if (version === 6) {
-    const head = address.split('::')[0].split(':').filter(Boolean).slice(0, 3);
-    return head.length > 0 ? `${head.join(':')}:*` : '*';
-  }
-  return null;
 }
 
 /** Audit event types shown in the citizen's activity list (the rest stay for staff). */

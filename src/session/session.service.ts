@@ -8,7 +8,9 @@ import { hmacSha256, randomToken } from '../platform/crypto.js';
 import { csrfTokenFor } from '../platform/csrf.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { appendAudit } from '../audit/audit.store.js';
-import { describeBrowser, effectiveAssurance, maskIp, sessionStatus, type Assurance, type Browser, type SessionMethod } from './session.rules.js';
+import { describeBrowser, effectiveAssurance, type Assurance, type Browser, type SessionMethod } from './session.rules.js';
+import { sessionStatus } from '../platform/session-lifetime.rules.js';
+import { maskIp } from '../platform/masking.js';
 import * as store from './session.store.js';
 
 /** Who is calling a citizen route, resolved from the session cookie. */

@@ -29,6 +29,27 @@ export async function findProfileByIin(conn: DbOrTx, iin: string, options: { for
   return query.executeTakeFirst();
 }
 
+/** Digital IDs as staff look them up: by IIN, by phone, or (`blocked`) those blocked now, latest block first. */
+export async function findDigitalIds(conn: DbOrTx, by: { iin: string } | { phone: string } | { blocked: true }, limit: number) {
+  let query = conn.selectFrom('digital_profiles').select(['id', 'iin', 'phone', 'created_at', 'blocked_at']);
+  if ('iin' in by) query = query.where('iin', '=', by.iin);
+  else if ('phone' in by) query = query.where('phone', '=', by.phone);
+  else query = query.where('blocked_at', 'is not', null);
+  return query.orderBy('blocked_at', 'desc').orderBy('created_at', 'desc').limit(limit).execute();
+}
+
+/** The block and unblock records of these Digital IDs, newest first. */
+export async function blockEvents(conn: DbOrTx, profileIds: string[]) {
+  if (profileIds.length === 0) return [];
+  return conn
+    .selectFrom('audit_events')
+    .select(['profile_id', 'type', 'at', 'actor', 'client_ip', 'details'])
+    .where('profile_id', 'in', profileIds)
+    .where('type', 'in', ['digital_id.blocked', 'digital_id.unblocked'])
+    .orderBy('at', 'desc')
+    .execute();
+}
+
 export async function setProfileBlocked(conn: DbOrTx, id: string, blockedAt: Date | null): Promise<void> {
   await conn.updateTable('digital_profiles').set({ blocked_at: blockedAt }).where('id', '=', id).execute();
 }

@@ -25,6 +25,21 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const AuditEvents = Type.Object({
+  events: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      at: Type.String({ format: 'date-time' }),
+      type: Type.String(),
+      actor: Type.String(),
+      registrationId: Type.Union([Type.String(), Type.Null()]),
+      subject: Type.Union([Type.String({ description: 'masked phone or IIN, or a staff login' }), Type.Null()]),
+      clientIp: Type.Union([Type.String(), Type.Null()]),
+      details: Type.Record(Type.String(), Type.Unknown(), { description: 'By type: src/audit/audit.events.ts' }),
+    }),
+  ),
+});
+
 const tags = ['staff'];
 
 export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -105,7 +120,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
           summary: 'Latest audit events (admin)',
           security: staffSecurity,
           querystring: AuditQuery,
-          response: { 401: errorRef, 403: errorRef },
+          response: { 200: AuditEvents, 401: errorRef, 403: errorRef },
         },
       },
       async (request) => ({ events: await service.auditEvents({ type: request.query.type, limit: request.query.limit === undefined ? undefined : Number(request.query.limit) }) }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterLoginFailure, isAcceptablePassword, isValidLogin, retryAfterSeconds, roleAllows, sessionStatus, type LoginThrottle, type StaffPermission, type StaffRole } from './staff.rules.js';
+import { afterLoginFailure, isAcceptablePassword, isValidLogin, retryAfterSeconds, roleAllows, type LoginThrottle, type StaffPermission, type StaffRole } from './staff.rules.js';
 import { isClaimActive, mayWorkOn, CLAIM_TTL_SECONDS } from './claim.rules.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -19,18 +19,6 @@ describe('staff roles', () => {
   ];
   it.each(table)('%s may use %s: %s', (role, permission, allowed) => {
     expect(roleAllows(role, permission)).toBe(allowed);
-  });
-});
-
-describe('staff session lifetime', () => {
-  const table: Array<[string, { lastSeenAt: Date; expiresAt: Date; endedAt: Date | null }, string]> = [
-    ['used a minute ago', { lastSeenAt: ago(60), expiresAt: ago(-3600), endedAt: null }, 'active'],
-    ['idle exactly the timeout', { lastSeenAt: ago(900), expiresAt: ago(-3600), endedAt: null }, 'idle'],
-    ['past its absolute expiry', { lastSeenAt: ago(1), expiresAt: ago(0), endedAt: null }, 'expired'],
-    ['signed out', { lastSeenAt: ago(1), expiresAt: ago(-3600), endedAt: ago(1) }, 'ended'],
-  ];
-  it.each(table)('a session %s is %s', (_name, session, status) => {
-    expect(sessionStatus(session, now, 900)).toBe(status);
   });
 });
 

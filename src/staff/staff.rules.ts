@@ -1,4 +1,5 @@
-// Pure rules of staff access: roles, lockout, session lifetime, password policy.
+// Pure rules of staff access: roles, lockout, session length, password policy (the lifetime rule itself:
+// src/platform/session-lifetime.rules.ts, shared with citizens' sessions).
 
 export type StaffRole = 'moderator' | 'operator' | 'admin';
 export const STAFF_ROLES: readonly StaffRole[] = ['moderator', 'operator', 'admin'];
@@ -21,19 +22,6 @@ export function isStaffRole(value: unknown): value is StaffRole {
 
 /** A session lives at most this long even when used without pause (one working day). */
 export const SESSION_MAX_AGE_SECONDS = 12 * 3600;
-
-export type SessionStatus = 'active' | 'ended' | 'idle' | 'expired';
-
-export function sessionStatus(
-  session: { lastSeenAt: Date; expiresAt: Date; endedAt: Date | null },
-  now: Date,
-  idleTimeoutSeconds: number,
-): SessionStatus {
-  if (session.endedAt) return 'ended';
-  if (now.getTime() >= session.expiresAt.getTime()) return 'expired';
-  if (now.getTime() - session.lastSeenAt.getTime() >= idleTimeoutSeconds * 1000) return 'idle';
-  return 'active';
-}
 
 /**
  * Sign-in throttling (see staff.service.ts for the buckets). A bucket counts failures; once `freeFailures`

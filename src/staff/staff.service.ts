@@ -8,6 +8,7 @@ import type { Db } from '../platform/db/database.js';
 import { decrypt, encrypt, hmacSha256, randomToken } from '../platform/crypto.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { csrfTokenFor } from '../platform/csrf.js';
+import { sessionStatus } from '../platform/session-lifetime.rules.js';
 import { appendAudit } from '../audit/audit.store.js';
 import * as store from './staff.store.js';
 import { listAuditEvents } from './staff-audit.store.js';
@@ -15,7 +16,6 @@ import { StaffLoginGuard } from './staff-login-guard.js';
 import {
   isAcceptablePassword,
   isValidLogin,
-  sessionStatus,
   SESSION_MAX_AGE_SECONDS,
   type StaffRole,
 } from './staff.rules.js';
@@ -168,7 +168,7 @@ export class StaffService {
     const now = new Date();
     const row = await store.findSessionWithAccount(this.db, this.tokenHash(token));
     if (!row || row.disabledAt) throw new AppError('STAFF_UNAUTHENTICATED');
-    const status = sessionStatus(row, now, this.config.staff.idleTimeoutSeconds);
+    const status = sessionStatus(row, now, { idleTimeoutSeconds: this.config.staff.idleTimeoutSeconds, absoluteTimeoutSeconds: SESSION_MAX_AGE_SECONDS });
     if (status === 'ended') throw new AppError('STAFF_UNAUTHENTICATED');
     if (status !== 'active') {
       await store.endSession(this.db, row.sessionId, now);

@@ -73,8 +73,8 @@ export async function findSessionWithAccount(conn: DbOrTx, tokenHash: Buffer) {
     .innerJoin('staff_accounts as a', 'a.id', 's.staff_id')
     .select([
       's.id as sessionId',
+      's.created_at as createdAt',
       's.last_seen_at as lastSeenAt',
-      's.expires_at as expiresAt',
       's.ended_at as endedAt',
       'a.id as staffId',
       'a.login',

@@ -91,7 +91,7 @@ const logStream = fs.openSync(serverLog, 'w');
 // `npm run staff:create`, which prints a one-time password and the TOTP enrolment URI (--json here).
 function createStaffAccounts(dataDir) {
   const accounts = {};
-  for (const [key, role] of [['moderatorA', 'moderator'], ['moderatorB', 'moderator'], ['operator', 'operator']]) {
+  for (const [key, role] of [['moderatorA', 'moderator'], ['moderatorB', 'moderator'], ['operator', 'operator'], ['admin', 'admin']]) {
     const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/staff-create.ts'), '--login', `e2e.${key.toLowerCase()}`, '--role', role, '--json'], {
       cwd: repoRoot,
       encoding: 'utf8',

@@ -4,8 +4,9 @@
 import { randomInt } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { URI } from 'otpauth';
-import { citizen, citizensWithoutPhoto, openWizard, passIin, passPhoneAndCode, reachReview, recordVideoCheck, snap, text, videoCheckApiPresent, type Language } from './support.js';
+import { citizen, citizensWithoutPhoto, newCode, outboxMark, openWizard, passIin, passPhoneAndCode, reachReview, recordVideoCheck, snap, text, videoCheckApiPresent, type Language } from './support.js';
 import { STAFF_TEXTS } from '../../web/src/staff/texts.js';
+import { accountText, signInWithCode } from './account-support.js';
 
 interface StaffAccount {
   login: string;
@@ -14,7 +15,7 @@ interface StaffAccount {
   totpUri: string;
 }
 
-function staffAccount(key: 'moderatorA' | 'moderatorB' | 'operator'): StaffAccount {
+function staffAccount(key: 'moderatorA' | 'moderatorB' | 'operator' | 'admin'): StaffAccount {
   const accounts = JSON.parse(process.env.E2E_STAFF || '{}') as Record<string, StaffAccount>;
   test.skip(!accounts[key], 'no staff accounts (run.mjs creates them with npm run staff:create unless E2E_SERVER_URL is set)');
   return accounts[key];
@@ -152,6 +153,54 @@ test('a mismatched video check goes to a moderator who approves; the citizen get
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: text('ru', 'done.title') })).toBeVisible();
   await snap(page, testInfo, 'citizen-completed');
+});
+
+test('the approved citizen blocks the Digital ID after losing the phone; an administrator finds it and unblocks it after the check; the citizen signs in again (ru)', async ({ page, request, browser }, testInfo) => {
+  const account = staffAccount('admin');
+  const person = citizen('photos/d14.jpg');
+  const maskedIin = `${person.iin.slice(0, 4)}******${person.iin.slice(-2)}`;
+  // Blocked with the sign-in code and the IIN (the page is tested in happy-path.spec.ts).
+  const seen = await outboxMark(request, person.phone);
+  const started = await request.post('/api/v1/sessions', { data: { phone: person.phone } });
+  expect(started.status()).toBe(201);
+  const { id } = await started.json();
+  const blocked = await request.post(`/api/v1/sessions/${id}/block`, { data: { code: await newCode(request, person.phone, seen), iin: person.iin } });
+  expect(blocked.status()).toBe(204);
+
+  const desk = await signInToConsole(browser, testInfo, account, 'ru');
+  await expect(desk.getByRole('heading', { level: 1, name: staffText('ru', 'digitalIds.heading') })).toBeVisible();
+  const row = desk.getByRole('row').filter({ hasText: maskedIin });
+  await expect(row).toContainText(masked(person.phone));
+  await expect(row).toContainText(staffText('ru', 'digitalIds.via.sms_code'));
+  await expect(desk.locator('main')).not.toContainText(person.iin);
+  await expectUsableOnPhone(desk);
+  await snap(desk, testInfo, 'digital-ids-blocked');
+
+  // Found by the phone too; the unblock needs the IIN from the document (another one is refused), a reason and the check.
+  await desk.getByLabel(staffText('ru', 'digitalIds.query')).fill(person.phone);
+  await desk.getByRole('button', { name: staffText('ru', 'digitalIds.find') }).click();
+  await expect(desk.getByRole('heading', { level: 1, name: staffText('ru', 'digitalIds.foundHeading') })).toBeVisible();
+  await desk.getByRole('row').filter({ hasText: maskedIin }).getByRole('button', { name: staffText('ru', 'digitalIds.unblock') }).click();
+  const submit = desk.getByRole('button', { name: staffText('ru', 'digitalIds.unblockSubmit'), exact: true });
+  await expect(submit).toBeDisabled();
+  await desk.getByLabel(staffText('ru', 'digitalIds.documentIin')).fill(citizensWithoutPhoto()[0].iin);
+  await desk.getByLabel(staffText('ru', 'digitalIds.note')).fill('Удостоверение личности проверено в ЦОН');
+  await desk.getByLabel(staffText('ru', 'digitalIds.checked')).check();
+  await submit.click();
+  await expect(desk.getByRole('alert')).toHaveText(staffText('ru', 'digitalIds.iinOther'));
+  await desk.getByLabel(staffText('ru', 'digitalIds.documentIin')).fill(person.iin);
+  await snap(desk, testInfo, 'digital-ids-unblock-form');
+  await submit.click();
+  await expect(desk.getByText(staffText('ru', 'digitalIds.unblocked', { iin: maskedIin }))).toBeVisible();
+  await expect(desk.getByRole('row').filter({ hasText: maskedIin })).toContainText(staffText('ru', 'digitalIds.active'));
+  await expect(desk.getByRole('row').filter({ hasText: maskedIin })).toContainText(account.login);
+  await snap(desk, testInfo, 'digital-ids-unblocked');
+  await desk.context().close();
+  expect(await smsArrives(request, person.phone, 'digital_id_unblocked')).toContain('разблокирован');
+
+  await page.goto('/signin?lang=ru');
+  await signInWithCode(page, request, 'ru', person.phone);
+  await expect(page.getByRole('heading', { level: 1, name: accountText('ru', 'profile.title') })).toBeVisible();
 });
 
 test('a moderator rejects with a reason; the citizen gets the reason by SMS and sees the registration declined (kk)', async ({ page, request, browser }, testInfo) => {

@@ -4,7 +4,7 @@
 export type ErrorBody = {
   error: {
     /** Stable machine code, e.g. IIN_CHECKSUM */
-    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_IIN_MISMATCH" | "DIGITAL_ID_NOT_BLOCKED" | "PASSKEY_NOT_RECOGNISED" | "PASSKEY_CHALLENGE_EXPIRED" | "PASSKEY_REGISTRATION_FAILED" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT_REACHED" | "PASSKEY_NAME_INVALID" | "PASSKEY_NOT_FOUND" | "OIDC_CLIENT_INVALID" | "OIDC_CLIENT_NOT_FOUND" | "OIDC_GRANT_NOT_FOUND" | "INTERACTION_NOT_FOUND" | "INTERACTION_WRONG_STEP" | "OIDC_SCOPE_NOT_REQUESTED" | "REAUTHENTICATION_REQUIRED" | "STEP_UP_REQUIRED" | "PHONE_UNCHANGED" | "PHONE_IN_USE" | "PHONE_CHANGE_NOT_FOUND" | "PHONE_CHANGE_EXPIRED";
+    code: "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_JSON" | "NOT_FOUND" | "UNAUTHORIZED" | "OPS_UNAUTHORIZED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "PHONE_INVALID" | "IIN_FORMAT" | "IIN_CHECKSUM" | "IIN_DATE" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_ATTEMPTS_EXCEEDED" | "OTP_RESEND_TOO_EARLY" | "OTP_SEND_LIMIT" | "REGISTRATION_NOT_FOUND" | "REGISTRATION_EXPIRED" | "REGISTRATION_FINISHED" | "IIN_ATTEMPTS_EXCEEDED" | "IIN_ATTEMPT_LIMIT" | "INVALID_STATE" | "PERSON_NOT_FOUND" | "BMG_PHONE_MISMATCH" | "ALREADY_REGISTERED" | "REGISTRY_UNAVAILABLE" | "LOCKED" | "STAFF_UNAUTHENTICATED" | "STAFF_SESSION_EXPIRED" | "STAFF_LOGIN_FAILED" | "STAFF_LOGIN_THROTTLED" | "STAFF_FORBIDDEN" | "STAFF_CSRF_FAILED" | "STAFF_PASSWORD_CHANGE_REQUIRED" | "STAFF_PASSWORD_WEAK" | "STAFF_LOGIN_TAKEN" | "TICKET_NOT_FOUND" | "TICKET_PHONE_NOT_PROVEN" | "TICKET_IIN_NOT_CHECKED" | "TICKET_ALREADY_CLOSED" | "TICKET_CLAIMED_BY_OTHER" | "TICKET_CHECKLIST_INCOMPLETE" | "TICKET_NOTE_REQUIRED" | "MODERATION_CASE_NOT_FOUND" | "CASE_ALREADY_DECIDED" | "CASE_CLAIMED_BY_OTHER" | "DECISION_REASON_INVALID" | "DECISION_NOTE_REQUIRED" | "SMS_CALLBACK_UNAUTHORIZED" | "VIDEO_CHECK_NOT_FOUND" | "VIDEO_CHECK_USED" | "VIDEO_CHECK_EXPIRED" | "VIDEO_CHECK_SUPERSEDED" | "VIDEO_CHECK_IN_PROGRESS" | "VIDEO_CHECK_ISSUE_LIMIT" | "VIDEO_CHECK_BUSY" | "VIDEO_CHECK_UNAVAILABLE" | "FRAME_NOT_JPEG" | "INVALID_FRAME" | "FRAME_TOO_LARGE" | "TOO_MANY_FRAMES" | "TOO_FEW_FRAMES" | "INVALID_TIMESTAMPS" | "SESSION_REQUIRED" | "SESSION_CSRF_FAILED" | "SESSION_NOT_FOUND" | "SIGNIN_NOT_FOUND" | "SIGNIN_EXPIRED" | "DIGITAL_ID_NOT_FOUND" | "DIGITAL_ID_BLOCKED" | "DIGITAL_ID_IIN_MISMATCH" | "DIGITAL_ID_NOT_BLOCKED" | "DIGITAL_ID_QUERY_INVALID" | "PASSKEY_NOT_RECOGNISED" | "PASSKEY_CHALLENGE_EXPIRED" | "PASSKEY_REGISTRATION_FAILED" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT_REACHED" | "PASSKEY_NAME_INVALID" | "PASSKEY_NOT_FOUND" | "OIDC_CLIENT_INVALID" | "OIDC_CLIENT_NOT_FOUND" | "OIDC_GRANT_NOT_FOUND" | "INTERACTION_NOT_FOUND" | "INTERACTION_WRONG_STEP" | "OIDC_SCOPE_NOT_REQUESTED" | "REAUTHENTICATION_REQUIRED" | "STEP_UP_REQUIRED" | "PHONE_UNCHANGED" | "PHONE_IN_USE" | "PHONE_CHANGE_NOT_FOUND" | "PHONE_CHANGE_EXPIRED";
     /** Localized by Accept-Language (kk, ru, en) */
     message: string;
     /** Per code, e.g. retryAfter (s), attemptsLeft, lockedUntil */
@@ -864,8 +864,64 @@ export interface ApiOperations {
       limit?: string;
     };
     responses: {
+      200: {
+        events: Array<{
+          id: string;
+          at: string;
+          type: string;
+          actor: string;
+          registrationId: string | null;
+          /** masked phone or IIN, or a staff login */
+          subject: string | null;
+          clientIp: string | null;
+          /** By type: src/audit/audit.events.ts */
+          details: {
+            [key: string]: unknown;
+          };
+        }>;
+      };
       401: ErrorBody;
       403: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "GET /api/v1/staff/digital-ids": {
+    query: {
+      q?: string;
+    };
+    responses: {
+      200: {
+        digitalIds: Array<{
+          id: string;
+          /** e.g. 8803******13 */
+          iinMasked: string;
+          /** e.g. +7701***4567 */
+          phoneMasked: string;
+          /** First name and the initial of the last name, from the registry */
+          maskedName: string | null;
+          registeredAt: string;
+          /** Set while the Digital ID is blocked */
+          blockedAt: string | null;
+          lastBlock: {
+            at: string;
+            /** From the signed-in profile, or with the SMS code and the IIN */
+            via: "session" | "sms_code";
+            sessionsEnded: number;
+            ipMasked: string | null;
+          } | null;
+          lastUnblock: {
+            at: string;
+            /** Staff login */
+            by: string;
+            note: string;
+          } | null;
+        }>;
+      };
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      422: ErrorBody;
       "4XX": ErrorBody;
       "5XX": ErrorBody;
     };
@@ -948,6 +1004,40 @@ export interface ApiOperations {
       overdue?: "true" | "false";
     };
     responses: {
+      200: {
+        cases: Array<{
+          id: string;
+          registrationId: string;
+          status: "open" | "approved" | "rejected";
+          similarity: number | null;
+          livenessScore: number | null;
+          /** Why the check came to review (video-check reason codes) */
+          reasons: Array<string>;
+          createdAt: string;
+          dueAt: string;
+          /** To the 24-hour target; negative when overdue */
+          secondsLeft: number;
+          claimedBy: string | null;
+          decidedBy: string | null;
+          decidedAt: string | null;
+          decisionReason: string | null;
+          decisionNote: string | null;
+          citizen: {
+            maskedName: string | null;
+            /** masked */
+            phone: string;
+            /** masked */
+            iin: string | null;
+            language: string;
+            registrationState: string;
+          };
+        }>;
+        /** The decision reasons a moderator may choose */
+        reasons: {
+          approve: Array<string>;
+          reject: Array<string>;
+        };
+      };
       400: ErrorBody;
       401: ErrorBody;
       403: ErrorBody;
@@ -960,6 +1050,61 @@ export interface ApiOperations {
       id: string;
     };
     responses: {
+      200: {
+        case: {
+          id: string;
+          registrationId: string;
+          status: "open" | "approved" | "rejected";
+          similarity: number | null;
+          livenessScore: number | null;
+          /** Why the check came to review (video-check reason codes) */
+          reasons: Array<string>;
+          createdAt: string;
+          dueAt: string;
+          /** To the 24-hour target; negative when overdue */
+          secondsLeft: number;
+          claimedBy: string | null;
+          decidedBy: string | null;
+          decidedAt: string | null;
+          decisionReason: string | null;
+          decisionNote: string | null;
+          citizen: {
+            maskedName: string | null;
+            /** masked */
+            phone: string;
+            /** masked */
+            iin: string | null;
+            language: string;
+            registrationState: string;
+          };
+          evidence: {
+            /** data: URL (JPEG) */
+            referencePhoto: string | null;
+            frames: Array<string>;
+            scores: {
+              [key: string]: unknown;
+            };
+            challengeTrace: Array<unknown>;
+            liveness?: {
+              mode: "active" | "passive";
+              verdict: "live" | "no-active-evidence" | "spoof" | "not-met";
+              signals: Array<{
+                signal: string;
+                value: number | string | null | null;
+                threshold?: number | string;
+                passed: boolean;
+              }>;
+            };
+          } | null;
+          evidenceDeleteAfter: string | null;
+          evidenceDeletedAt: string | null;
+        };
+        /** The decision reasons a moderator may choose */
+        reasons: {
+          approve: Array<string>;
+          reject: Array<string>;
+        };
+      };
       401: ErrorBody;
       403: ErrorBody;
       404: ErrorBody;
@@ -973,6 +1118,35 @@ export interface ApiOperations {
       id: string;
     };
     responses: {
+      200: {
+        case: {
+          id: string;
+          registrationId: string;
+          status: "open" | "approved" | "rejected";
+          similarity: number | null;
+          livenessScore: number | null;
+          /** Why the check came to review (video-check reason codes) */
+          reasons: Array<string>;
+          createdAt: string;
+          dueAt: string;
+          /** To the 24-hour target; negative when overdue */
+          secondsLeft: number;
+          claimedBy: string | null;
+          decidedBy: string | null;
+          decidedAt: string | null;
+          decisionReason: string | null;
+          decisionNote: string | null;
+          citizen: {
+            maskedName: string | null;
+            /** masked */
+            phone: string;
+            /** masked */
+            iin: string | null;
+            language: string;
+            registrationState: string;
+          };
+        };
+      };
       401: ErrorBody;
       403: ErrorBody;
       404: ErrorBody;
@@ -992,6 +1166,35 @@ export interface ApiOperations {
       note?: string;
     };
     responses: {
+      200: {
+        case: {
+          id: string;
+          registrationId: string;
+          status: "open" | "approved" | "rejected";
+          similarity: number | null;
+          livenessScore: number | null;
+          /** Why the check came to review (video-check reason codes) */
+          reasons: Array<string>;
+          createdAt: string;
+          dueAt: string;
+          /** To the 24-hour target; negative when overdue */
+          secondsLeft: number;
+          claimedBy: string | null;
+          decidedBy: string | null;
+          decidedAt: string | null;
+          decisionReason: string | null;
+          decisionNote: string | null;
+          citizen: {
+            maskedName: string | null;
+            /** masked */
+            phone: string;
+            /** masked */
+            iin: string | null;
+            language: string;
+            registrationState: string;
+          };
+        };
+      };
       400: ErrorBody;
       401: ErrorBody;
       403: ErrorBody;
@@ -1007,6 +1210,35 @@ export interface ApiOperations {
       id: string;
     };
     responses: {
+      200: {
+        case: {
+          id: string;
+          registrationId: string;
+          status: "open" | "approved" | "rejected";
+          similarity: number | null;
+          livenessScore: number | null;
+          /** Why the check came to review (video-check reason codes) */
+          reasons: Array<string>;
+          createdAt: string;
+          dueAt: string;
+          /** To the 24-hour target; negative when overdue */
+          secondsLeft: number;
+          claimedBy: string | null;
+          decidedBy: string | null;
+          decidedAt: string | null;
+          decisionReason: string | null;
+          decisionNote: string | null;
+          citizen: {
+            maskedName: string | null;
+            /** masked */
+            phone: string;
+            /** masked */
+            iin: string | null;
+            language: string;
+            registrationState: string;
+          };
+        };
+      };
       401: ErrorBody;
       403: ErrorBody;
       404: ErrorBody;
@@ -1044,6 +1276,29 @@ export interface ApiOperations {
       status?: "open" | "resolved" | "declined" | "all";
     };
     responses: {
+      200: {
+        tickets: Array<{
+          id: string;
+          status: "open" | "resolved" | "declined";
+          /** masked in the list, in full in the one-ticket view */
+          phone: string;
+          /** masked in the list, in full in the one-ticket view */
+          iin: string;
+          language: string;
+          note: string;
+          createdAt: string;
+          claimedBy: string | null;
+          claimedAt: string | null;
+          resolvedBy: string | null;
+          resolvedAt: string | null;
+          resolutionNote: string | null;
+          checklist: {
+            [key: string]: boolean;
+          } | null;
+        }>;
+        /** The checks an operator ticks before binding */
+        checklist: Array<string>;
+      };
       401: ErrorBody;
       403: ErrorBody;
       "4XX": ErrorBody;
@@ -1055,6 +1310,29 @@ export interface ApiOperations {
       id: string;
     };
     responses: {
+      200: {
+        ticket: {
+          id: string;
+          status: "open" | "resolved" | "declined";
+          /** masked in the list, in full in the one-ticket view */
+          phone: string;
+          /** masked in the list, in full in the one-ticket view */
+          iin: string;
+          language: string;
+          note: string;
+          createdAt: string;
+          claimedBy: string | null;
+          claimedAt: string | null;
+          resolvedBy: string | null;
+          resolvedAt: string | null;
+          resolutionNote: string | null;
+          checklist: {
+            [key: string]: boolean;
+          } | null;
+        };
+        /** The checks an operator ticks before binding */
+        checklist: Array<string>;
+      };
       401: ErrorBody;
       403: ErrorBody;
       404: ErrorBody;
@@ -1067,6 +1345,27 @@ export interface ApiOperations {
       id: string;
     };
     responses: {
+      200: {
+        ticket: {
+          id: string;
+          status: "open" | "resolved" | "declined";
+          /** masked in the list, in full in the one-ticket view */
+          phone: string;
+          /** masked in the list, in full in the one-ticket view */
+          iin: string;
+          language: string;
+          note: string;
+          createdAt: string;
+          claimedBy: string | null;
+          claimedAt: string | null;
+          resolvedBy: string | null;
+          resolvedAt: string | null;
+          resolutionNote: string | null;
+          checklist: {
+            [key: string]: boolean;
+          } | null;
+        };
+      };
       401: ErrorBody;
       403: ErrorBody;
       404: ErrorBody;
@@ -1091,6 +1390,27 @@ export interface ApiOperations {
       note?: string;
     };
     responses: {
+      200: {
+        ticket: {
+          id: string;
+          status: "open" | "resolved" | "declined";
+          /** masked in the list, in full in the one-ticket view */
+          phone: string;
+          /** masked in the list, in full in the one-ticket view */
+          iin: string;
+          language: string;
+          note: string;
+          createdAt: string;
+          claimedBy: string | null;
+          claimedAt: string | null;
+          resolvedBy: string | null;
+          resolvedAt: string | null;
+          resolutionNote: string | null;
+          checklist: {
+            [key: string]: boolean;
+          } | null;
+        };
+      };
       400: ErrorBody;
       401: ErrorBody;
       403: ErrorBody;

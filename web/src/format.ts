@@ -15,6 +15,11 @@ export function maskPhone(e164: string): string {
   return `+7 (${d.slice(0, 3)}) ***-**-${d.slice(8, 10)}`;
 }
 
+/** 880312311013 → 8803******13, as the server masks an IIN (src/platform/masking.ts). */
+export function maskIin(iin: string): string {
+  return iin.length < 6 ? '***' : `${iin.slice(0, 4)}******${iin.slice(-2)}`;
+}
+
 /** A countdown as a clock reads: 45 → "0:45", 60 → "1:00", 901 → "15:01", 3725 → "1:02:05". */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));

@@ -1,30 +1,19 @@
 // The administrator's view: the latest audit events (who, when, what).
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { staffApi, type AuditEvent } from './staffApi.js';
 import type { OnError } from './StaffApp.js';
 import { formatTime } from './format.js';
 import { STAFF_NS } from './i18n.js';
-
-interface AuditEvent {
-  id: string;
-  at: string;
-  type: string;
-  actor: string;
-  subject: string | null;
-  details: Record<string, unknown>;
-}
 
 export function AuditPage({ onError }: { onError: OnError }) {
   const { t } = useTranslation(STAFF_NS);
   const [events, setEvents] = useState<AuditEvent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    fetch('/api/v1/staff/audit?limit=200', { credentials: 'same-origin' })
-      .then(async (r) => {
-        const body = await r.json();
-        if (!r.ok) throw Object.assign(new Error(body?.error?.code), body?.error);
-        setEvents(body.events);
-      })
+    staffApi
+      .audit(200)
+      .then((r) => setEvents(r.events))
       .catch((e) => setError(onError(e)));
   }, [onError]);
   return (

@@ -1,5 +1,5 @@
 // The staff console at /staff: sign-in (password + TOTP), then the moderation queue for moderators,
-// the BMG-update requests for operators, the audit log for administrators.
+// the BMG-update requests for operators, the blocked Digital IDs (unblock) and the audit log for administrators.
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
@@ -9,6 +9,7 @@ import { LoginPage, PasswordPage } from './LoginPage.js';
 import { CaseQueue, CaseView } from './CasesPage.js';
 import { TicketQueue, TicketView } from './TicketsPage.js';
 import { AuditPage } from './AuditPage.js';
+import { DigitalIdsPage } from './DigitalIdsPage.js';
 import { STAFF_NS } from './i18n.js';
 import './staff.css';
 
@@ -77,7 +78,7 @@ export default function StaffApp() {
     const ticketMatch = /^\/staff\/tickets\/([0-9a-f-]{36})$/.exec(path);
     if (role === 'moderator') content = caseMatch ? <CaseView id={caseMatch[1]} me={me} onError={onError} /> : <CaseQueue onError={onError} />;
     else if (role === 'operator') content = ticketMatch ? <TicketView id={ticketMatch[1]} me={me} onError={onError} /> : <TicketQueue onError={onError} />;
-    else content = <AuditPage onError={onError} />;
+    else content = path.startsWith('/staff/audit') ? <AuditPage onError={onError} /> : <DigitalIdsPage onError={onError} />;
   }
 
   const logout = async () => {
@@ -106,6 +107,16 @@ export default function StaffApp() {
               <a href="/staff/tickets" onClick={(e) => (e.preventDefault(), navigate('/staff/tickets'))}>
                 {t('nav.tickets')}
               </a>
+            )}
+            {me.staff.role === 'admin' && (
+              <>
+                <a href="/staff/digital-ids" onClick={(e) => (e.preventDefault(), navigate('/staff/digital-ids'))}>
+                  {t('nav.digitalIds')}
+                </a>
+                <a href="/staff/audit" onClick={(e) => (e.preventDefault(), navigate('/staff/audit'))}>
+                  {t('nav.audit')}
+                </a>
+              </>
             )}
           </nav>
         )}

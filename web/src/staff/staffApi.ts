@@ -1,6 +1,7 @@
 // The staff API as the console uses it: the session lives in an HttpOnly cookie the page never sees;
 // every POST carries the CSRF token the server handed out with /me or /login.
 import { currentLanguage } from '../i18n/index.js';
+import type { Reply } from '../api.js';
 
 export class StaffApiError extends Error {
   constructor(
@@ -13,67 +14,19 @@ export class StaffApiError extends Error {
   }
 }
 
-export type StaffRole = 'moderator' | 'operator' | 'admin';
-export interface StaffMe {
-  staff: { id: string; login: string; role: StaffRole; passwordChangeRequired: boolean };
-  csrfToken: string;
-  idleTimeoutSeconds: number;
-}
-
-export interface CaseSummary {
-  id: string;
-  registrationId: string;
-  status: 'open' | 'approved' | 'rejected';
-  similarity: number | null;
-  livenessScore: number | null;
-  reasons: string[];
-  createdAt: string;
-  dueAt: string;
-  secondsLeft: number;
-  claimedBy: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
-  decisionNote: string | null;
-  citizen: { maskedName: string | null; phone: string; iin: string | null; language: string; registrationState: string };
-}
-export interface CaseEvidence {
-  referencePhoto: string | null;
-  frames: string[];
-  scores: Record<string, unknown>;
-  challengeTrace: unknown[];
-  /** Cases opened since liveness evidence was kept: which signals decided, values and thresholds. */
-  liveness?: LivenessEvidence;
-}
-export interface LivenessEvidence {
-  mode: 'active' | 'passive';
-  verdict: 'live' | 'no-active-evidence' | 'spoof' | 'not-met';
-  signals: Array<{ signal: string; value: number | string | null; threshold?: number | string; passed: boolean }>;
-}
-export interface CaseDetail extends CaseSummary {
-  evidence: CaseEvidence | null;
-  evidenceDeletedAt: string | null;
-  evidenceDeleteAfter: string | null;
-}
-export interface DecisionReasons {
-  approve: string[];
-  reject: string[];
-}
-
-export interface TicketSummary {
-  id: string;
-  status: 'open' | 'resolved' | 'declined';
-  phone: string;
-  iin: string;
-  language: string;
-  note: string;
-  createdAt: string;
-  claimedBy: string | null;
-  resolvedBy: string | null;
-  resolvedAt: string | null;
-  resolutionNote: string | null;
-  checklist: Record<string, boolean> | null;
-}
+// Types come from the server's OpenAPI document (api-types.ts, `npm run api:types`), like the wizard's.
+export type StaffMe = Reply<'GET /api/v1/staff/me', 200>;
+export type StaffRole = StaffMe['staff']['role'];
+type CaseList = Reply<'GET /api/v1/staff/moderation/cases', 200>;
+export type CaseSummary = CaseList['cases'][number];
+export type DecisionReasons = CaseList['reasons'];
+export type CaseDetail = Reply<'GET /api/v1/staff/moderation/cases/{id}', 200>['case'];
+export type CaseEvidence = NonNullable<CaseDetail['evidence']>;
+export type LivenessEvidence = NonNullable<CaseEvidence['liveness']>;
+type TicketList = Reply<'GET /api/v1/staff/tickets', 200>;
+export type TicketSummary = TicketList['tickets'][number];
+export type AuditEvent = Reply<'GET /api/v1/staff/audit', 200>['events'][number];
+export type DigitalIdForStaff = Reply<'GET /api/v1/staff/digital-ids', 200>['digitalIds'][number];
 
 let csrfToken = '';
 
@@ -104,18 +57,21 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const staffApi = {
   me: () => call<StaffMe>('GET', '/me'),
-  login: (login: string, password: string, totp: string) => call<StaffMe>('POST', '/login', { login, password, totp }),
+  audit: (limit: number) => call<Reply<'GET /api/v1/staff/audit', 200>>('GET', `/audit?limit=${limit}`),
+  login: (login: string, password: string, totp: string) => call<Reply<'POST /api/v1/staff/login', 200>>('POST', '/login', { login, password, totp }),
   logout: () => call<null>('POST', '/logout'),
-  changePassword: (currentPassword: string, newPassword: string) => call<StaffMe>('POST', '/password', { currentPassword, newPassword }),
-  cases: (query: string) => call<{ cases: CaseSummary[]; reasons: DecisionReasons }>('GET', `/moderation/cases?${query}`),
-  case: (id: string) => call<{ case: CaseDetail; reasons: DecisionReasons }>('GET', `/moderation/cases/${id}`),
-  claimCase: (id: string) => call<{ case: CaseSummary }>('POST', `/moderation/cases/${id}/claim`),
-  releaseCase: (id: string) => call<{ case: CaseSummary }>('POST', `/moderation/cases/${id}/release`),
+  changePassword: (currentPassword: string, newPassword: string) => call<Reply<'POST /api/v1/staff/password', 200>>('POST', '/password', { currentPassword, newPassword }),
+  cases: (query: string) => call<CaseList>('GET', `/moderation/cases?${query}`),
+  case: (id: string) => call<Reply<'GET /api/v1/staff/moderation/cases/{id}', 200>>('GET', `/moderation/cases/${id}`),
+  claimCase: (id: string) => call<Reply<'POST /api/v1/staff/moderation/cases/{id}/claim', 200>>('POST', `/moderation/cases/${id}/claim`),
+  releaseCase: (id: string) => call<Reply<'POST /api/v1/staff/moderation/cases/{id}/release', 200>>('POST', `/moderation/cases/${id}/release`),
   decide: (id: string, decision: 'approve' | 'reject', reason: string, note: string) =>
-    call<{ case: CaseSummary }>('POST', `/moderation/cases/${id}/decision`, { decision, reason, note }),
-  tickets: (status: string) => call<{ tickets: TicketSummary[]; checklist: string[] }>('GET', `/tickets?status=${encodeURIComponent(status)}`),
-  ticket: (id: string) => call<{ ticket: TicketSummary; checklist: string[] }>('GET', `/tickets/${id}`),
-  claimTicket: (id: string) => call<{ ticket: TicketSummary }>('POST', `/tickets/${id}/claim`),
+    call<Reply<'POST /api/v1/staff/moderation/cases/{id}/decision', 200>>('POST', `/moderation/cases/${id}/decision`, { decision, reason, note }),
+  digitalIds: (query: string) => call<Reply<'GET /api/v1/staff/digital-ids', 200>>('GET', `/digital-ids?q=${encodeURIComponent(query)}`),
+  unblock: (iin: string, note: string) => call<null>('POST', '/digital-ids/unblock', { iin, note }),
+  tickets: (status: string) => call<TicketList>('GET', `/tickets?status=${encodeURIComponent(status)}`),
+  ticket: (id: string) => call<Reply<'GET /api/v1/staff/tickets/{id}', 200>>('GET', `/tickets/${id}`),
+  claimTicket: (id: string) => call<Reply<'POST /api/v1/staff/tickets/{id}/claim', 200>>('POST', `/tickets/${id}/claim`),
   resolveTicket: (id: string, outcome: 'bound' | 'declined', checklist: Record<string, boolean>, note: string) =>
-    call<{ ticket: TicketSummary }>('POST', `/tickets/${id}/resolve`, { outcome, checklist, note }),
+    call<Reply<'POST /api/v1/staff/tickets/{id}/resolve', 200>>('POST', `/tickets/${id}/resolve`, { outcome, checklist, note }),
 };
