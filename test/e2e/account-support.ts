@@ -68,3 +68,41 @@ export async function reachDone(page: Page, language: Language): Promise<void> {
   }
   await expect(done).toBeVisible({ timeout: 120_000 });
 }
+
+/**
+ * Chromium's virtual authenticator (CDP WebAuthn domain) on this page's tab: a platform authenticator
+ * with resident keys and user verification, as a phone's or laptop's passkey provider. It keeps its
+ * credentials across navigations of the tab.
+ */
+export async function virtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return {
+    /** false: the citizen fails or cancels the fingerprint/face/screen-lock check. */
+    setUserVerified: (isUserVerified: boolean) => cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified }),
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+  };
+}
+
+/** On the profile: "Add a passkey" → the device's prompt (the virtual authenticator) → the name → saved. */
+export async function addPasskeyOnProfile(page: Page, language: Language, name: string): Promise<void> {
+  const section = page.getByRole('region', { name: accountText(language, 'passkeys.title') });
+  await section.getByRole('button', { name: accountText(language, 'passkeys.add') }).click();
+  await expect(section.getByText(accountText(language, 'passkeys.added'))).toBeVisible();
+  const field = section.getByLabel(accountText(language, 'passkeys.name'));
+  await expect(field).toBeFocused();
+  await field.fill(name);
+  await section.getByRole('button', { name: accountText(language, 'passkeys.save') }).click();
+  await expect(section.locator('.passkey-item').filter({ hasText: name })).toContainText(accountText(language, 'passkeys.neverUsed'));
+}
+
+/** On the sign-in page: "Sign in with a passkey" → the device's prompt → the profile. */
+export async function signInWithPasskey(page: Page, language: Language): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: accountText(language, 'signin.title') })).toBeVisible();
+  await page.getByRole('button', { name: accountText(language, 'passkeys.signin') }).click();
+  await expect(page).toHaveURL(/\/profile/);
+  await expect(page.getByRole('heading', { level: 1, name: accountText(language, 'profile.title') })).toBeVisible();
+}

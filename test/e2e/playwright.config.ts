@@ -44,6 +44,7 @@ export default defineConfig({
     { name: 'wizard', testMatch: /wizard[\w-]*\.spec\.ts/, use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
     { name: 'camera-denied', testMatch: 'camera-denied.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE, 'deny') } },
     { name: 'genuine-face', testMatch: 'happy-path.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
+    { name: 'digital-id-in-use', testMatch: 'digital-id-in-use.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_DIGITAL_ID_IN_USE) } },
     { name: 'still-replay', testMatch: 'still-replay.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_STILL_REPLAY) } },
     { name: 'other-person', testMatch: 'other-person.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
     { name: 'staff-console', testMatch: 'staff*.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },

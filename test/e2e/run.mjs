@@ -27,6 +27,9 @@ const CAMERAS = {
   genuine: ['video/d9.mp4', 4],
   stillReplay: ['spoof/still-replay-d0.mp4', 8],
   otherPerson: ['video/d12.mp4', 8],
+  // The Digital ID in use (digital-id-in-use.spec.ts) registers its own person, apart from d9's journey:
+  // s32 blinks naturally at 1.6 s and 2.4 s of its first 4 s (eval/manifests/shared-faces.json).
+  digitalIdInUse: ['video/s32.mp4', 4],
 };
 
 function skip(reason) {
@@ -122,6 +125,8 @@ const server = process.env.E2E_SERVER_URL ? null : spawn(process.execPath, ['--i
     DATABASE_URL: '',
     // Pre-recorded videos cannot turn their head on request: a passive check.
     VIDEO_CHECK_CHALLENGES: 'none',
+    // The passkeys' relying party: the origin the browser opens (localhost: WebAuthn refuses IP addresses).
+    PUBLIC_URL: baseUrl,
     // Several scenarios reuse the demo citizens' phones within minutes.
     OTP_SEND_LIMIT_PER_PHONE: '100',
     OTP_SEND_LIMIT_PER_IP: '1000',
@@ -179,6 +184,7 @@ try {
           E2E_CAMERA_GENUINE: cameraFiles.genuine,
           E2E_CAMERA_STILL_REPLAY: cameraFiles.stillReplay,
           E2E_CAMERA_OTHER_PERSON: cameraFiles.otherPerson,
+          E2E_CAMERA_DIGITAL_ID_IN_USE: cameraFiles.digitalIdInUse,
           E2E_STAFF: process.env.E2E_STAFF ?? JSON.stringify(staffAccounts),
           FACE_DATA_DIR: faceDataDir,
           E2E_OUTPUT_DIR: outputDir,

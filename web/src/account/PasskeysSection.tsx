@@ -57,9 +57,9 @@ export function PasskeysSection({ formatTime, onChanged, onFailure }: { formatTi
       <h2 id="profile-passkeys">{t('account:passkeys.title')}</h2>
       <p>{t('account:passkeys.intro')}</p>
       {passkeys && passkeys.length === 0 && <p className="hint">{t('account:passkeys.none')}</p>}
-      <ul className="session-list">
+      <ul className="passkey-list">
         {passkeys?.map((passkey) => (
-          <li key={passkey.id} className="session-item passkey-item" data-passkey-id={passkey.id}>
+          <li key={passkey.id} className="passkey-item" data-passkey-id={passkey.id}>
             {editing === passkey.id ? (
               <RenameForm
                 passkey={passkey}
@@ -67,7 +67,7 @@ export function PasskeysSection({ formatTime, onChanged, onFailure }: { formatTi
                 onCancel={() => setEditing(null)}
                 onSave={(name) =>
                   run(async () => {
-                    await accountApi.renamePasskey(passkey.id, name);
+                    if (name !== passkey.name) await accountApi.renamePasskey(passkey.id, name);
                     setEditing(null);
                     return null;
                   })
@@ -75,7 +75,7 @@ export function PasskeysSection({ formatTime, onChanged, onFailure }: { formatTi
               />
             ) : (
               <>
-                <p className="session-device">
+                <p className="passkey-name">
                   <strong>{passkey.name}</strong>
                 </p>
                 <p className="hint">
