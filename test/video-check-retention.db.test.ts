@@ -63,4 +63,26 @@ describe(`video check evidence retention on ${testDbKind}`, () => {
     const check = await server.ctx.db.selectFrom('video_checks').select('status').where('id', '=', checkId).executeTakeFirstOrThrow();
     expect(check.status).toBe('abandoned');
   });
+
+  it('deletes the failure-count and lock rows that no longer count, and keeps a lock in force and fresh failures', async () => {
+    const now = new Date();
+    const hours = (n: number) => new Date(now.getTime() + n * 3600_000);
+    const rows = {
+      lockRunOut: { failed_checks: 3, locked_until: hours(-1), updated_at: hours(-2) },
+      lockInForce: { failed_checks: 3, locked_until: hours(0.2), updated_at: hours(-0.05) },
+      failureToday: { failed_checks: 2, locked_until: null, updated_at: hours(-23) },
+      failureForgotten: { failed_checks: 2, locked_until: null, updated_at: hours(-25) },
+    };
+    const hashes = new Map<string, Buffer>();
+    for (const [name, row] of Object.entries(rows)) {
+      const hash = Buffer.from(randomUUID());
+      hashes.set(name, hash);
+      await server.ctx.db.insertInto('video_check_locks').values({ subject_kind: 'iin', subject_hash: hash, ...row }).execute();
+    }
+    const result = await runEvidenceRetention(server.ctx, now);
+    expect(result.spentLocks).toBeGreaterThanOrEqual(2);
+    const left = await server.ctx.db.selectFrom('video_check_locks').select('subject_hash').where('subject_hash', 'in', [...hashes.values()]).execute();
+    const leftNames = [...hashes].filter(([, hash]) => left.some((r) => Buffer.compare(r.subject_hash, hash) === 0)).map(([name]) => name);
+    expect(leftNames.sort()).toEqual(['failureToday', 'lockInForce']);
+  });
 });

@@ -1,8 +1,10 @@
 // Retention of moderation evidence: a pg-boss cron job nulls the evidence of decided cases once their
-// retention period is over, of cases left open far beyond it, and marks abandoned video checks.
+// retention period is over, of cases left open far beyond it, marks abandoned video checks, and deletes
+// the failure-count and lock rows that no longer count (a run-out lock, failures a day old).
 import type { AppContext } from '../app-context.js';
 import { deleteAbandonedEvidence, deleteExpiredEvidence } from '../moderation/moderation-case.store.js';
 import { abandonExpiredChecks } from './video-check.store.js';
+import { deleteSpentLocks } from './video-check-lock.store.js';
 import { ensureQueue } from '../platform/queue.js';
 
 export const EVIDENCE_RETENTION_QUEUE = 'video-check-evidence-retention';
@@ -11,13 +13,14 @@ const SCHEDULE = '17 * * * *';
 /** An open case that nobody decided for this many retention periods is considered abandoned. */
 const ABANDONED_AFTER_PERIODS = 2;
 
-export async function runEvidenceRetention(ctx: AppContext, now = new Date()): Promise<{ decided: number; abandonedCases: number; abandonedChecks: number }> {
+export async function runEvidenceRetention(ctx: AppContext, now = new Date()): Promise<{ decided: number; abandonedCases: number; abandonedChecks: number; spentLocks: number }> {
   const retentionMs = ctx.config.videoCheck.evidenceRetentionDays * 86_400_000;
   const decided = await deleteExpiredEvidence(ctx.db, now);
   const abandonedCases = await deleteAbandonedEvidence(ctx.db, new Date(now.getTime() - ABANDONED_AFTER_PERIODS * Math.max(retentionMs, 86_400_000)), now);
   const abandonedChecks = await abandonExpiredChecks(ctx.db, now);
-  if (decided + abandonedCases + abandonedChecks > 0) ctx.logger.info({ decided, abandonedCases, abandonedChecks }, 'video check evidence retention');
-  return { decided, abandonedCases, abandonedChecks };
+  const spentLocks = await deleteSpentLocks(ctx.db, now);
+  if (decided + abandonedCases + abandonedChecks + spentLocks > 0) ctx.logger.info({ decided, abandonedCases, abandonedChecks, spentLocks }, 'video check evidence retention');
+  return { decided, abandonedCases, abandonedChecks, spentLocks };
 }
 
 export async function startEvidenceRetention(ctx: AppContext): Promise<{ stop(): Promise<void> }> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admitCheck, attemptsLeft, effectiveLock, nextLock, type EffectiveLock } from './video-check-lock.rules.js';
+import { admitCheck, attemptsLeft, effectiveLock, isSpent, nextLock, type EffectiveLock } from './video-check-lock.rules.js';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
@@ -63,5 +63,18 @@ describe('nextLock', () => {
     }
     expect(judged).toBe(3);
     expect(lock.lockedUntil).toEqual(at(15));
+  });
+});
+
+describe('isSpent (the retention job deletes such rows)', () => {
+  it.each([
+    ['a lock in force', row(3, at(1)), false],
+    ['a lock that ran out this minute', row(3, at(0)), true],
+    ['a failure 23 h 59 min ago', row(2, null, at(-(24 * 60 - 1))), false],
+    ['a failure over a day ago', row(2, null, at(-(24 * 60 + 1))), true],
+  ] as const)('%s: %s', (_name, subject, spent) => {
+    expect(isSpent(subject, now)).toBe(spent);
+    // A spent row counts for nothing, exactly as no row.
+    if (spent) expect(effectiveLock([subject], now)).toEqual(effectiveLock([], now));
   });
 });

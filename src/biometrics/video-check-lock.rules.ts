@@ -34,12 +34,20 @@ export function effectiveLock(subjects: readonly SubjectLock[], now: Date): Effe
   let failedChecks = 0;
   let lockedUntil: Date | null = null;
   for (const s of subjects) {
-    const expired = s.lockedUntil !== null && s.lockedUntil.getTime() <= now.getTime();
-    const forgotten = s.lockedUntil === null && now.getTime() - s.updatedAt.getTime() > FAILURE_MEMORY_MS;
-    if (!expired && !forgotten) failedChecks = Math.max(failedChecks, s.failedChecks);
-    if (s.lockedUntil && !expired && (!lockedUntil || s.lockedUntil > lockedUntil)) lockedUntil = s.lockedUntil;
+    if (isSpent(s, now)) continue;
+    failedChecks = Math.max(failedChecks, s.failedChecks);
+    if (s.lockedUntil && (!lockedUntil || s.lockedUntil > lockedUntil)) lockedUntil = s.lockedUntil;
   }
   return { failedChecks, lockedUntil };
+}
+
+/**
+ * A row that no longer counts: its lock has run out, or (no lock) its last failure is forgotten. It
+ * means what no row means, so the retention job deletes it (`deleteSpentLocks` is this in SQL).
+ */
+export function isSpent(s: SubjectLock, now: Date): boolean {
+  if (s.lockedUntil !== null) return s.lockedUntil.getTime() <= now.getTime();
+  return now.getTime() - s.updatedAt.getTime() > FAILURE_MEMORY_MS;
 }
 
 export function attemptsLeft(lock: EffectiveLock, rules: Pick<LockRules, 'maxFailedChecks'>): number {

@@ -1,6 +1,6 @@
 // SQL of the per-subject failure count and lock (video_check_locks), and the checks in flight.
 import type { DbOrTx } from '../platform/db/database.js';
-import type { SubjectLock } from './video-check-lock.rules.js';
+import { FAILURE_MEMORY_MS, type SubjectLock } from './video-check-lock.rules.js';
 
 export interface SubjectKey {
   kind: 'iin' | 'phone';
@@ -35,18 +35,23 @@ export async function readSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]
 export async function lockSubjects(conn: DbOrTx, subjects: readonly SubjectKey[], now: Date): Promise<SubjectLock[]> {
   const rows = [];
   for (const s of ordered(subjects)) {
-    await conn
-      .insertInto('video_check_locks')
-      .values({ subject_kind: s.kind, subject_hash: s.hash, failed_checks: 0, locked_until: null, updated_at: now })
-      .onConflict((oc) => oc.columns(['subject_kind', 'subject_hash']).doNothing())
-      .execute();
-    const row = await conn
-      .selectFrom('video_check_locks')
-      .select(['failed_checks', 'locked_until', 'updated_at'])
-      .where('subject_kind', '=', s.kind)
-      .where('subject_hash', '=', s.hash)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    // The retention job may delete a spent row between the insert and the read: insert again then.
+    let row;
+    for (let attempt = 0; !row && attempt < 3; attempt++) {
+      await conn
+        .insertInto('video_check_locks')
+        .values({ subject_kind: s.kind, subject_hash: s.hash, failed_checks: 0, locked_until: null, updated_at: now })
+        .onConflict((oc) => oc.columns(['subject_kind', 'subject_hash']).doNothing())
+        .execute();
+      row = await conn
+        .selectFrom('video_check_locks')
+        .select(['failed_checks', 'locked_until', 'updated_at'])
+        .where('subject_kind', '=', s.kind)
+        .where('subject_hash', '=', s.hash)
+        .forUpdate()
+        .executeTakeFirst();
+    }
+    if (!row) throw new Error('video_check_locks row vanished three times');
     rows.push(toLock(row));
   }
   return rows;
@@ -81,4 +86,18 @@ export async function countChecksInFlight(conn: DbOrTx, person: { phone: string;
     )
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Deletes the rows that no longer count (video-check-lock.rules.ts `isSpent`); how many went. */
+export async function deleteSpentLocks(conn: DbOrTx, now: Date): Promise<number> {
+  const result = await conn
+    .deleteFrom('video_check_locks')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('locked_until', 'is not', null), eb('locked_until', '<=', now)]),
+        eb.and([eb('locked_until', 'is', null), eb('updated_at', '<', new Date(now.getTime() - FAILURE_MEMORY_MS))]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

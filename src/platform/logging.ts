@@ -20,9 +20,17 @@ const redactPaths = [
   'password',
 ];
 
-// Query strings can carry a phone (the dev outbox) or other identifiers: request logs keep the path only.
+/**
+ * A path as request logs keep it: no query string (it can carry a phone: the dev outbox), and no bearer
+ * handle (a sign-in's id, 256 bits in base64url: whoever holds it may enter the code) — such a segment
+ * keeps its first 4 characters. Registration ids are UUIDs, not secrets (their token is a header).
+ */
+export function loggedPath(url: string | undefined): string | undefined {
+  return url?.split('?')[0].replace(/(?<=\/)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{36,}(?=\/|$)/g, '$1…');
+}
+
 const serializers = {
-  req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({ id: req.id, method: req.method, path: req.url?.split('?')[0], ip: req.ip }),
+  req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({ id: req.id, method: req.method, path: loggedPath(req.url), ip: req.ip }),
   res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
   err: pino.stdSerializers.err,
 };
