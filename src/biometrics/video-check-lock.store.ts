@@ -18,17 +18,13 @@ function toLock(row: { failed_checks: number; locked_until: Date | null; updated
 }
 
 export async function readSubjects(conn: DbOrTx, subjects: readonly SubjectKey[]): Promise<SubjectLock[]> {
-  const rows = [];
-  for (const s of subjects) {
-    const row = await conn
-      .selectFrom('video_check_locks')
-      .select(['failed_checks', 'locked_until', 'updated_at'])
-      .where('subject_kind', '=', s.kind)
-      .where('subject_hash', '=', s.hash)
-      .executeTakeFirst();
-    if (row) rows.push(toLock(row));
-  }
-  return rows;
+  if (subjects.length === 0) return [];
+  const rows = await conn
+    .selectFrom('video_check_locks')
+    .select(['failed_checks', 'locked_until', 'updated_at'])
+    .where((eb) => eb.or(subjects.map((s) => eb.and([eb('subject_kind', '=', s.kind), eb('subject_hash', '=', s.hash)]))))
+    .execute();
+  return rows.map(toLock);
 }
 
 /** Creates the subjects' rows if needed and holds them (FOR UPDATE) until the transaction ends. */

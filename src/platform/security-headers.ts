@@ -1,7 +1,7 @@
 // Browser-facing security headers for every answer (@fastify/helmet), from one policy.
 // The citizen's app has no inline script or style; its face guidance runs tfjs' WASM backend, which
 // compiles WebAssembly ('wasm-unsafe-eval') and may start blob: workers. Nothing may frame our pages.
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import type { Config } from './config.js';
 
@@ -39,7 +39,24 @@ export function adaptSwaggerCsp(config: Config): (header: string) => string {
 }
 
 export async function registerSecurityHeaders(app: FastifyInstance, config: Config): Promise<void> {
-  await app.register(helmet, {
+  const headers = await helmetHeaders(config);
+  // Only our own pages may use the camera; nothing needs the microphone or location.
+  headers.push(['permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()']);
+  // Set on the raw response, as helmet does: a route's own header (Swagger UI's CSP) still overrides them.
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
+  });
+}
+
+/**
+ * The headers helmet sets, computed once. @fastify/helmet builds a new helmet middleware (and parses
+ * the CSP directives again) on every request; the headers do not depend on the request (no nonces),
+ * so they are taken once from a throwaway app and set by one hook.
+ */
+async function helmetHeaders(config: Config): Promise<Array<[string, string | string[]]>> {
+  const probe = Fastify();
+  await probe.register(helmet, {
     global: true,
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
     // Only over https: on plain http the header is ignored at best and pins a wrong scheme at worst.
@@ -50,8 +67,12 @@ export async function registerSecurityHeaders(app: FastifyInstance, config: Conf
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
-  // Only our own pages may use the camera; nothing needs the microphone or location.
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()');
-  });
+  probe.get('/', async (_request, reply) => reply.raw.getHeaders());
+  try {
+    const res = await probe.inject({ method: 'GET', url: '/' });
+    const set = res.json() as Record<string, string | string[]>;
+    return Object.entries(set);
+  } finally {
+    await probe.close();
+  }
 }

@@ -3,15 +3,14 @@
 // and its outcome afterwards. The last failed lookup a registration is allowed ends it.
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
-import type { DbOrTx, Tx } from '../platform/db/database.js';
+import type { DbOrTx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { hmacSha256 } from '../platform/crypto.js';
-import { maskPhone } from '../platform/masking.js';
-import { appendAudit, type AuditEvent } from '../audit/audit.store.js';
+import { maskIin, maskPhone } from '../platform/masking.js';
+import type { AuditEvent } from '../audit/audit.store.js';
 import { IIN_ATTEMPT_WINDOW_SECONDS, iinAttemptsLeft, refuseIinAttempt } from './iin-attempts.rules.js';
-import { RegistrationState } from './registration.rules.js';
+import { findTransition, RegistrationState } from './registration.rules.js';
 import * as store from './iin-attempts.store.js';
-import * as registrations from './registration.store.js';
 import type { RegistrationRow } from './registration.store.js';
 
 export const IIN_ATTEMPTS_EXCEEDED = 'IIN_ATTEMPTS_EXCEEDED';
@@ -22,6 +21,9 @@ export interface IinAttempt {
 }
 
 type FailedOutcome = Extract<store.IinAttemptOutcome, 'not_found' | 'bmg_mismatch' | 'already_registered'>;
+/** What the registry's answer makes of a lookup (a known IIN may still turn out 'already_registered'). */
+type LookupOutcome = 'not_found' | 'bmg_mismatch';
+type FailedAudit = Extract<AuditEvent, { type: 'iin.not_found' | 'bmg.mismatch' }>;
 
 export class IinAttempts {
   constructor(private readonly ctx: AppContext) {}
@@ -42,40 +44,57 @@ export class IinAttempts {
   async begin(registration: RegistrationRow, iin: string, clientIp: string): Promise<IinAttempt> {
     const now = new Date();
     const id = randomUUID();
-    const phoneHash = this.phoneHash(registration.phone);
-    const refusal = await this.ctx.db.transaction().execute(async (trx) => {
-      const current = await registrations.findRegistration(trx, registration.id, { forUpdate: true });
-      if (!current) throw new AppError('REGISTRATION_NOT_FOUND');
-      if (current.state !== RegistrationState.AWAITING_IIN) throw new AppError('INVALID_STATE', { state: current.state, expected: RegistrationState.AWAITING_IIN });
-      await store.lockPhone(trx, phoneHash);
-      const since = new Date(now.getTime() - IIN_ATTEMPT_WINDOW_SECONDS * 1000);
-      const used = await store.countAttempts(trx, { registrationId: current.id, phoneHash, clientIp, since });
-      const refused = refuseIinAttempt(used, this.limits, now);
-      if (refused?.code === 'IIN_ATTEMPTS_EXCEEDED') await this.end(trx, current, clientIp, now);
-      else if (refused) {
-        await appendAudit(trx, { type: 'iin.attempts_limited', actor: 'citizen', registrationId: current.id, subject: maskPhone(current.phone), clientIp, details: { retryAfter: refused.retryAfter } });
-      } else {
-        await store.insertAttempt(trx, { id, registrationId: current.id, phoneHash, iinHash: this.iinHash(iin), clientIp, now });
-      }
-      return refused;
+    // One round trip (iin_attempt_begin): the locks, the counts, and the attempt or the refusal.
+    const result = await store.beginAttempt(this.ctx.db, {
+      id,
+      registrationId: registration.id,
+      phoneHash: this.phoneHash(registration.phone),
+      iinHash: this.iinHash(iin),
+      clientIp,
+      now,
+      windowSeconds: IIN_ATTEMPT_WINDOW_SECONDS,
+      limits: this.limits,
+      end: this.end(registration, clientIp),
+      limitedAudit: { type: 'iin.attempts_limited', subject: maskPhone(registration.phone) },
     });
+    if (result.state === undefined) throw new AppError('REGISTRATION_NOT_FOUND');
+    if (result.state !== RegistrationState.AWAITING_IIN) throw new AppError('INVALID_STATE', { state: result.state, expected: RegistrationState.AWAITING_IIN });
+    const refusal = refuseIinAttempt(result.used, this.limits, now);
     if (refusal?.code === 'IIN_ATTEMPT_LIMIT') throw new AppError(refusal.code, { retryAfter: refusal.retryAfter }, { 'retry-after': String(refusal.retryAfter) });
-    if (refusal) throw new AppError(IIN_ATTEMPTS_EXCEEDED);
+    if (refusal || !result.recorded) throw new AppError(IIN_ATTEMPTS_EXCEEDED);
     return { id, registrationId: registration.id };
   }
 
-  /** A lookup that led nowhere, with its audit event; returns the attempts left (0: the registration has ended). */
-  async fail(attempt: IinAttempt, outcome: FailedOutcome, audit: AuditEvent): Promise<number> {
+  /**
+   * The lookup's outcome in one round trip (iin_attempt_finish). Accepted: the registration moves on
+   * with the person — unless the IIN already has a digital profile (then a failure, 'already_registered').
+   * A failure is audited and counted: `attemptsLeft` 0 means the registration has ended.
+   */
+  async finish(
+    attempt: IinAttempt,
+    registration: RegistrationRow,
+    f: { iin: string; clientIp: string; outcome: 'accepted'; maskedName: string } | { iin: string; clientIp: string; outcome: LookupOutcome; audit: FailedAudit },
+  ): Promise<{ outcome: 'accepted' } | { outcome: FailedOutcome; attemptsLeft: number }> {
     const now = new Date();
-    return this.ctx.db.transaction().execute(async (trx) => {
-      const current = await registrations.findRegistration(trx, attempt.registrationId, { forUpdate: true });
-      await store.setOutcome(trx, attempt.id, outcome);
-      await appendAudit(trx, audit);
-      const left = iinAttemptsLeft(await store.countFailed(trx, attempt.registrationId), this.limits);
-      // Under the row lock: a concurrent lookup that already ended the registration leaves nothing to end.
-      if (left === 0 && current?.state === RegistrationState.AWAITING_IIN) await this.end(trx, current, audit.clientIp ?? null, now);
-      return left;
+    const move = findTransition(RegistrationState.AWAITING_IIN, RegistrationState.AWAITING_VIDEO_CHECK, 'citizen');
+    if (!move) throw new AppError('INVALID_STATE', { state: RegistrationState.AWAITING_IIN });
+    const result = await store.finishAttempt(this.ctx.db, {
+      id: attempt.id,
+      registrationId: attempt.registrationId,
+      outcome: f.outcome,
+      now,
+      clientIp: f.clientIp,
+      subject: maskIin(f.iin),
+      accept: { move, iin: f.iin, maskedName: f.outcome === 'accepted' ? f.maskedName : null },
+      failedAudit: f.outcome === 'accepted' ? null : f.audit,
+      limitPerRegistration: this.limits.perRegistration,
+      end: this.end(registration, f.clientIp),
     });
+    if (result.outcome === 'state') {
+      throw new AppError('INVALID_STATE', { state: result.state ?? 'UNKNOWN', expected: RegistrationState.AWAITING_IIN });
+    }
+    if (result.outcome === 'accepted') return { outcome: 'accepted' };
+    return { outcome: result.outcome as FailedOutcome, attemptsLeft: iinAttemptsLeft(result.failed, this.limits) };
   }
 
   /** The registry did not answer: not the citizen's attempt. */
@@ -83,17 +102,19 @@ export class IinAttempts {
     await store.setOutcome(this.ctx.db, attempt.id, 'unavailable');
   }
 
-  async accepted(trx: Tx, attempt: IinAttempt): Promise<void> {
-    await store.setOutcome(trx, attempt.id, 'accepted');
-  }
-
   /** Whether the registration looked this IIN up and BMG bound the phone elsewhere: the only IIN a ticket may name. */
   hadBmgMismatch(conn: DbOrTx, registrationId: string, iin: string): Promise<boolean> {
     return store.hadBmgMismatch(conn, registrationId, this.iinHash(iin));
   }
 
-  private async end(trx: Tx, registration: RegistrationRow, clientIp: string | null, now: Date): Promise<void> {
-    await registrations.transition(trx, registration.id, { from: RegistrationState.AWAITING_IIN, to: RegistrationState.REJECTED, by: 'system' }, { rejection_reason: IIN_ATTEMPTS_EXCEEDED }, now);
-    await appendAudit(trx, { type: 'iin.attempts_exceeded', actor: 'citizen', registrationId: registration.id, subject: maskPhone(registration.phone), clientIp, details: { limit: this.limits.perRegistration } });
+  /** The move that ends the registration at its last allowed lookup, checked against the transition table. */
+  private end(registration: RegistrationRow, clientIp: string | null): store.EndOfRegistration {
+    const move = findTransition(RegistrationState.AWAITING_IIN, RegistrationState.REJECTED, 'system');
+    if (!move) throw new AppError('INVALID_STATE', { state: RegistrationState.AWAITING_IIN });
+    return {
+      move,
+      reason: IIN_ATTEMPTS_EXCEEDED,
+      audit: { type: 'iin.attempts_exceeded', actor: 'citizen', registrationId: registration.id, subject: maskPhone(registration.phone), clientIp, details: { limit: this.limits.perRegistration } },
+    };
   }
 }

@@ -2,54 +2,13 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { IinAttemptsTable } from '../platform/db/schema.js';
+import type { AuditEvent } from '../audit/audit.store.js';
 import type { IinAttemptsUsed } from './iin-attempts.rules.js';
 
 export type IinAttemptOutcome = IinAttemptsTable['outcome'];
 
-/** Serialises lookups for one phone so its daily budget cannot be raced (the IP's is counted unlocked, as for codes). */
-export async function lockPhone(conn: DbOrTx, phoneHash: Buffer): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${'iin-phone:' + phoneHash.toString('hex')}))`.execute(conn);
-}
-
-export async function insertAttempt(conn: DbOrTx, a: { id: string; registrationId: string; phoneHash: Buffer; iinHash: Buffer; clientIp: string; now: Date }): Promise<void> {
-  await conn
-    .insertInto('iin_attempts')
-    .values({ id: a.id, registration_id: a.registrationId, phone_hash: a.phoneHash, iin_hash: a.iinHash, client_ip: a.clientIp, outcome: 'pending', created_at: a.now })
-    .execute();
-}
-
 export async function setOutcome(conn: DbOrTx, id: string, outcome: IinAttemptOutcome): Promise<void> {
   await conn.updateTable('iin_attempts').set({ outcome }).where('id', '=', id).execute();
-}
-
-/** Lookups that count (a registry that did not answer is not the citizen's attempt). */
-export async function countAttempts(conn: DbOrTx, q: { registrationId: string; phoneHash: Buffer; clientIp: string; since: Date }): Promise<IinAttemptsUsed> {
-  const { rows } = await sql<{ reg_count: string; phone_count: string; phone_oldest: Date | null; ip_count: string; ip_oldest: Date | null }>`
-    select count(*) filter (where registration_id = ${q.registrationId}) as reg_count,
-           count(*) filter (where phone_hash = ${q.phoneHash} and created_at > ${q.since}) as phone_count,
-           min(created_at) filter (where phone_hash = ${q.phoneHash} and created_at > ${q.since}) as phone_oldest,
-           count(*) filter (where client_ip = ${q.clientIp} and created_at > ${q.since}) as ip_count,
-           min(created_at) filter (where client_ip = ${q.clientIp} and created_at > ${q.since}) as ip_oldest
-    from iin_attempts
-    where outcome <> 'unavailable'
-      and (registration_id = ${q.registrationId} or ((phone_hash = ${q.phoneHash} or client_ip = ${q.clientIp}) and created_at > ${q.since}))`.execute(conn);
-  const row = rows[0];
-  return {
-    registration: Number(row.reg_count),
-    phone: { count: Number(row.phone_count), oldest: row.phone_oldest ? new Date(row.phone_oldest) : null },
-    ip: { count: Number(row.ip_count), oldest: row.ip_oldest ? new Date(row.ip_oldest) : null },
-  };
-}
-
-/** Failed lookups of the registration: what its limit counts after a lookup. */
-export async function countFailed(conn: DbOrTx, registrationId: string): Promise<number> {
-  const row = await conn
-    .selectFrom('iin_attempts')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('registration_id', '=', registrationId)
-    .where('outcome', 'not in', ['unavailable', 'accepted'])
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** Whether this registration's lookup of this IIN found it bound in BMG to another phone. */
@@ -62,4 +21,94 @@ export async function hadBmgMismatch(conn: DbOrTx, registrationId: string, iinHa
     .where('outcome', '=', 'bmg_mismatch')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** A move of the registration that the caller checked against the transition table. */
+interface CheckedMove {
+  from: string;
+  to: string;
+}
+
+/** The end of a registration whose last allowed lookup failed: the move, its reason and its audit event. */
+export interface EndOfRegistration {
+  move: CheckedMove;
+  reason: string;
+  audit: Extract<AuditEvent, { type: 'iin.attempts_exceeded' }>;
+}
+
+/**
+ * A lookup about to be made, in one round trip (iin_attempt_begin, migration 0012): under the
+ * registration's row lock and the phone's lock, the lookups used so far are counted and the lookup is
+ * recorded — or refused: at the registration's limit it ends (`end`), at the phone's or IP's daily
+ * limit the refusal is audited. `state` is the registration's as found (undefined: none); nothing
+ * happens unless it is `end.move.from`.
+ */
+export async function beginAttempt(
+  conn: DbOrTx,
+  a: {
+    id: string;
+    registrationId: string;
+    phoneHash: Buffer;
+    iinHash: Buffer;
+    clientIp: string;
+    now: Date;
+    windowSeconds: number;
+    limits: { perRegistration: number; perPhonePerDay: number; perIpPerDay: number };
+    end: EndOfRegistration;
+    limitedAudit: { type: 'iin.attempts_limited'; subject: string };
+  },
+): Promise<{ state: string | undefined; used: IinAttemptsUsed; recorded: boolean }> {
+  const { end } = a;
+  const { rows } = await sql<{ state: string | null; reg_count: number; phone_count: number; phone_oldest: Date | null; ip_count: number; ip_oldest: Date | null; recorded: boolean }>`
+    select * from iin_attempt_begin(
+      ${a.registrationId}, ${end.move.from}, ${a.id}, ${a.phoneHash}, ${a.iinHash}, ${a.clientIp},
+      ${a.now}, ${a.windowSeconds}::int, ${a.limits.perRegistration}::int, ${a.limits.perPhonePerDay}::int, ${a.limits.perIpPerDay}::int,
+      ${end.move.to}, ${end.reason}, ${end.audit.type}, ${JSON.stringify(end.audit.details)}::jsonb,
+      ${a.limitedAudit.type}, ${a.limitedAudit.subject})`.execute(conn);
+  const row = rows[0];
+  return {
+    state: row.state ?? undefined,
+    used: {
+      registration: row.reg_count,
+      phone: { count: row.phone_count, oldest: row.phone_oldest ? new Date(row.phone_oldest) : null },
+      ip: { count: row.ip_count, oldest: row.ip_oldest ? new Date(row.ip_oldest) : null },
+    },
+    recorded: row.recorded,
+  };
+}
+
+/**
+ * A lookup's outcome in one round trip (iin_attempt_finish, migration 0012), under the registration's
+ * row lock. 'accepted' moves the registration on (`accept`) with the person — unless the IIN already
+ * has a digital profile: then it is recorded as 'already_registered'. A failure is audited and counted;
+ * the registration's last allowed failure ends it (`end`). Returns what was recorded ('state': the
+ * registration had left `accept.move.from`, nothing was written) and, after a failure, the registration's failed lookups.
+ */
+export async function finishAttempt(
+  conn: DbOrTx,
+  f: {
+    id: string;
+    registrationId: string;
+    outcome: 'accepted' | 'not_found' | 'bmg_mismatch';
+    now: Date;
+    clientIp: string;
+    /** The masked IIN: the subject of the lookup's audit event. */
+    subject: string;
+    accept: { move: CheckedMove; iin: string; maskedName: string | null };
+    failedAudit: Extract<AuditEvent, { type: 'iin.not_found' | 'bmg.mismatch' }> | null;
+    limitPerRegistration: number;
+    end: EndOfRegistration;
+  },
+): Promise<{ outcome: IinAttemptOutcome | 'state'; state: string | undefined; failed: number }> {
+  const { end, accept } = f;
+  const accepted: AuditEvent['type'] = 'iin.accepted';
+  const already: AuditEvent['type'] = 'iin.already_registered';
+  const { rows } = await sql<{ outcome: IinAttemptOutcome | 'state'; state: string | null; failed: number | null }>`
+    select * from iin_attempt_finish(
+      ${f.id}, ${f.registrationId}, ${f.outcome}, ${f.now}, ${f.clientIp}, ${f.subject},
+      ${accept.iin}, ${accept.maskedName}, ${accept.move.from}, ${accept.move.to}, ${accepted}, ${already},
+      ${f.failedAudit?.type ?? null}, ${JSON.stringify(f.failedAudit?.details ?? {})}::jsonb,
+      ${f.limitPerRegistration}::int, ${end.move.to}, ${end.reason}, ${end.audit.type}, ${end.audit.subject ?? null}, ${JSON.stringify(end.audit.details)}::jsonb)`.execute(conn);
+  const row = rows[0];
+  return { outcome: row.outcome, state: row.state ?? undefined, failed: row.failed ?? 0 };
 }

@@ -5,7 +5,7 @@ import { requestLanguage } from '../platform/error-handler.js';
 import { errorRef } from '../platform/errors/error-body.js';
 import { isLanguage } from '../platform/i18n.js';
 import { RegistrationState } from './registration.rules.js';
-import { authorizeRegistration, RegistrationService, type RegistrationRow } from './registration.service.js';
+import { authorizeRegistration, RegistrationService, type AuthorizedRow } from './registration.service.js';
 
 
 const OtpTiming = Type.Object({ expiresAt: Type.String({ format: 'date-time' }), resendAvailableAt: Type.String({ format: 'date-time' }) });
@@ -46,10 +46,15 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const service = new RegistrationService(ctx);
     // Authorisation runs before body validation, so a caller without the token learns nothing about the body.
-    const authorizedRegistrations = new WeakMap<FastifyRequest, RegistrationRow>();
+    const authorizedRegistrations = new WeakMap<FastifyRequest, AuthorizedRow>();
     const onRequest = async (request: FastifyRequest) => {
       const { id } = request.params as IdParams;
       authorizedRegistrations.set(request, await authorizeRegistration(ctx, id, request.headers.authorization));
+    };
+    // The code step reads the registration's latest code in the same statement.
+    const onCodeRequest = async (request: FastifyRequest) => {
+      const { id } = request.params as IdParams;
+      authorizedRegistrations.set(request, await authorizeRegistration(ctx, id, request.headers.authorization, { withLatestCode: true }));
     };
     // A finished registration's token still reads its outcome; it opens no step.
     const onRead = async (request: FastifyRequest) => {
@@ -98,7 +103,7 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsync {
     app.post<{ Params: IdParams; Body: Static<typeof OtpBody> }>(
       '/registrations/:id/otp',
       {
-        onRequest,
+        onRequest: onCodeRequest,
         schema: {
           tags,
           summary: 'Check the one-time code',

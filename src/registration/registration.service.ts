@@ -15,9 +15,9 @@ import { VideoCheckLocks } from '../biometrics/video-check-lock.service.js';
 import { FINAL_STATES, findTransition, isIdleExpired, NEVER_IDLE_STATES, RegistrationState } from './registration.rules.js';
 import { IinAttempts, type IinAttempt } from './iin-attempts.service.js';
 import * as store from './registration.store.js';
-import type { RegistrationRow } from './registration.store.js';
+import type { AuthorizedRow, RegistrationRow } from './registration.store.js';
 
-export type { RegistrationRow };
+export type { AuthorizedRow, RegistrationRow };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,8 +42,8 @@ export async function authorizeRegistration(
   ctx: AppContext,
   id: string,
   authorization: string | undefined,
-  options: { allowFinished?: boolean } = {},
-): Promise<RegistrationRow> {
+  options: { allowFinished?: boolean; withLatestCode?: boolean } = {},
+): Promise<AuthorizedRow> {
   const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')?.[1];
   if (!token) throw new AppError('UNAUTHORIZED');
   if (!UUID.test(id)) throw new AppError('REGISTRATION_NOT_FOUND');
@@ -51,7 +51,14 @@ export async function authorizeRegistration(
   const hash = tokenHash(ctx, token);
   const now = new Date();
   const closed = options.allowFinished ? [] : FINAL_STATES;
-  const registration = await store.findAndTouch(ctx.db, id, { tokenHash: hash, closed, neverIdle: NEVER_IDLE_STATES, now, expiresAt: idleExpiry(ctx, now) });
+  const registration = await store.findAndTouch(ctx.db, id, {
+    tokenHash: hash,
+    closed,
+    neverIdle: NEVER_IDLE_STATES,
+    now,
+    expiresAt: idleExpiry(ctx, now),
+    withLatestCode: options.withLatestCode,
+  });
   if (!registration) throw new AppError('REGISTRATION_NOT_FOUND');
   if (!constantTimeEqual(hash, registration.token_hash)) throw new AppError('UNAUTHORIZED');
   if ((closed as readonly string[]).includes(registration.state)) throw new AppError('REGISTRATION_FINISHED', { state: registration.state });
@@ -148,45 +155,48 @@ export class RegistrationService {
   async resendOtp(registration: RegistrationRow, clientIp: string): Promise<{ otp: OtpTiming }> {
     assertState(registration, RegistrationState.AWAITING_OTP);
     const now = new Date();
-    try {
-      const otp = await this.ctx.db.transaction().execute(async (trx) => {
-        const current = await store.findRegistration(trx, registration.id, { forUpdate: true });
-        if (!current) throw new AppError('REGISTRATION_NOT_FOUND');
-        assertState(current, RegistrationState.AWAITING_OTP);
-        const timing = await this.otp.issue(trx, {
-          registrationId: current.id,
-          phone: current.phone,
-          clientIp,
-          language: current.language as Language,
-          now,
-          isResend: true,
-        });
-        await appendAudit(trx, { type: 'otp.sent', actor: 'citizen', registrationId: current.id, subject: maskPhone(current.phone), clientIp, details: { resend: true } });
-        return timing;
-      });
-      return { otp };
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'OTP_SEND_LIMIT') await this.auditLimit(registration.phone, clientIp, registration.id);
-      throw err;
-    }
+    const language = registration.language as Language;
+    // One round trip (registration_resend): cooldown, limits, the new code with its SMS, audit.
+    const code = this.otp.prepare({ registrationId: registration.id, phone: registration.phone, language, now });
+    const subject = maskPhone(registration.phone);
+    const result = await store.resendCode(this.ctx.db, {
+      registrationId: registration.id,
+      expectedState: RegistrationState.AWAITING_OTP,
+      phone: registration.phone,
+      language,
+      clientIp,
+      now,
+      limits: this.otp.sendLimits,
+      code,
+      audit: { sent: { type: 'otp.sent', actor: 'citizen', details: { resend: true } }, refused: 'otp.send_limited', subject },
+    });
+    if (result.state === undefined) throw new AppError('REGISTRATION_NOT_FOUND');
+    if (result.state !== RegistrationState.AWAITING_OTP) throw new AppError('INVALID_STATE', { state: result.state, expected: RegistrationState.AWAITING_OTP });
+    if (result.refused === 'cooldown') throw this.otp.resendTooEarlyError(result.resendAvailableAt, now);
+    if (result.refused) throw this.otp.sendLimitError(result.refused, result.oldest, now);
+    this.ctx.sms.queued(code.sms);
+    return { otp: code.timing };
   }
 
-  async verifyOtp(registration: RegistrationRow, code: string, clientIp: string): Promise<{ state: RegistrationState }> {
+  async verifyOtp(registration: AuthorizedRow, code: string, clientIp: string): Promise<{ state: RegistrationState }> {
     assertState(registration, RegistrationState.AWAITING_OTP);
     const now = new Date();
     const subject = maskPhone(registration.phone);
     const base = { actor: 'citizen', registrationId: registration.id, subject, clientIp } as const;
     const move = { from: RegistrationState.AWAITING_OTP, to: RegistrationState.AWAITING_IIN, by: 'citizen' } as const;
-    // Two round trips: read the code, then record the attempt (and the move) in one statement that
+    // Two round trips: authorise with the code read, then record the attempt (and the move) in one statement that
     // holds only if the code is unchanged — a concurrent attempt makes this one judge again. The
     // attempt is committed before a failure is reported, so wrong guesses always count.
     for (let round = 1; ; round++) {
-      const { latest, attempt } = await this.otp.judge(this.ctx.db, registration.id, code, now);
+      // The first round judges the code read with the registration (authorizeRegistration `withLatestCode`).
+      const { latest, attempt } = await this.otp.judge(this.ctx.db, registration.id, code, now, round === 1 ? registration.latestCode : undefined);
       const verification = attempt.verification;
       if (!latest || !attempt.record) {
-        // Nothing to record on the code (expired, used up, replaced): only the refusal is audited.
+        // Nothing to record on the code (expired, used up, replaced): only the refusal is audited — if
+        // the registration still awaits its code; a concurrent right code may have used it and moved on.
         if (verification.ok) throw new AppError('INTERNAL_ERROR');
-        await appendAudit(this.ctx.db, { ...base, type: 'otp.failed', details: { reason: verification.code } });
+        const audited = await store.auditInState(this.ctx.db, registration.id, RegistrationState.AWAITING_OTP, { ...base, type: 'otp.failed', details: { reason: verification.code } });
+        if (!audited) await this.refuseMoved(registration.id, RegistrationState.AWAITING_OTP);
         throw otpError(verification);
       }
       const audit: AuditEvent = verification.ok
@@ -201,10 +211,7 @@ export class RegistrationService {
         audit,
         now,
       });
-      if (outcome === 'state') {
-        const current = await store.findRegistration(this.ctx.db, registration.id);
-        throw new AppError('INVALID_STATE', { state: current?.state ?? 'UNKNOWN', expected: RegistrationState.AWAITING_OTP });
-      }
+      if (outcome === 'state') await this.refuseMoved(registration.id, RegistrationState.AWAITING_OTP);
       if (outcome === 'changed' && round < OTP_ATTEMPT_ROUNDS) continue;
       if (outcome === 'changed') throw new AppError('RATE_LIMITED', { retryAfter: 1 }, { 'retry-after': '1' });
       if (!verification.ok) throw otpError(verification);
@@ -222,53 +229,38 @@ export class RegistrationService {
     if (!check.ok) throw new AppError(check.code);
     const iin = iinInput;
     const subject = maskIin(iin);
-
     // Every lookup is counted before it is made: the step must not become a registry oracle.
     const attempt = await this.iinAttempts.begin(registration, iin, clientIp);
-    const audit = { actor: 'citizen' as const, registrationId: registration.id, subject, clientIp };
-    let person: Awaited<ReturnType<AppContext['registry']['findPerson']>>;
-    let bound: boolean;
+    let found: Awaited<ReturnType<AppContext['registry']['checkPerson']>>;
     try {
-      // Registry calls may go over the network: they happen before, not inside, the transaction.
-      person = await this.ctx.registry.findPerson(iin);
-      bound = person !== null && (await this.ctx.registry.isPhoneBoundToIin(registration.phone, iin));
+      // Registry calls may go over the network: they happen between, not inside, the transactions.
+      found = await this.ctx.registry.checkPerson(iin, registration.phone);
     } catch (err) {
       await this.iinAttempts.unavailable(attempt);
       throw err;
     }
-    if (!person) return this.failIin(attempt, 'not_found', 'PERSON_NOT_FOUND', { ...audit, type: 'iin.not_found' });
-    if (!bound) {
-      return this.failIin(attempt, 'bmg_mismatch', 'BMG_PHONE_MISMATCH', { ...audit, type: 'bmg.mismatch', details: { phone: maskPhone(registration.phone) } }, { assistant: true });
+    const base = { actor: 'citizen' as const, registrationId: registration.id, subject, clientIp };
+    const maskedName = found ? maskName(found.person.firstName, found.person.lastName) : '';
+    const result = !found
+      ? await this.iinAttempts.finish(attempt, registration, { iin, clientIp, outcome: 'not_found', audit: { ...base, type: 'iin.not_found' } })
+      : !found.boundToPhone
+        ? await this.iinAttempts.finish(attempt, registration, { iin, clientIp, outcome: 'bmg_mismatch', audit: { ...base, type: 'bmg.mismatch', details: { phone: maskPhone(registration.phone) } } })
+        : await this.iinAttempts.finish(attempt, registration, { iin, clientIp, outcome: 'accepted', maskedName });
+    if (result.outcome !== 'accepted') {
+      if (result.attemptsLeft === 0) throw new AppError('IIN_ATTEMPTS_EXCEEDED');
+      if (result.outcome === 'not_found') throw new AppError('PERSON_NOT_FOUND', { attemptsLeft: result.attemptsLeft });
+      if (result.outcome === 'bmg_mismatch') throw new AppError('BMG_PHONE_MISMATCH', { assistant: true, attemptsLeft: result.attemptsLeft });
+      throw new AppError('ALREADY_REGISTERED', { attemptsLeft: result.attemptsLeft });
     }
-    if (await store.hasDigitalProfile(this.ctx.db, iin)) return this.failIin(attempt, 'already_registered', 'ALREADY_REGISTERED', { ...audit, type: 'iin.already_registered' });
-
-    const maskedName = maskName(person.firstName, person.lastName);
-    const now = new Date();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await store.transition(trx, registration.id, { from: RegistrationState.AWAITING_IIN, to: RegistrationState.AWAITING_VIDEO_CHECK, by: 'citizen' }, { iin, masked_name: maskedName }, now);
-      await this.iinAttempts.accepted(trx, attempt);
-      await appendAudit(trx, { ...audit, type: 'iin.accepted' });
-    });
     // The person may already be locked out of video checks by an earlier registration: say so at once.
     const lock = await this.locks.status(this.ctx.db, { phone: registration.phone, iin });
     return { state: RegistrationState.AWAITING_VIDEO_CHECK, person: { maskedName }, lockedUntil: lock.lockedUntil?.toISOString() ?? null, attemptsLeft: lock.attemptsLeft };
   }
 
-  /** Counts a failed lookup and answers its error, or IIN_ATTEMPTS_EXCEEDED when it was the last one allowed. */
-  private async failIin(
-    attempt: IinAttempt,
-    outcome: Parameters<IinAttempts['fail']>[1],
-    code: 'PERSON_NOT_FOUND' | 'BMG_PHONE_MISMATCH' | 'ALREADY_REGISTERED',
-    audit: Parameters<IinAttempts['fail']>[2],
-    details: { assistant?: true } = {},
-  ): Promise<never> {
-    const attemptsLeft = await this.iinAttempts.fail(attempt, outcome, audit);
-    if (attemptsLeft === 0) throw new AppError('IIN_ATTEMPTS_EXCEEDED');
-    throw new AppError(code, { ...details, attemptsLeft });
-  }
-
-  private async auditLimit(phone: string, clientIp: string, registrationId: string | null): Promise<void> {
-    await appendAudit(this.ctx.db, { type: 'otp.send_limited', actor: 'citizen', registrationId, subject: maskPhone(phone), clientIp });
+  /** 409 INVALID_STATE for a registration that left `expected` while the step ran. */
+  private async refuseMoved(registrationId: string, expected: RegistrationState): Promise<never> {
+    const current = await store.findRegistration(this.ctx.db, registrationId);
+    throw new AppError('INVALID_STATE', { state: current?.state ?? 'UNKNOWN', expected });
   }
 }
 

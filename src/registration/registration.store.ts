@@ -2,7 +2,7 @@ import type { DbOrTx } from '../platform/db/database.js';
 import type { RegistrationsTable } from '../platform/db/schema.js';
 import { sql, type Selectable } from 'kysely';
 import { AppError } from '../platform/errors/app-error.js';
-import type { PreparedOtp } from '../otp/otp.service.js';
+import type { LatestCode, PreparedOtp } from '../otp/otp.service.js';
 import type { AuditEvent } from '../audit/audit.store.js';
 import { findTransition, INITIAL_STATE, type RegistrationState, type TransitionActor } from './registration.rules.js';
 
@@ -112,25 +112,78 @@ export async function startRegistration(
 }
 
 /**
+ * A resend in one round trip (registration_resend, migration 0013): under the registration's row lock
+ * the latest code's cooldown, then the send limits under the phone's lock; the active code is voided
+ * and the new code, its SMS with its job and the audit event written — or only a refusal's audit event.
+ * `state` is the registration's as found; nothing happens unless it is `expectedState`.
+ */
+export async function resendCode(
+  conn: DbOrTx,
+  r: {
+    registrationId: string;
+    expectedState: RegistrationState;
+    phone: string;
+    language: string;
+    clientIp: string;
+    now: Date;
+    limits: { phone: number; ip: number };
+    code: PreparedOtp;
+    audit: { sent: Extract<AuditEvent, { type: 'otp.sent' }>; refused: AuditEvent['type']; subject: string };
+  },
+): Promise<{ state: string | undefined; refused: 'cooldown' | 'phone' | 'ip' | null; oldest: Date | null; resendAvailableAt: Date | null }> {
+  const { code, audit } = r;
+  const m = code.sms;
+  const { rows } = await sql<{ state: string | null; refused: 'cooldown' | 'phone' | 'ip' | null; oldest: Date | null; resend_available_at: Date | null }>`
+    select * from registration_resend(
+      ${r.registrationId}, ${r.expectedState}, ${r.phone}, ${r.language}, ${r.now}, ${r.clientIp},
+      ${code.windowStart}, ${r.limits.phone}::int, ${r.limits.ip}::int,
+      ${code.id}, ${code.codeHmac}, ${code.expiresAt}, ${code.resendAvailableAt},
+      ${m.queue}, ${m.id}, ${m.body}, ${m.bodyEncrypted},
+      ${m.priority}::int, ${m.retryLimit}::int, ${m.retryDelay}::int, ${m.retryBackoff}, ${m.expireSeconds}::int,
+      ${audit.sent.type}, ${JSON.stringify(audit.sent.details ?? {})}::jsonb, ${audit.refused}, ${audit.subject})`.execute(conn);
+  const row = rows[0];
+  return {
+    state: row.state ?? undefined,
+    refused: row.refused,
+    oldest: row.oldest ? new Date(row.oldest) : null,
+    resendAvailableAt: row.resend_available_at ? new Date(row.resend_available_at) : null,
+  };
+}
+
+/** A registration as authorised, with its latest code when the step asked for it (`withLatestCode`). */
+export type AuthorizedRow = RegistrationRow & { latestCode?: { latest: LatestCode | undefined } };
+
+/**
  * The registration as it was, and in the same statement its idle expiry extended — if the token
  * matches, its state is not one of `closed`, and it has not idled out (`neverIdle` states do not).
  * The caller decides on the row returned with the same rules (registration.rules.ts), so the touch
- * happened exactly when the call is authorised.
+ * happened exactly when the call is authorised. `withLatestCode`: the registration's latest code
+ * too, read unlocked as the code step reads it (it saves that step a round trip).
  */
 export async function findAndTouch(
   conn: DbOrTx,
   id: string,
-  t: { tokenHash: Buffer; closed: readonly string[]; neverIdle: readonly string[]; now: Date; expiresAt: Date },
-): Promise<RegistrationRow | undefined> {
-  const { rows } = await sql<RegistrationRow>`
+  t: { tokenHash: Buffer; closed: readonly string[]; neverIdle: readonly string[]; now: Date; expiresAt: Date; withLatestCode?: boolean },
+): Promise<AuthorizedRow | undefined> {
+  const codeColumns = t.withLatestCode
+    ? sql`, c.id as code_id, c.code_hmac as code_hmac, c.status as code_status, c.attempts as code_attempts, c.expires_at as code_expires_at`
+    : sql``;
+  const codeJoin = t.withLatestCode
+    ? sql`left join lateral (select id, code_hmac, status, attempts, expires_at from otp_codes where registration_id = r.id order by created_at desc limit 1) c on true`
+    : sql``;
+  const { rows } = await sql<RegistrationRow & Partial<{ code_id: string | null; code_hmac: Buffer; code_status: LatestCode['status']; code_attempts: number; code_expires_at: Date }>>`
     with touched as (
       update registrations set updated_at = ${t.now}, expires_at = ${t.expiresAt}
       where id = ${id} and token_hash = ${t.tokenHash}
         and state <> all(${[...t.closed]}::text[])
         and (state = any(${[...t.neverIdle]}::text[]) or expires_at > ${t.now})
       returning id)
-    select * from registrations where id = ${id}`.execute(conn);
-  return rows[0];
+    select r.* ${codeColumns} from registrations r ${codeJoin} where r.id = ${id}`.execute(conn);
+  const row = rows[0];
+  if (!row || !t.withLatestCode) return row;
+  const { code_id, code_hmac, code_status, code_attempts, code_expires_at, ...registration } = row;
+  const latest = code_id ? { id: code_id, code_hmac: code_hmac!, status: code_status!, attempts: code_attempts!, expires_at: code_expires_at! } : undefined;
+  return { ...registration, latestCode: { latest } };
 }
 
 /**
@@ -173,4 +226,14 @@ export async function recordOtpAttempt(
     select (select count(*) from reg) as locked, (select count(*) from code) as recorded, (select count(*) from moved) as moved`.execute(conn);
   if (Number(rows[0].locked) === 0) return 'state';
   return Number(rows[0].recorded) === 1 ? 'recorded' : 'changed';
+}
+
+/** Appends the audit event only while the registration is in `state`; false when it is not (nothing written). */
+export async function auditInState(conn: DbOrTx, registrationId: string, state: RegistrationState, audit: AuditEvent): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    insert into audit_events (type, actor, registration_id, subject, client_ip, details)
+    select ${audit.type}, ${audit.actor}, id, ${audit.subject ?? null}, ${audit.clientIp ?? null}, ${JSON.stringify(audit.details ?? {})}::jsonb
+    from registrations where id = ${registrationId} and state = ${state}
+    returning id`.execute(conn);
+  return rows.length > 0;
 }

@@ -40,6 +40,10 @@ export class EmbeddedRegistryGateway implements RegistryGateway {
     return binding?.iin === iin;
   }
 
+  checkPerson(iin: string, phone: string): Promise<{ person: RegistryPerson; boundToPhone: boolean } | null> {
+    return store.findPersonAndBinding(this.db, iin, phone);
+  }
+
   async bindPhone(phone: string, iin: string, conn?: DbOrTx): Promise<void> {
     assertBindable(phone, iin);
     const bind = async (tx: DbOrTx) => {

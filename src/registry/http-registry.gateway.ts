@@ -67,6 +67,11 @@ export class HttpRegistryGateway implements RegistryGateway {
     return body.iin === iin;
   }
 
+  async checkPerson(iin: string, phone: string): Promise<{ person: RegistryPerson; boundToPhone: boolean } | null> {
+    const person = await this.findPerson(iin);
+    return person && { person, boundToPhone: await this.isPhoneBoundToIin(phone, iin) };
+  }
+
   async bindPhone(phone: string, iin: string): Promise<void> {
     assertBindable(phone, iin);
     const reply = await this.call('PUT', `/bmg/${encodeURIComponent(phone)}`, { iin });

@@ -88,6 +88,14 @@ describe.each(implementations)(`registry gateway contract: %s (${process.env.DAT
     expect(await gateway().isPhoneBoundToIin('not a phone', ASKAR.iin)).toBe(false);
   });
 
+  it('checks a person and the phone in one question: the person, and whether BMG binds the phone to them', async () => {
+    expect(await gateway().checkPerson(ASKAR.iin, ASKAR.phone)).toEqual({ person: await gateway().findPerson(ASKAR.iin), boundToPhone: true });
+    expect(await gateway().checkPerson(AIGERIM.iin, ASKAR.phone)).toMatchObject({ person: { iin: AIGERIM.iin, firstName: 'Айгерім' }, boundToPhone: false });
+    expect(await gateway().checkPerson(NURZHAN.iin, '+77009998877')).toMatchObject({ person: { iin: NURZHAN.iin }, boundToPhone: false });
+    expect(await gateway().checkPerson(UNKNOWN_IIN, ASKAR.phone)).toBeNull();
+    expect(await gateway().checkPerson('../persons', ASKAR.phone)).toBeNull();
+  });
+
   it('binds a new phone and lets one IIN have several phones', async () => {
     await gateway().bindPhone('+77771112233', ASKAR.iin);
     expect(await gateway().isPhoneBoundToIin('+77771112233', ASKAR.iin)).toBe(true);

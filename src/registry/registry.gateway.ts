@@ -22,6 +22,11 @@ export interface RegistryGateway {
   /** True when BMG binds this phone (E.164) to this IIN. */
   isPhoneBoundToIin(phone: string, iin: string): Promise<boolean>;
   /**
+   * The IIN step's question in one: the person (null: the registry does not know the IIN) and whether
+   * BMG binds the phone to them. The embedded registry answers it in one statement.
+   */
+  checkPerson(iin: string, phone: string): Promise<{ person: RegistryPerson; boundToPhone: boolean } | null>;
+  /**
    * Creates or replaces the BMG binding of a phone (service-centre operators). The embedded registry
    * writes it in `conn` when given, so it commits or rolls back with the caller's transaction.
    */

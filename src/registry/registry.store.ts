@@ -26,6 +26,30 @@ export async function findPerson(db: DbOrTx, iin: string): Promise<RegistryPerso
   };
 }
 
+/** The person and whether BMG binds `phone` to them, in one statement; null when the IIN is unknown. */
+export async function findPersonAndBinding(db: DbOrTx, iin: string, phone: string): Promise<{ person: RegistryPerson; boundToPhone: boolean } | null> {
+  const row = await db
+    .selectFrom('registry_persons')
+    .leftJoin('bmg_bindings', (join) => join.on('bmg_bindings.phone', '=', phone).onRef('bmg_bindings.iin', '=', 'registry_persons.iin'))
+    .select([
+      'registry_persons.iin',
+      'last_name',
+      'first_name',
+      'middle_name',
+      'birth_date',
+      'sex',
+      sql<boolean>`photo_encrypted is not null`.as('has_photo'),
+      sql<boolean>`bmg_bindings.phone is not null`.as('bound'),
+    ])
+    .where('registry_persons.iin', '=', iin)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    person: { iin: row.iin, lastName: row.last_name, firstName: row.first_name, middleName: row.middle_name, birthDate: row.birth_date, sex: row.sex, hasPhoto: row.has_photo },
+    boundToPhone: row.bound,
+  };
+}
+
 export async function findPhoto(db: DbOrTx, key: Buffer, iin: string): Promise<Buffer | null> {
   const row = await db.selectFrom('registry_persons').select('photo_encrypted').where('iin', '=', iin).executeTakeFirst();
   return row?.photo_encrypted ? decrypt(key, row.photo_encrypted, iin) : null;
