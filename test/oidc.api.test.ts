@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { ClientService } from '../src/oidc/oidc-client.service.js';
 import { testDbKind, type TestServer } from './support/test-server.js';
-import { citizenWithDigitalId } from './support/citizen-session.js';
-import { authorizationUrl, Browser, interactionUid, relyingParty, startOidcTestServer, type RelyingParty } from './support/oidc-rp.js';
+import {
+  authorize as authorizeSupport,
+  authorizationUrl,
+  Browser,
+  registerClient as registerSupportClient,
+  relyingParty,
+  signedInBrowser as signedInSupportBrowser,
+  startOidcTestServer,
+  type RelyingParty,
+} from './support/oidc-rp.js';
 
 let server: TestServer;
 
@@ -14,40 +21,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function registerClient(options: { scopes?: string; redirectUri?: string; firstParty?: boolean; authMethod?: 'client_secret_basic' | 'client_secret_post' } = {}) {
-  const redirectUri = options.redirectUri ?? 'https://rp.example.kz/callback';
-  const created = await new ClientService(server.ctx.db, server.config).create(
-    { name: 'Test service', redirectUris: [redirectUri], scopes: (options.scopes ?? 'openid profile phone').split(' '), firstParty: options.firstParty, authMethod: options.authMethod, policyUri: 'https://rp.example.kz/privacy' },
-    'system',
-  );
-  return { ...created, redirectUri };
-}
-
-/** A citizen with a Digital ID signed in (did_session) in a fresh browser. */
-async function signedInBrowser(): Promise<{ browser: Browser; citizen: Awaited<ReturnType<typeof citizenWithDigitalId>> }> {
-  const citizen = await citizenWithDigitalId(server);
-  const browser = new Browser(server);
-  await browser.signIn(citizen.phone);
-  return { browser, citizen };
-}
-
-/** Sends the browser to the provider and through sign-in and consent; returns where it lands at the service. */
-async function authorize(rp: RelyingParty, browser: Browser, params: Record<string, string> = {}, consent: { approve: boolean; scopes?: string[] } = { approve: true }) {
-  const start = await authorizationUrl(rp, params);
-  let page = await browser.follow(start.url.href, rp.redirectUri);
-  for (let steps = 0; steps < 4 && !page.url.startsWith(rp.redirectUri); steps++) {
-    const uid = interactionUid(page.url);
-    const details = await browser.fetch(`/api/v1/interactions/${uid}`);
-    expect(details.status, JSON.stringify(details.body)).toBe(200);
-    const step =
-      details.body.prompt.name === 'login'
-        ? await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST' })
-        : await browser.fetch(`/api/v1/interactions/${uid}/consent`, { method: 'POST', body: consent });
-    expect(step.status, JSON.stringify(step.body)).toBe(200);
-    page = await browser.follow(new URL(step.body.redirectTo, server.url).href, rp.redirectUri);
-  }
-  return { ...start, callback: new URL(page.url) };
-}
+const registerClient = (options: Parameters<typeof registerSupportClient>[1] = {}) => registerSupportClient(server, options);
+const signedInBrowser = () => signedInSupportBrowser(server);
+const authorize = (rp: RelyingParty, browser: Browser, params: Record<string, string> = {}) => authorizeSupport(server, rp, browser, params);
 
 describe(`OpenID Connect provider on ${testDbKind}`, () => {
   it('publishes its discovery document: issuer PUBLIC_URL/oidc, code flow only, S256, the client authentications, pairwise subjects', async () => {

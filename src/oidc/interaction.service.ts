@@ -8,7 +8,8 @@ import { AppError } from '../platform/errors/app-error.js';
 import { appendAudit } from '../audit/audit.store.js';
 import type { CitizenPrincipal } from '../session/session.service.js';
 import type { OidcModule } from './oidc.module.js';
-import { acrOf, amrOf, assuranceAtLeast, requiredAssurance, SCOPE_CLAIMS } from './oidc.rules.js';
+import { assuranceMeets } from '../session/session.rules.js';
+import { acrOf, amrOf, requiredAssurance, SCOPE_CLAIMS } from './oidc.rules.js';
 import * as accounts from './oidc-account.store.js';
 
 export interface InteractionView {
@@ -100,6 +101,9 @@ export class InteractionService {
 
     const grant = (interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined) ?? new provider.Grant({ accountId: principal.profileId, clientId });
     grant.addOIDCScope(scopes.join(' '));
+    // Scopes left unticked are recorded as refused, so the provider does not ask about them again.
+    const refused = offered.filter((s) => !scopes.includes(s));
+    if (refused.length > 0) grant.rejectOIDCScope(refused.join(' '));
     const missingClaims = (interaction.prompt.details.missingOIDCClaims as string[] | undefined) ?? [];
     if (missingClaims.length > 0) grant.addOIDCClaims(missingClaims);
     const grantId = await grant.save();
@@ -110,7 +114,7 @@ export class InteractionService {
 
   private requireAssurance(interaction: Interaction, principal: CitizenPrincipal): void {
     const needed = requiredAssurance(interaction.params.acr_values);
-    if (needed && needed !== 'low' && !assuranceAtLeast(principal.assurance, needed)) throw new AppError('STEP_UP_REQUIRED', { required: needed });
+    if (needed && needed !== 'low' && !assuranceMeets(principal.assurance, needed)) throw new AppError('STEP_UP_REQUIRED', { required: needed });
   }
 
   private async find(raw: RawPair, uid: string): Promise<Interaction> {

@@ -40,6 +40,7 @@ declare module 'oidc-provider' {
     addOIDCScope(scope: string): void;
     getOIDCScope(): string;
     addOIDCClaims(claims: string[]): void;
+    rejectOIDCScope(scope: string): void;
     save(ttl?: number): Promise<string>;
     destroy(): Promise<void>;
     [key: string]: unknown;

@@ -59,13 +59,4 @@ export const oidcErrors = defineErrors({
       en: 'The service asks you to sign in again: sign in once more with an SMS code.',
     },
   },
-  // details.required: the assurance the service asked for (acr_values)
-  STEP_UP_REQUIRED: withDetails<{ required: 'substantial' | 'high' } | undefined>()({
-    status: 403,
-    message: {
-      kk: 'Бұл әрекет үшін бетіңізді қайта растаңыз.',
-      ru: 'Для этого действия подтвердите себя по лицу ещё раз.',
-      en: 'Confirm it is you with a face check to continue.',
-    },
-  }),
 });

@@ -10,8 +10,10 @@ import { databaseAdapter } from './oidc.adapter.js';
 import type { ClientService } from './oidc-client.service.js';
 import type { PrivateJwk } from './oidc.keys.js';
 import { SIGNING_ALG } from './oidc.keys.js';
-import { ACR_VALUES, assuranceAtLeast, assuranceOfAcr, requiredAssurance, SCOPE_CLAIMS } from './oidc.rules.js';
+import { assuranceMeets } from '../session/session.rules.js';
+import { ACR_VALUES, assuranceOfAcr, requiredAssurance, SCOPE_CLAIMS } from './oidc.rules.js';
 import * as accounts from './oidc-account.store.js';
+import { listGrants } from './oidc-payload.store.js';
 
 export const OIDC_PREFIX = '/oidc';
 
@@ -66,7 +68,7 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
       const needed = requiredAssurance(ctx.oidc.params?.acr_values);
       if (!needed || !ctx.oidc.session?.accountId) return false;
       const have = assuranceOfAcr(ctx.oidc.session.acr ?? '');
-      return !have || !assuranceAtLeast(have, needed);
+      return !have || !assuranceMeets(have, needed);
     }),
   );
 
@@ -119,7 +121,11 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
       const { oidc } = kctx;
       const client = oidc.client!;
       const accountId = oidc.session!.accountId!;
-      const grantId = (oidc.result?.consent as { grantId?: string } | undefined)?.grantId ?? oidc.session!.grantIdFor(client.clientId);
+      // The consent is the citizen's, not the browser's: a grant given in another browser still stands.
+      const grantId =
+        (oidc.result?.consent as { grantId?: string } | undefined)?.grantId ??
+        oidc.session!.grantIdFor(client.clientId) ??
+        (await listGrants(ctx.db, accountId, new Date(), client.clientId))[0]?.id;
       let grant = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
       if (client.first_party !== true) return grant;
       grant ??= new oidc.provider.Grant({ accountId, clientId: client.clientId });

@@ -1,6 +1,6 @@
 // Pure rules of the OpenID Connect provider: the scopes and the claims each reveals, the assurance
 // levels as acr values and the methods as amr values, and what a service (client) may be registered with.
-import type { Assurance, SessionMethod } from '../session/session.rules.js';
+import { assuranceMeets, type Assurance, type SessionMethod } from '../session/session.rules.js';
 
 /** Scopes a service may be allowed; `openid` is always granted with the others. */
 export const OIDC_SCOPES = ['openid', 'profile', 'phone', 'iin', 'offline_access'] as const;
@@ -26,12 +26,6 @@ export function assuranceOfAcr(acr: string): Assurance | null {
   return match ? (match[1] as Assurance) : null;
 }
 
-const RANK: Record<Assurance, number> = { low: 0, substantial: 1, high: 2 };
-
-export function assuranceAtLeast(have: Assurance, need: Assurance): boolean {
-  return RANK[have] >= RANK[need];
-}
-
 /**
  * The highest assurance a request asks for in acr_values (space-separated, in order of preference):
  * the citizen must reach the lowest level listed, as any of them satisfies the service.
@@ -40,7 +34,7 @@ export function requiredAssurance(acrValues: string | undefined): Assurance | nu
   if (!acrValues) return null;
   const levels = acrValues.split(' ').map(assuranceOfAcr).filter((a): a is Assurance => a !== null);
   if (levels.length === 0) return null;
-  return levels.reduce((lowest, level) => (RANK[level] < RANK[lowest] ? level : lowest));
+  return levels.reduce((lowest, level) => (assuranceMeets(lowest, level) ? level : lowest));
 }
 
 /** amr (RFC 8176 names): the SMS code, a passkey (hardware key), the face check of the step-up or registration. */

@@ -3,7 +3,9 @@
 import net from 'node:net';
 import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from './test-server.js';
-import { nextSms, outbox } from './citizen-session.js';
+import { expect } from 'vitest';
+import { citizenWithDigitalId, nextSms, outbox } from './citizen-session.js';
+import { ClientService } from '../../src/oidc/oidc-client.service.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,7 +52,7 @@ export class Browser {
       body = JSON.stringify(init.body);
       headers['content-type'] = 'application/json';
     }
-    if (this.csrfToken && init.method && init.method !== 'GET') headers['x-csrf-token'] = this.csrfToken;
+    if (this.csrfToken && init.method && init.method !== 'GET') headers['x-csrf-token'] ??= this.csrfToken;
     const res = await fetch(target, { method: init.method ?? 'GET', headers, body, redirect: 'manual' });
     for (const set of res.headers.getSetCookie()) {
       const [pair, ...attributes] = set.split(';').map((s) => s.trim());
@@ -140,4 +142,73 @@ export function interactionUid(pageUrl: string): string {
   const uid = url.searchParams.get('interaction') ?? /^\/consent\/([^/]+)$/.exec(url.pathname)?.[1];
   if (!uid) throw new Error(`not an interaction page: ${pageUrl}`);
   return uid;
+}
+
+export interface TestClient {
+  clientId: string;
+  clientSecret: string | null;
+  redirectUri: string;
+}
+
+export async function registerClient(
+  server: TestServer,
+  options: { scopes?: string; redirectUri?: string; firstParty?: boolean; authMethod?: 'client_secret_basic' | 'client_secret_post'; name?: string; jwks?: { keys: Record<string, unknown>[] }; backchannelLogoutUri?: string; postLogoutRedirectUri?: string } = {},
+): Promise<TestClient> {
+  const redirectUri = options.redirectUri ?? 'https://rp.example.kz/callback';
+  const created = await new ClientService(server.ctx.db, server.config).create(
+    {
+      name: options.name ?? 'Test service',
+      redirectUris: [redirectUri],
+      scopes: (options.scopes ?? 'openid profile phone').split(' '),
+      firstParty: options.firstParty,
+      authMethod: options.jwks ? 'private_key_jwt' : options.authMethod,
+      jwks: options.jwks,
+      logoUri: 'https://rp.example.kz/logo.png',
+      policyUri: 'https://rp.example.kz/privacy',
+      backchannelLogoutUri: options.backchannelLogoutUri ?? null,
+      postLogoutRedirectUris: options.postLogoutRedirectUri ? [options.postLogoutRedirectUri] : [],
+    },
+    'system',
+  );
+  return { ...created, redirectUri };
+}
+
+/** A citizen with a Digital ID signed in (did_session) in a fresh browser. */
+export async function signedInBrowser(server: TestServer): Promise<{ browser: Browser; citizen: Awaited<ReturnType<typeof citizenWithDigitalId>> }> {
+  const citizen = await citizenWithDigitalId(server);
+  const browser = new Browser(server);
+  await browser.signIn(citizen.phone);
+  return { browser, citizen };
+}
+
+export type Consent = { approve: boolean; scopes?: string[] };
+
+/**
+ * Sends the browser to the provider and through the interaction pages' API (login with the session,
+ * consent with `consent`) until it lands at the service; `steps` records the prompts met on the way.
+ */
+export async function authorize(server: TestServer, rp: RelyingParty, browser: Browser, params: Record<string, string> = {}, consent: Consent = { approve: true }) {
+  const start = await authorizationUrl(rp, params);
+  let page = await browser.follow(start.url.href, rp.redirectUri);
+  const steps: string[] = [];
+  for (let n = 0; n < 4 && !page.url.startsWith(rp.redirectUri); n++) {
+    const uid = interactionUid(page.url);
+    const details = await browser.fetch(`/api/v1/interactions/${uid}`);
+    expect(details.status, JSON.stringify(details.body)).toBe(200);
+    steps.push(details.body.prompt.name);
+    const step =
+      details.body.prompt.name === 'login'
+        ? await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST' })
+        : await browser.fetch(`/api/v1/interactions/${uid}/consent`, { method: 'POST', body: consent });
+    expect(step.status, JSON.stringify(step.body)).toBe(200);
+    page = await browser.follow(new URL(step.body.redirectTo, server.url).href, rp.redirectUri);
+  }
+  return { ...start, callback: new URL(page.url), steps };
+}
+
+/** The code flow to its end: the tokens, checked by openid-client (signature, aud, nonce, state, PKCE). */
+export async function tokensFor(server: TestServer, rp: RelyingParty, browser: Browser, params: Record<string, string> = {}, consent: Consent = { approve: true }) {
+  const flow = await authorize(server, rp, browser, params, consent);
+  const tokens = await oidc.authorizationCodeGrant(rp.config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state, idTokenExpected: true });
+  return { tokens, flow };
 }

@@ -430,6 +430,38 @@ export interface ApiOperations {
       "5XX": ErrorBody;
     };
   };
+  "GET /api/v1/me/services": {
+    responses: {
+      200: {
+        services: Array<{
+          clientId: string;
+          name: string;
+          logoUri: string | null;
+          policyUri: string | null;
+          /** What the service may ask for: openid, profile, phone, iin, offline_access */
+          scopes: Array<string>;
+          /** The data those scopes reveal */
+          claims: Array<string>;
+          since: string;
+        }>;
+      };
+      401: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "DELETE /api/v1/me/services/{clientId}": {
+    params: {
+      clientId: string;
+    };
+    responses: {
+      204: null;
+      401: ErrorBody;
+      404: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
   "GET /api/v1/me/sessions": {
     responses: {
       200: {
