@@ -43,6 +43,7 @@ async function ceremony<T>(run: () => Promise<T>): Promise<T> {
 
 /** Sign in with any passkey of this site the browser holds; opens the session (cookie) on success. */
 export async function signInWithPasskey(): Promise<void> {
+  if (!passkeysSupported()) throw new PasskeyCeremonyError('unsupported');
   const options = await accountApi.passkeySigninOptions();
   // The server makes these options with @simplewebauthn/server: the browser library's own type.
   const response = await ceremony(() => startAuthentication({ optionsJSON: options as PublicKeyCredentialRequestOptionsJSON }));
@@ -51,6 +52,7 @@ export async function signInWithPasskey(): Promise<void> {
 
 /** Make a passkey on this device and add it to the Digital ID; the server names it (renamed after). */
 export async function addPasskey(): Promise<PasskeyView> {
+  if (!passkeysSupported()) throw new PasskeyCeremonyError('unsupported');
   const options = await accountApi.passkeyOptions();
   const response = await ceremony(() => startRegistration({ optionsJSON: options as unknown as PublicKeyCredentialCreationOptionsJSON }));
   return accountApi.addPasskey(response);
