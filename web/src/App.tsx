@@ -12,7 +12,7 @@ import { DoneStep, RejectedStep, ReviewStep } from './steps/done/DoneStep.js';
 import { IinStep } from './steps/iin/IinStep.js';
 import { LockedStep } from './steps/locked/LockedStep.js';
 import { PhoneStep } from './steps/phone/PhoneStep.js';
-import { VideoCheckStep } from './steps/video-check/VideoCheckStep.js';
+import { registrationChecks, VideoCheckStep } from './steps/video-check/VideoCheckStep.js';
 import { StartChoice } from './account/StartChoice.js';
 
 type Step = 'restoring' | 'phone' | 'code' | 'iin' | 'bmgMismatch' | 'camera' | 'videoCheck' | 'locked' | 'review' | 'done' | 'rejected';
@@ -250,7 +250,7 @@ export function App() {
       content =
         session && stream ? (
           <VideoCheckStep
-            session={session}
+            checks={registrationChecks(session)}
             stream={stream}
             onPassed={() => setStep('done')}
             onUnderReview={() => setStep('review')}

@@ -7,6 +7,8 @@ import { StepHeading } from '../components/StepHeading.js';
 import { accountApi, type ActivityEntry, type Me, type SessionView } from './accountApi.js';
 import { describeAccountError } from './errors.js';
 import { PasskeysSection } from './PasskeysSection.js';
+import { PhoneChangeFlow } from './PhoneChangeFlow.js';
+import { StepUpFlow } from './StepUpFlow.js';
 
 function useDateFormat() {
   const { i18n } = useTranslation();
@@ -14,6 +16,7 @@ function useDateFormat() {
   const locale = i18n.language === 'kk' ? ['kk-KZ', 'ru-RU'] : i18n.language === 'ru' ? 'ru-RU' : 'en-GB';
   return {
     date: (iso: string) => new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)),
+    clock: (iso: string) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso)),
     time: (iso: string) => new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)),
   };
 }
@@ -26,6 +29,10 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
   const [activity, setActivity] = useState<ActivityEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The face step-up and the change of phone take the page's place while they run; a change of phone
+  // that needs a step-up first comes back to the phone once it passed.
+  const [mode, setMode] = useState<'view' | 'stepUp' | 'stepUpForPhone' | 'phone'>('view');
+  const [notice, setNotice] = useState<string | null>(null);
 
   const fail = useCallback(
     (err: unknown) => {
@@ -88,6 +95,47 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
     );
   }
 
+  const show = (next: typeof mode, message: string | null = null) => {
+    setMode(next);
+    setNotice(message);
+    setError(null);
+    window.scrollTo(0, 0);
+  };
+
+  if (mode === 'stepUp' || mode === 'stepUpForPhone') {
+    return (
+      <StepUpFlow
+        intro={mode === 'stepUpForPhone' ? t('account:phoneChange.stepUpFirst') : t('account:stepUp.intro')}
+        onPassed={(result) => {
+          void load();
+          show(mode === 'stepUpForPhone' ? 'phone' : 'view', result.assuranceUntil ? t('account:stepUp.passed', { time: format.clock(result.assuranceUntil) }) : null);
+        }}
+        onCancel={() => show('view')}
+        onSignedOut={onSignedOut}
+      />
+    );
+  }
+  if (mode === 'phone') {
+    return (
+      <>
+        {notice && (
+          <p className="success" role="status">
+            {notice}
+          </p>
+        )}
+        <PhoneChangeFlow
+          onChanged={(phoneMasked) => {
+            void load();
+            show('view', t('account:phoneChange.done', { phone: phoneMasked }));
+          }}
+          onCancel={() => show('view')}
+          onNeedStepUp={() => show('stepUpForPhone')}
+          onSignedOut={onSignedOut}
+        />
+      </>
+    );
+  }
+
   const browserName = (s: SessionView) => {
     const browser = s.browser.name ?? t('account:profile.unknownBrowser');
     return s.browser.os ? t('account:profile.on', { browser, os: s.browser.os }) : browser;
@@ -96,6 +144,11 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
   return (
     <div className="profile">
       <StepHeading>{t('account:profile.title')}</StepHeading>
+      {notice && (
+        <p className="success" role="status">
+          {notice}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
@@ -120,7 +173,9 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
           <dt>{t('account:profile.sex')}</dt>
           <dd>{me.sex === 'M' ? t('account:profile.sexM') : t('account:profile.sexF')}</dd>
           <dt>{t('account:profile.iin')}</dt>
-          <dd className="mono">{me.iinMasked}</dd>
+          <dd className="mono" data-testid="profile-iin">
+            {me.iin ?? me.iinMasked}
+          </dd>
           <dt>{t('account:profile.phone')}</dt>
           <dd className="mono">{me.phoneMasked}</dd>
           <dt>{t('account:profile.registered')}</dt>
@@ -129,9 +184,23 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
           </dd>
           <dt>{t('account:profile.assurance')}</dt>
           <dd>
-            <span className={`assurance assurance-${me.assurance}`}>{t(`account:profile.assuranceLevel.${me.assurance}`)}</span>
+            <span className={`assurance assurance-${me.assurance}`} data-testid="profile-assurance">
+              {t(`account:profile.assuranceLevel.${me.assurance}`)}
+            </span>
+            {me.assuranceUntil && <span className="hint"> {t('account:stepUp.until', { time: format.clock(me.assuranceUntil) })}</span>}
           </dd>
         </dl>
+        <div className="account-actions">
+          {me.assurance !== 'high' && (
+            <button type="button" className="primary" disabled={busy} onClick={() => show('stepUp')}>
+              {t('account:stepUp.button')}
+            </button>
+          )}
+          <button type="button" className="secondary" disabled={busy} onClick={() => show(me.assurance === 'high' ? 'phone' : 'stepUpForPhone')}>
+            {t('account:phoneChange.button')}
+          </button>
+        </div>
+        {me.assurance !== 'high' && <p className="hint">{t('account:stepUp.intro')}</p>}
       </section>
 
       <section aria-labelledby="profile-sessions">

@@ -7,6 +7,7 @@ import { currentLanguage } from '../i18n/index.js';
 export type Me = Reply<'GET /api/v1/me', 200>;
 export type Assurance = Me['assurance'];
 export type SessionView = Reply<'GET /api/v1/me/sessions', 200>['sessions'][number];
+export type StepUpResult = Reply<'POST /api/v1/me/step-up/{checkId}', 200>;
 export type ActivityEntry = Reply<'GET /api/v1/me/activity', 200>['events'][number];
 export type PasskeyView = Reply<'GET /api/v1/me/passkeys', 200>['passkeys'][number];
 
@@ -31,6 +32,13 @@ export const accountApi = {
   revoke: (id: string) => call<null>('DELETE', `/api/v1/me/sessions/${id}`, { headers: write() }),
   logout: (everywhere: boolean) => call<null>('POST', '/api/v1/sessions/logout', { body: { everywhere }, headers: write() }),
   block: () => call<null>('POST', '/api/v1/me/block', { headers: write() }),
+  // Face step-up: the registration's video-check protocol for the signed-in citizen.
+  startStepUp: () => call<Reply<'POST /api/v1/me/step-up', 201>>('POST', '/api/v1/me/step-up', { headers: write() }),
+  submitStepUp: (checkId: string, form: FormData) => call<StepUpResult>('POST', `/api/v1/me/step-up/${encodeURIComponent(checkId)}`, { form, headers: write() }),
+  // Change of phone (needs assurance high).
+  startPhoneChange: (phone: string) => call<Reply<'POST /api/v1/me/phone', 201>>('POST', '/api/v1/me/phone', { body: { phone, language: currentLanguage() }, headers: write() }),
+  resendPhoneCode: (id: string) => call<Reply<'POST /api/v1/me/phone/{id}/otp/resend', 200>>('POST', `/api/v1/me/phone/${encodeURIComponent(id)}/otp/resend`, { headers: write() }),
+  verifyPhoneCode: (id: string, code: string) => call<Reply<'POST /api/v1/me/phone/{id}/otp', 200>>('POST', `/api/v1/me/phone/${encodeURIComponent(id)}/otp`, { body: { code }, headers: write() }),
   // Passkeys: the WebAuthn messages pass through as JSON (passkeys.ts runs the browser's ceremony).
   passkeySigninOptions: () => call<Reply<'POST /api/v1/sessions/passkey/options', 200>>('POST', '/api/v1/sessions/passkey/options'),
   passkeySignin: (response: unknown) => call<Reply<'POST /api/v1/sessions/passkey', 200>>('POST', '/api/v1/sessions/passkey', { body: { response } }).then(remember),

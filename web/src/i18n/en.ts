@@ -130,6 +130,10 @@ const en = {
     attemptsLeft: 'Attempts left: {{count}}',
     retry: 'Try again',
     reasons: {
+      FACE_MISMATCH: 'The face did not match the photo of your Digital ID in the population registry.',
+      NO_ACTIVE_EVIDENCE: 'We could not see a blink or a head turn: follow each prompt.',
+      REFERENCE_UNUSABLE: 'The photo in the population registry cannot be compared: please visit a Public Service Centre.',
+      NO_REFERENCE_FACE: 'There is no usable photo of you in the population registry: please visit a Public Service Centre.',
       NO_FACE: 'Your face was not visible in the oval.',
       MULTIPLE_FACES: 'Another face was in the frame: only one face may be in the frame.',
       FACE_TOO_SMALL: 'The face was too far from the camera: move closer.',

@@ -1,6 +1,9 @@
+// The video check in the browser: guide the face into the oval, capture the frames the server asks for
+// while showing each challenge in its slot, submit, show the outcome. Used by the registration wizard
+// and by the profile's face step-up: `checks` says which server check it talks to.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type VideoCheckResult } from '../../api.js';
+import { api, ApiError, type VideoCheck } from '../../api.js';
 import { StepHeading } from '../../components/StepHeading.js';
 import { describeError } from '../../format.js';
 import type { Session } from '../../session.js';
@@ -19,18 +22,45 @@ type Phase =
 /** The view is 3:4 (portrait), like a phone held upright; see .camera-view in styles.css. */
 const VIEW_ASPECT = 3 / 4;
 
-export function VideoCheckStep({
-  session,
+/** What a video check's answer must say; the registration's and the step-up's both do. */
+export interface CheckResult {
+  outcome: 'PASSED' | 'RETRY' | 'UNDER_REVIEW' | 'LOCKED';
+  reasons?: string[];
+  attemptsLeft?: number;
+  lockedUntil?: string;
+}
+
+/** The server check the step talks to: issue one, submit its frames. */
+export interface VideoChecks<R extends CheckResult = CheckResult> {
+  start(): Promise<VideoCheck>;
+  submit(checkId: string, form: FormData): Promise<R>;
+}
+
+/** The registration's video check. */
+export function registrationChecks(session: Session): VideoChecks {
+  return {
+    start: () => api.startVideoCheck(session.id, session.token),
+    submit: (checkId, form) => api.submitVideoCheck(session.id, session.token, checkId, form),
+  };
+}
+
+/** Errors after which this check cannot go on: the registration or the session is gone. */
+const LOST = ['UNAUTHORIZED', 'REGISTRATION_NOT_FOUND', 'REGISTRATION_EXPIRED', 'INVALID_STATE', 'SESSION_REQUIRED'];
+
+export function VideoCheckStep<R extends CheckResult>({
+  checks,
   stream,
+  title,
   onPassed,
   onUnderReview,
   onLocked,
   onSessionLost,
 }: {
-  session: Session;
+  checks: VideoChecks<R>;
   stream: MediaStream;
-  onPassed: () => void;
-  onUnderReview: () => void;
+  title?: string;
+  onPassed: (result: R) => void;
+  onUnderReview?: () => void;
   onLocked: (lockedUntil: string | null) => void;
   onSessionLost: (message: string) => void;
 }) {
@@ -41,9 +71,9 @@ export function VideoCheckStep({
   const abort = useRef<AbortController | null>(null);
   useEffect(() => () => abort.current?.abort(), []);
 
-  const showResult = (result: VideoCheckResult) => {
-    if (result.outcome === 'PASSED') return onPassed();
-    if (result.outcome === 'UNDER_REVIEW') return onUnderReview();
+  const showResult = (result: R) => {
+    if (result.outcome === 'PASSED') return onPassed(result);
+    if (result.outcome === 'UNDER_REVIEW' && onUnderReview) return onUnderReview();
     if (result.outcome === 'LOCKED') return onLocked(result.lockedUntil ?? null);
     setPhase({ kind: 'retry', reasons: result.reasons ?? [], attemptsLeft: typeof result.attemptsLeft === 'number' ? result.attemptsLeft : null });
   };
@@ -53,7 +83,7 @@ export function VideoCheckStep({
       const until = error.details.lockedUntil;
       return onLocked(typeof until === 'string' ? until : null);
     }
-    if (error instanceof ApiError && ['UNAUTHORIZED', 'REGISTRATION_NOT_FOUND', 'REGISTRATION_EXPIRED', 'INVALID_STATE'].includes(error.code)) {
+    if (error instanceof ApiError && LOST.includes(error.code)) {
       return onSessionLost(describeError(t, error));
     }
     setPhase({ kind: 'error', message: describeError(t, error) });
@@ -62,7 +92,7 @@ export function VideoCheckStep({
   const start = async () => {
     setPhase({ kind: 'starting' });
     try {
-      const check = await api.startVideoCheck(session.id, session.token);
+      const check = await checks.start();
       const plan = capturePlan(check);
       setPhase({ kind: 'recording', plan, frame: 0 });
       abort.current = new AbortController();
@@ -70,7 +100,7 @@ export function VideoCheckStep({
       if (!element) throw new Error('camera view is gone');
       const { frames, timestamps } = await captureFrames(element, plan, check.capture.maxFrameBytes, (frame) => setPhase({ kind: 'recording', plan, frame: frame + 1 }), abort.current.signal);
       setPhase({ kind: 'sending' });
-      showResult(await api.submitVideoCheck(session.id, session.token, check.checkId, toForm(frames, timestamps)));
+      showResult(await checks.submit(check.checkId, toForm(frames, timestamps)));
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') return;
       fail(error);
@@ -82,7 +112,7 @@ export function VideoCheckStep({
 
   return (
     <section className="video-check">
-      <StepHeading>{t('video.title')}</StepHeading>
+      <StepHeading>{title ?? t('video.title')}</StepHeading>
       {showCamera && (
         <CameraView stream={stream} videoRef={video} oval={oval}>
           {phase.kind === 'positioning' && (
