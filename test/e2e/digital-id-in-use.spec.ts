@@ -1,6 +1,7 @@
 // The Digital ID in use, one citizen's journey (issue 12): register → sign out → sign in with an SMS code
 // → add a passkey → sign out → sign in with the passkey alone (assurance substantial) → end the session
-// of another device. Each stage is a test.step; later stages (the face step-up) are added as steps too.
+// of another device → confirm with the face (step-up: assurance high, the full IIN, until when) → the
+// change of phone form. Each stage is a test.step.
 // Its own person (s32, its own fake camera), so it runs beside the happy path's d9 in the same server.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { citizen, LANGUAGES, openWizard, passIin, passPhoneAndCode, snap, text, videoCheckApiPresent, type Language } from './support.js';
@@ -16,7 +17,7 @@ const person = citizen('photos/s32.jpg');
 async function registerUpToTheCheck(page: Page, request: APIRequestContext, language: Language) {
   // The server's judgement of each check, in the test's output (a retry on a loaded machine says why).
   page.on('response', async (response) => {
-    if (response.request().method() === 'POST' && /\/video-checks\/[^/]+$/.test(new URL(response.url()).pathname)) {
+    if (response.request().method() === 'POST' && /\/(video-checks|step-up)\/[^/]+$/.test(new URL(response.url()).pathname)) {
       const body = await response.json().catch(() => null);
       console.log(`video check: ${response.status()} ${JSON.stringify({ outcome: body?.outcome, reasons: body?.reasons })}`);
     }
@@ -26,6 +27,11 @@ async function registerUpToTheCheck(page: Page, request: APIRequestContext, lang
   await passIin(page, language, person.iin);
   await page.getByRole('button', { name: text(language, 'camera.allow') }).click();
   await expect(page.getByRole('heading', { level: 1, name: text(language, 'video.title') })).toBeVisible();
+  await recordCheck(page, language);
+}
+
+/** Presses "Start" until the recording starts (see above), then waits for the recording to end. */
+async function recordCheck(page: Page, language: Language) {
   const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
   const started = page.getByRole('progressbar').or(page.getByText(text(language, 'video.sending'))).or(page.getByText(text(language, 'common.sending')));
   for (let attempt = 0; attempt < 20 && !(await started.isVisible()); attempt++) {
@@ -102,6 +108,27 @@ test('a citizen registers, signs in with a code, adds a passkey, signs in with i
     await laptop.reload();
     await expect(laptop.getByRole('heading', { level: 1, name: accountText('ru', 'signin.title') })).toBeVisible();
     await laptopContext.close();
+  });
+
+  await test.step('confirm with the face (en): the fake camera passes the step-up; the profile shows high, until when, and the full IIN', async () => {
+    await expect(page.getByTestId('profile-iin')).toHaveText(/^\d{4}\*{6}\d{2}$/);
+    await page.getByRole('button', { name: accountText('en', 'stepUp.button') }).click();
+    await page.getByRole('button', { name: text('en', 'camera.allow') }).click();
+    await expect(page.getByRole('heading', { level: 1, name: accountText('en', 'stepUp.title') })).toBeVisible();
+    await snap(page, testInfo, 'step-up-camera-en');
+    await recordCheck(page, 'en');
+    await expect(page.getByTestId('profile-assurance')).toHaveText(accountText('en', 'profile.assuranceLevel.high'), { timeout: 60_000 });
+    await expect(page.getByTestId('profile-iin')).toHaveText(person.iin);
+    await expect(page.locator('.profile-data')).toContainText(/until \d{2}:\d{2}/);
+    await expect(page.locator('.success')).toContainText(accountText('en', 'stepUp.passed').split('{{')[0]);
+    await expect(page.locator('.activity-list li').first()).toContainText(accountText('en', 'profile.activityType.step_up.passed'));
+    await snap(page, testInfo, 'profile-high-en');
+    // At high the change of phone opens its form straight away (no second face check).
+    await page.getByRole('button', { name: accountText('en', 'phoneChange.button') }).click();
+    await expect(page.getByRole('heading', { level: 1, name: accountText('en', 'phoneChange.title') })).toBeVisible();
+    await snap(page, testInfo, 'phone-change-en');
+    await page.getByRole('button', { name: accountText('en', 'stepUp.cancel') }).click();
+    await expect(page.getByTestId('profile-assurance')).toHaveText(accountText('en', 'profile.assuranceLevel.high'));
   });
 
   await test.step('the profile with its passkey in every language', async () => {
