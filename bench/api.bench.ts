@@ -23,6 +23,7 @@ import { createPostgresDatabase } from '../test/support/test-database.js';
 import { openBody } from '../src/sms/sms.body.js';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../test/faults/support/own-postgres.js';
 import { PgStats, type DbSample } from './pg-stats.js';
+import { benchSignin } from './signin.bench.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -133,6 +134,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
     OTP_SEND_LIMIT_PER_IP: '1000000',
     OTP_SEND_LIMIT_PER_PHONE: '1000',
     IIN_ATTEMPTS_PER_IP_PER_DAY: '1000000',
+    SIGNIN_SEND_LIMIT_PER_IP: '1000000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const server = await startServer(config, { seedDemo: false });
@@ -208,6 +210,8 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
       ],
     },
   );
+
+  await benchSignin(server, iinPool, { kind, connections: CONNECTIONS, duration: DURATION, scenario, json });
 
   await scenario(
     kind,

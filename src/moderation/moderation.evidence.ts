@@ -23,7 +23,5 @@ export async function readCaseEvidence(ctx: AppContext, caseId: string): Promise
     frames: (Array.isArray(plain.frames) ? plain.frames : []).map(jpegDataUrl).filter((f: string | null): f is string => f !== null),
     scores: typeof plain.scores === 'object' && plain.scores !== null ? plain.scores : {},
     challengeTrace: Array.isArray(plain.challengeTrace) ? plain.challengeTrace : Array.isArray(plain.trace) ? plain.trace : [],
-    // Cases opened before the liveness evidence was kept have none.
-    ...(typeof plain.liveness === 'object' && plain.liveness !== null ? { liveness: plain.liveness } : {}),
   };
 }

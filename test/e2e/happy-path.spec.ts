@@ -92,6 +92,30 @@ test('the registered citizen signs in with an SMS code on two devices, sees the 
 });
 
 
+test('the profile, sign-in and block pages fit 390 and 1280 px in kk, ru and en (screenshots); a link straight to the block confirmation shows the block form', async ({ page, request }, testInfo) => {
+  const person = citizen('photos/d9.jpg');
+  await page.goto('/signin?lang=en');
+  await signInWithCode(page, request, 'en', person.phone);
+  for (const language of ['kk', 'ru', 'en'] as const) {
+    for (const [name, url, heading] of [
+      ['profile', '/profile', 'profile.title'],
+      ['signin', '/signin', 'signin.title'],
+      ['block', '/block', 'block.title'],
+    ] as const) {
+      await page.goto(`${url}?lang=${language}`);
+      await expect(page.getByRole('heading', { level: 1, name: accountText(language, heading) })).toBeVisible();
+      for (const width of [390, 1280]) {
+        await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+        expect(await page.evaluate('document.documentElement.scrollWidth'), `${name} ${language} at ${width} px is no wider than the screen`).toBeLessThanOrEqual(width);
+        await page.screenshot({ path: testInfo.outputPath(`${name}-${language}-${width}.png`), fullPage: true });
+      }
+    }
+  }
+  await page.goto('/block/done?lang=en');
+  await expect(page.getByRole('heading', { level: 1, name: accountText('en', 'block.title') })).toBeVisible();
+  await expect(page).toHaveURL(/\/block\?lang=en$/);
+});
+
 test('a lost phone: a signed-out browser blocks the Digital ID with the SMS code and the IIN; sessions end and sign-in is refused (kk, ru)', async ({ page, browser, request }, testInfo) => {
   const person = citizen('photos/d9.jpg');
   // The lost phone is signed in; a sign-in started there before the block has its code too.

@@ -22,7 +22,13 @@ function pageOf(pathname: string): Page {
 
 export default function AccountApp() {
   const { t } = useTranslation();
-  const [page, setPage] = useState<Page>(() => pageOf(location.pathname));
+  // The confirmation only follows a block in this page: a link straight to it shows the block form.
+  const [page, setPage] = useState<Page>(() => {
+    const first = pageOf(location.pathname);
+    if (first !== 'block/done') return first;
+    history.replaceState(null, '', `/block${location.search}`);
+    return 'block';
+  });
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
