@@ -28,6 +28,7 @@ import { interactionRoutes } from './oidc/interaction.routes.js';
 import { stepUpRoutes } from './biometrics/step-up.routes.js';
 import { phoneChangeRoutes } from './profile/phone-change.routes.js';
 import { grantRoutes } from './oidc/grant.routes.js';
+import { oidcClientStaffRoutes } from './oidc/oidc-client.routes.js';
 
 export const JSON_BODY_LIMIT = 16 * 1024;
 
@@ -126,6 +127,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('onClose', async () => oidc.stop());
   await app.register(interactionRoutes(ctx, oidc), { prefix: '/api/v1' });
   await app.register(grantRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(oidcClientStaffRoutes(ctx, oidc), { prefix: '/api/v1' });
   await app.register(oidcRoutes(ctx, oidc));
   await app.register(stepUpRoutes(ctx), { prefix: '/api/v1' });
   await app.register(phoneChangeRoutes(ctx), { prefix: '/api/v1' });

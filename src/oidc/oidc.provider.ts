@@ -43,6 +43,11 @@ async function renderProviderError(kctx: { type: string; body: string }, out: { 
   kctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escape(out.error)}</title></head><body><h1>${escape(out.error)}</h1><p>${escape(out.error_description ?? '')}</p></body></html>`;
 }
 
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
 export function buildProvider(ctx: AppContext, clients: ClientService, keys: PrivateJwk[]): Provider {
   const sessions = new SessionService(ctx.db, ctx.config);
   const { Check, base } = interactionPolicy;
@@ -106,6 +111,10 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
       hmacSha256(ctx.config.secretKey, 'oidc-pairwise', client.sectorIdentifier ?? client.clientId, accountId).toString('base64url'),
     extraClientMetadata: { properties: ['first_party'] },
     rotateRefreshToken: true,
+    // Outgoing calls (back-channel logout, jwks_uri) refuse private and loopback addresses. Outside
+    // production a service under development on this machine (http://127.0.0.1 is allowed there) is reached.
+    fetch: (url: URL | string, options: RequestInit & { dispatcher?: unknown }) =>
+      ctx.config.env !== 'production' && isLoopbackUrl(String(url)) ? fetch(url, { ...options, dispatcher: undefined } as RequestInit) : fetch(url, options as RequestInit),
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true },

@@ -5,11 +5,11 @@ export type StaffRole = 'moderator' | 'operator' | 'admin';
 export const STAFF_ROLES: readonly StaffRole[] = ['moderator', 'operator', 'admin'];
 
 /** What a role may do. Deliberately disjoint: a moderator is not an operator and vice versa. */
-export type StaffPermission = 'moderation' | 'tickets' | 'audit' | 'digital_ids';
+export type StaffPermission = 'moderation' | 'tickets' | 'audit' | 'digital_ids' | 'oidc_clients';
 const PERMISSIONS: Record<StaffRole, readonly StaffPermission[]> = {
   moderator: ['moderation'],
   operator: ['tickets'],
-  admin: ['audit', 'digital_ids'],
+  admin: ['audit', 'digital_ids', 'oidc_clients'],
 };
 
 export function roleAllows(role: StaffRole, permission: StaffPermission): boolean {

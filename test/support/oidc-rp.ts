@@ -42,7 +42,7 @@ export class Browser {
       .join('; ');
   }
 
-  async fetch(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; body: any; location: string | null }> {
+  async fetch(url: string, init: { method?: string; body?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; body: any; location: string | null }> {
     const target = new URL(url, this.server.url);
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     const cookie = this.cookieHeader(target.pathname);
@@ -51,6 +51,10 @@ export class Browser {
     if (init.body !== undefined) {
       body = JSON.stringify(init.body);
       headers['content-type'] = 'application/json';
+    }
+    if (init.form !== undefined) {
+      body = new URLSearchParams(init.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     if (this.csrfToken && init.method && init.method !== 'GET') headers['x-csrf-token'] ??= this.csrfToken;
     const res = await fetch(target, { method: init.method ?? 'GET', headers, body, redirect: 'manual' });

@@ -1279,6 +1279,76 @@ export interface ApiOperations {
       "5XX": ErrorBody;
     };
   };
+  "GET /api/v1/staff/oidc-clients": {
+    responses: {
+      200: {
+        clients: Array<{
+          clientId: string;
+          name: string;
+          redirectUris: Array<string>;
+          postLogoutRedirectUris: Array<string>;
+          scopes: Array<string>;
+          /** Our own service: public sub, no consent page */
+          firstParty: boolean;
+          authMethod: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+          jwksUri: string | null;
+          logoUri: string | null;
+          policyUri: string | null;
+          backchannelLogoutUri: string | null;
+          createdAt: string;
+          updatedAt: string;
+          disabled: boolean;
+        }>;
+      };
+      401: ErrorBody;
+      403: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
+  "PATCH /api/v1/staff/oidc-clients/{clientId}": {
+    params: {
+      clientId: string;
+    };
+    body: {
+      name?: string;
+      redirectUris?: Array<string>;
+      postLogoutRedirectUris?: Array<string>;
+      scopes?: Array<"openid" | "profile" | "phone" | "iin" | "offline_access">;
+      firstParty?: boolean;
+      logoUri?: string | null;
+      policyUri?: string | null;
+      backchannelLogoutUri?: string | null;
+      /** A disabled service is refused at once (invalid_client) */
+      disabled?: boolean;
+    };
+    responses: {
+      200: {
+        clientId: string;
+        name: string;
+        redirectUris: Array<string>;
+        postLogoutRedirectUris: Array<string>;
+        scopes: Array<string>;
+        /** Our own service: public sub, no consent page */
+        firstParty: boolean;
+        authMethod: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+        jwksUri: string | null;
+        logoUri: string | null;
+        policyUri: string | null;
+        backchannelLogoutUri: string | null;
+        createdAt: string;
+        updatedAt: string;
+        disabled: boolean;
+      };
+      400: ErrorBody;
+      401: ErrorBody;
+      403: ErrorBody;
+      404: ErrorBody;
+      422: ErrorBody;
+      "4XX": ErrorBody;
+      "5XX": ErrorBody;
+    };
+  };
   "POST /api/v1/staff/password": {
     body: {
       currentPassword: string;
