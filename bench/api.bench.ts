@@ -96,11 +96,20 @@ function nextPhone(): string {
   return `+7701${String((Date.now() % 1000) * 10000 + phoneSeq).padStart(7, '0').slice(-7)}`;
 }
 
+/** A setup request; once more when a kept-alive connection was reset under load (a repeat is harmless here). */
+async function post(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
 async function prepareVerified(server: RunningServer, n: number, verify: boolean) {
   const out: Array<{ id: string; token: string; phone: string; code: string }> = [];
   for (let i = 0; i < n; i++) {
     const phone = nextPhone();
-    const res = await fetch(`${server.url}/api/v1/registrations`, { method: 'POST', headers: json(), body: JSON.stringify({ phone }) });
+    const res = await post(`${server.url}/api/v1/registrations`, { method: 'POST', headers: json(), body: JSON.stringify({ phone }) });
     const body = (await res.json()) as { id: string; token: string };
     out.push({ id: body.id, token: body.token, phone, code: '' });
   }
@@ -110,7 +119,7 @@ async function prepareVerified(server: RunningServer, n: number, verify: boolean
   for (const r of out) r.code = codeByPhone.get(r.phone) ?? '';
   if (verify) {
     for (const r of out) {
-      await fetch(`${server.url}/api/v1/registrations/${r.id}/otp`, {
+      await post(`${server.url}/api/v1/registrations/${r.id}/otp`, {
         method: 'POST',
         headers: json({ authorization: `Bearer ${r.token}` }),
         body: JSON.stringify({ code: r.code }),

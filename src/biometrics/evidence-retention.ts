@@ -2,7 +2,7 @@
 // retention period is over, of cases left open far beyond it, marks abandoned video checks, and deletes
 // the failure-count and lock rows that no longer count (a run-out lock, failures a day old).
 import type { AppContext } from '../app-context.js';
-import { deleteAbandonedEvidence, deleteExpiredEvidence } from '../moderation/moderation-case.store.js';
+import { ModerationService } from '../moderation/moderation.service.js';
 import { abandonExpiredChecks } from './video-check.store.js';
 import { deleteSpentLocks } from './video-check-lock.store.js';
 import { ensureQueue } from '../platform/queue.js';
@@ -15,8 +15,7 @@ const ABANDONED_AFTER_PERIODS = 2;
 
 export async function runEvidenceRetention(ctx: AppContext, now = new Date()): Promise<{ decided: number; abandonedCases: number; abandonedChecks: number; spentLocks: number }> {
   const retentionMs = ctx.config.videoCheck.evidenceRetentionDays * 86_400_000;
-  const decided = await deleteExpiredEvidence(ctx.db, now);
-  const abandonedCases = await deleteAbandonedEvidence(ctx.db, new Date(now.getTime() - ABANDONED_AFTER_PERIODS * Math.max(retentionMs, 86_400_000)), now);
+  const { decided, abandonedCases } = await new ModerationService(ctx).deleteDueEvidence(now, new Date(now.getTime() - ABANDONED_AFTER_PERIODS * Math.max(retentionMs, 86_400_000)));
   const abandonedChecks = await abandonExpiredChecks(ctx.db, now);
   const spentLocks = await deleteSpentLocks(ctx.db, now);
   if (decided + abandonedCases + abandonedChecks + spentLocks > 0) ctx.logger.info({ decided, abandonedCases, abandonedChecks, spentLocks }, 'video check evidence retention');

@@ -1,7 +1,6 @@
 // The registration's video check (steps 5–6): the registration at AWAITING_VIDEO_CHECK owns it; a pass
 // completes the registration (digital profile + SMS); a live face that does not match goes to a
 // moderator with its evidence (encrypted case + SMS); every result is audited.
-import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import type { Language } from '../platform/config.js';
 import { AppError } from '../platform/errors/app-error.js';
@@ -9,7 +8,7 @@ import { maskIin } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { completeRegistration, lockRegistration, sendToReview, type RegistrationRow } from '../registration/registration.service.js';
 import { RegistrationState } from '../registration/registration.rules.js';
-import { insertModerationCase } from '../moderation/moderation-case.store.js';
+import { ModerationService } from '../moderation/moderation.service.js';
 import type { CheckPurpose } from './video-check.service.js';
 import { round } from './video-check.service.js';
 
@@ -29,8 +28,7 @@ export function registrationCheck(ctx: AppContext, registration: RegistrationRow
         await ctx.sms.enqueue(trx, { phone: registration.phone, language, purpose: 'video_check_passed', params: {} });
       } else if (judged.outcome === 'UNDER_REVIEW') {
         await sendToReview(trx, registration.id, judged.now);
-        await insertModerationCase(trx, ctx.config.encryptionKey, {
-          id: randomUUID(),
+        await new ModerationService(ctx).openCase(trx, {
           registrationId: registration.id,
           videoCheckId: judged.checkId,
           similarity,

@@ -1,6 +1,7 @@
 // The moderator's work on a video check whose face did not match: the queue, a claim so two
 // moderators do not work on one case, the evidence (decrypted only for the view, audited), and a
 // decision taken once. Approve completes the registration; reject ends it; either way one SMS.
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import type { Language } from '../platform/config.js';
 import type { Tx } from '../platform/db/database.js';
@@ -13,6 +14,7 @@ import { isClaimActive, mayWorkOn } from '../staff/claim.rules.js';
 import { DECISION_REASONS, evidenceDeleteAfter, isReasonFor, noteRequired, reasonText, secondsLeft, type Decision } from './moderation.rules.js';
 import { readCaseEvidence, type CaseEvidenceView } from './moderation.evidence.js';
 import * as store from './moderation-queue.store.js';
+import * as cases from './moderation-case.store.js';
 
 export const MAX_DECISION_NOTE = 1000;
 
@@ -61,6 +63,20 @@ async function lockOpenCaseFor(trx: Tx, id: string, staff: StaffPrincipal, now: 
 
 export class ModerationService {
   constructor(private readonly ctx: AppContext) {}
+
+  /** Opens a case for a video check that could not decide alone, its evidence encrypted, in the caller's transaction. */
+  async openCase(trx: Tx, c: Omit<Parameters<typeof cases.insertModerationCase>[2], 'id'>): Promise<string> {
+    const id = randomUUID();
+    await cases.insertModerationCase(trx, this.ctx.config.encryptionKey, { ...c, id });
+    return id;
+  }
+
+  /** Deletes the evidence whose retention is over: of decided cases, and of open ones opened before `abandonedBefore`. */
+  async deleteDueEvidence(now: Date, abandonedBefore: Date): Promise<{ decided: number; abandonedCases: number }> {
+    const decided = await cases.deleteExpiredEvidence(this.ctx.db, now);
+    const abandonedCases = await cases.deleteAbandonedEvidence(this.ctx.db, abandonedBefore, now);
+    return { decided, abandonedCases };
+  }
 
   async queue(staff: StaffPrincipal, filter: { status: store.CaseStatus; claim: 'all' | 'mine' | 'unclaimed'; overdueOnly: boolean }) {
     const now = new Date();
