@@ -117,7 +117,15 @@ test('a citizen registers, signs in with a code, adds a passkey, signs in with i
     await expect(page.getByRole('heading', { level: 1, name: accountText('en', 'stepUp.title') })).toBeVisible();
     await snap(page, testInfo, 'step-up-camera-en');
     await recordCheck(page, 'en');
-    await expect(page.getByTestId('profile-assurance')).toHaveText(accountText('en', 'profile.assuranceLevel.high'), { timeout: 60_000 });
+    // As at registration, a loaded machine can stall the capture (TIMESTAMPS_IMPLAUSIBLE): one more try.
+    const high = page.getByTestId('profile-assurance').filter({ hasText: accountText('en', 'profile.assuranceLevel.high') });
+    const retry = page.getByRole('heading', { level: 2, name: text('en', 'video.retryTitle') });
+    await expect(high.or(retry)).toBeVisible({ timeout: 120_000 });
+    if (await retry.isVisible()) {
+      await page.getByRole('button', { name: text('en', 'video.retry') }).click();
+      await recordCheck(page, 'en');
+    }
+    await expect(high).toBeVisible({ timeout: 120_000 });
     await expect(page.getByTestId('profile-iin')).toHaveText(person.iin);
     await expect(page.locator('.profile-data')).toContainText(/until \d{2}:\d{2}/);
     await expect(page.locator('.success')).toContainText(accountText('en', 'stepUp.passed').split('{{')[0]);
