@@ -61,12 +61,27 @@ export async function reachDone(page: Page, language: Language): Promise<void> {
     await expect(done.or(retry)).toBeVisible({ timeout: 120_000 });
     if (await done.isVisible()) return;
     await page.getByRole('button', { name: text(language, 'video.retry') }).click();
-    const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
-    await expect(start).toBeEnabled({ timeout: 60_000 });
-    await start.click();
+    await pressStart(page, language);
     await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 });
   }
   await expect(done).toBeVisible({ timeout: 120_000 });
+}
+
+/**
+ * Presses "Start" of the video step until the recording starts. A person who moves in the recording can
+ * leave the oval between Playwright's enabled-check and its click: the click then meets a disabled button.
+ */
+export async function pressStart(page: Page, language: Language): Promise<void> {
+  const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
+  const started = page.getByRole('progressbar').or(page.getByText(text(language, 'video.sending'))).or(page.getByText(text(language, 'common.sending')));
+  for (let attempt = 0; attempt < 20 && !(await started.isVisible()); attempt++) {
+    await expect(start.or(started)).toBeVisible({ timeout: 60_000 });
+    if (await started.isVisible()) return;
+    await expect(start).toBeEnabled({ timeout: 60_000 });
+    await start.click({ timeout: 2_000 }).catch(() => undefined);
+    await started.waitFor({ timeout: 2_000 }).catch(() => undefined);
+  }
+  await expect(started).toBeVisible();
 }
 
 /**

@@ -1,11 +1,11 @@
 // The Digital ID in use, one citizen's journey (issue 12): register → sign out → sign in with an SMS code
 // → add a passkey → sign out → sign in with the passkey alone (assurance substantial) → end the session
 // of another device → confirm with the face (step-up: assurance high, the full IIN, until when) → the
-// change of phone form. Each stage is a test.step.
+// change of phone form → remove the passkey. Each stage is a test.step.
 // Its own person (s32, its own fake camera), so it runs beside the happy path's d9 in the same server.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { citizen, LANGUAGES, openWizard, passIin, passPhoneAndCode, snap, text, videoCheckApiPresent, type Language } from './support.js';
-import { accountText, addPasskeyOnProfile, reachDone, signInWithCode, signInWithPasskey, virtualAuthenticator } from './account-support.js';
+import { accountText, addPasskeyOnProfile, pressStart, reachDone, signInWithCode, signInWithPasskey, virtualAuthenticator } from './account-support.js';
 
 const person = citizen('photos/s32.jpg');
 
@@ -30,15 +30,9 @@ async function registerUpToTheCheck(page: Page, request: APIRequestContext, lang
   await recordCheck(page, language);
 }
 
-/** Presses "Start" until the recording starts (see above), then waits for the recording to end. */
+/** Presses "Start" until the recording starts (pressStart), then waits for the recording to end. */
 async function recordCheck(page: Page, language: Language) {
-  const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
-  const started = page.getByRole('progressbar').or(page.getByText(text(language, 'video.sending'))).or(page.getByText(text(language, 'common.sending')));
-  for (let attempt = 0; attempt < 20 && !(await started.isVisible()); attempt++) {
-    await expect(start).toBeEnabled({ timeout: 60_000 });
-    await start.click({ timeout: 2_000 }).catch(() => undefined);
-    await started.waitFor({ timeout: 2_000 }).catch(() => undefined);
-  }
+  await pressStart(page, language);
   await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 });
 }
 
@@ -148,5 +142,23 @@ test('a citizen registers, signs in with a code, adds a passkey, signs in with i
     // The rename form, as it shows after adding one.
     await page.getByRole('button', { name: accountText('en', 'passkeys.rename') }).click();
     await snap(page, testInfo, 'profile-passkey-rename-en');
+    await page.getByRole('button', { name: accountText('en', 'passkeys.cancel') }).click();
+  });
+
+  await test.step('remove the passkey (en): it no longer signs in', async () => {
+    const section = page.getByRole('region', { name: accountText('en', 'passkeys.title') });
+    page.once('dialog', (dialog) => {
+      expect(dialog.message()).toBe(accountText('en', 'passkeys.removeConfirm', { name: 'Менің телефоным' }));
+      void dialog.accept();
+    });
+    await section.getByRole('button', { name: accountText('en', 'passkeys.remove') }).click();
+    await expect(section.getByText(accountText('en', 'passkeys.removed'))).toBeVisible();
+    await expect(section.locator('.passkey-item')).toHaveCount(0);
+    await expect(page.locator('.activity-list li').first()).toContainText(accountText('en', 'profile.activityType.passkey.removed'));
+    // The device still offers it; the server refuses it, and the page says so.
+    await signOut(page, 'en');
+    await page.getByRole('button', { name: accountText('en', 'passkeys.signin') }).click();
+    await expect(page.getByRole('alert').filter({ hasText: text('en', 'errors.PASSKEY_NOT_RECOGNISED') })).toBeVisible();
+    await snap(page, testInfo, 'signin-removed-passkey-en');
   });
 });
