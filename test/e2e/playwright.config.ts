@@ -48,6 +48,8 @@ export default defineConfig({
     { name: 'still-replay', testMatch: 'still-replay.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_STILL_REPLAY) } },
     { name: 'other-person', testMatch: 'other-person.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
     { name: 'staff-console', testMatch: 'staff*.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
+    // The face step-up a service may ask for sees the registered citizen's own face.
+    { name: 'oidc', testMatch: /oidc[\w-]*\.spec\.ts/, use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
     { name: 'security-headers', testMatch: 'security-headers.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
   ],
 });

@@ -111,6 +111,25 @@ function createStaffAccounts(dataDir) {
 // Only when the staff-console project runs (each account costs a few seconds of CLI start-up).
 const staffProjectRuns = !/--project[= ]/.test(process.env.PWARGS ?? '') || /staff-console/.test(process.env.PWARGS ?? '');
 const staffAccounts = process.env.E2E_SERVER_URL || !staffProjectRuns ? {} : createStaffAccounts(path.join(workDir, 'data'));
+// The demo service (npm run demo:rp) for the OpenID Connect tests (oidc*.spec.ts), registered as a
+// developer registers one: with `npm run oidc:client` (the embedded database: before the server starts).
+const oidcProjectRuns = !/--project[= ]/.test(process.env.PWARGS ?? '') || /oidc/.test(process.env.PWARGS ?? '');
+async function registerDemoService(dataDir) {
+  const rpPort = await freePort();
+  const rpUrl = `http://127.0.0.1:${rpPort}`;
+  const made = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'src/cli/oidc-client.ts'), '--name', 'Demo service', '--redirect-uri', `${rpUrl}/callback`, '--post-logout-redirect-uri', `${rpUrl}/`, '--scopes', 'openid profile phone', '--policy-uri', 'https://demo.example.kz/privacy'],
+    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: '', FACE_DATA_DIR: faceDataDir, LOG_LEVEL: 'warn' } },
+  );
+  if (made.status !== 0) {
+    console.error(`oidc:client failed: ${made.stderr}`);
+    process.exit(1);
+  }
+  const { client_id, client_secret } = JSON.parse(made.stdout.trim().split('\n').pop());
+  return { clientId: client_id, clientSecret: client_secret, port: rpPort };
+}
+const demoService = process.env.E2E_SERVER_URL || !oidcProjectRuns ? null : await registerDemoService(path.join(workDir, 'data'));
 const server = process.env.E2E_SERVER_URL ? null : spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')], {
   cwd: repoRoot,
   stdio: ['ignore', logStream, logStream],
@@ -119,6 +138,8 @@ const server = process.env.E2E_SERVER_URL ? null : spawn(process.execPath, ['--i
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
+    // The OpenID Connect issuer (PUBLIC_URL/oidc) and the passkeys' relying party: the address the browser uses.
+    PUBLIC_URL: baseUrl,
     DATA_DIR: path.join(workDir, 'data'),
     FACE_DATA_DIR: faceDataDir,
     LOG_LEVEL: 'info',
@@ -186,6 +207,7 @@ try {
           E2E_CAMERA_OTHER_PERSON: cameraFiles.otherPerson,
           E2E_CAMERA_DIGITAL_ID_IN_USE: cameraFiles.digitalIdInUse,
           E2E_STAFF: process.env.E2E_STAFF ?? JSON.stringify(staffAccounts),
+          E2E_DEMO_SERVICE: process.env.E2E_DEMO_SERVICE ?? JSON.stringify(demoService),
           FACE_DATA_DIR: faceDataDir,
           E2E_OUTPUT_DIR: outputDir,
           ...(jsonReport ? { PLAYWRIGHT_JSON_OUTPUT_NAME: jsonReport } : {}),

@@ -1,0 +1,221 @@
+// npm run bench:oidc — the OpenID Connect provider under load, on PGlite and on PostgreSQL: the token
+// endpoint exchanging authorization codes (PKCE, client_secret_basic, a signed ID token each) and
+// refreshing (rotated refresh tokens, each connection follows its own chain), and userinfo, beside a
+// floor measured in the same run: a bare Fastify route in the same process. Prints req/s and latency
+// percentiles, CPU per request (Node: the app and the load generator share the process; PostgreSQL: every
+// process of its server, bench/pg-stats.ts) and from these the requests one core carries, set against
+// Keycloak's sizing anchor (per vCPU: 15 password logins/s, 120 refresh-token requests/s).
+// Env: BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_CODES (1500); BENCH_DATABASE_URL uses an existing
+// PostgreSQL instead of starting one of our own.
+import os from 'node:os';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import * as oidc from 'openid-client';
+import { ClientService } from '../src/oidc/oidc-client.service.js';
+import { citizenWithDigitalId } from '../test/support/citizen-session.js';
+import { authorizationUrl, Browser, interactionUid, relyingParty, startOidcTestServer, type RelyingParty } from '../test/support/oidc-rp.js';
+import type { TestServer } from '../test/support/test-server.js';
+import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../test/faults/support/own-postgres.js';
+import { PgStats } from './pg-stats.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+// Codes live 60 s: made just before the exchange, as many as it can take in that time.
+const CODES = Number(process.env.BENCH_CODES ?? 1500);
+const KEYCLOAK_PER_VCPU = { logins: 15, refreshes: 120 };
+const REDIRECT_URI = 'https://rp.bench.example/callback';
+
+interface Row {
+  db: string;
+  scenario: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+  nodeCpuMs: number;
+  dbCpuMs: number | null;
+}
+const rows: Row[] = [];
+let stats: PgStats | null = null;
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function scenario(db: string, name: string, opts: autocannon.Options): Promise<Row> {
+  await stats?.reset();
+  const cpuBefore = process.cpuUsage();
+  const r = await run(opts);
+  const cpu = process.cpuUsage(cpuBefore);
+  const requests = r.requests.total;
+  const sample = (await stats?.read()) ?? null;
+  const row: Row = {
+    db,
+    scenario: name,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    requests,
+    nodeCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, requests),
+    dbCpuMs: sample ? sample.cpuMs / Math.max(1, requests) : null,
+  };
+  rows.push(row);
+  return row;
+}
+
+/** The browser through the provider and the interaction API (sign-in and consent) to the service's redirect URI. */
+async function authorize(server: TestServer, rp: RelyingParty, browser: Browser, params: Record<string, string>) {
+  const start = await authorizationUrl(rp, params);
+  let page = await browser.follow(start.url.href, rp.redirectUri);
+  for (let steps = 0; steps < 4 && !page.url.startsWith(rp.redirectUri); steps++) {
+    const uid = interactionUid(page.url);
+    const details = await browser.fetch(`/api/v1/interactions/${uid}`);
+    const step = details.body.prompt.name === 'login' ? await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST' }) : await browser.fetch(`/api/v1/interactions/${uid}/consent`, { method: 'POST', body: { approve: true } });
+    if (step.status !== 200) throw new Error(`interaction step answered ${step.status}: ${JSON.stringify(step.body)}`);
+    page = await browser.follow(new URL(step.body.redirectTo, server.url).href, rp.redirectUri);
+  }
+  const callback = new URL(page.url);
+  if (!callback.searchParams.get('code')) throw new Error(`no code: ${page.url}`);
+  return { ...start, callback };
+}
+
+const form = (values: Record<string, string>) => new URLSearchParams(values).toString();
+
+async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; dataDir: string | null }) {
+  if (pg) process.env.DATABASE_URL = pg.url;
+  else delete process.env.DATABASE_URL;
+  const server = await startOidcTestServer({ LOG_LEVEL: 'silent', SIGNIN_SEND_LIMIT_PER_PHONE: '100000' });
+  try {
+    stats = pg?.dataDir ? await PgStats.open(pg.url, pg.dataDir) : null;
+    const floorApp = Fastify();
+    floorApp.get('/floor', async () => ({ ok: true }));
+    const floorUrl = await floorApp.listen({ port: 0, host: '127.0.0.1' });
+
+    const client = await new ClientService(server.ctx.db, server.config).create({ name: 'Bench service', redirectUris: [REDIRECT_URI], scopes: ['openid', 'profile', 'phone', 'offline_access'] }, 'system');
+    const rp = await relyingParty(server, { ...client, redirectUri: REDIRECT_URI });
+    const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret!)}`).toString('base64')}`;
+    const tokenHeaders = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
+    const citizen = await citizenWithDigitalId(server);
+    const browser = new Browser(server);
+    await browser.signIn(citizen.phone);
+
+    await scenario(kind, 'floor: bare route', { url: `${floorUrl}/floor`, connections: CONNECTIONS, duration: DURATION });
+
+    // Refresh chains: one offline grant per connection (prompt=consent, as offline_access requires).
+    const initialRefresh: string[] = [];
+    const accessTokens: string[] = [];
+    for (let c = 0; c < CONNECTIONS; c++) {
+      const flow = await authorize(server, rp, browser, { scope: 'openid profile offline_access', prompt: 'consent' });
+      const tokens = await oidc.authorizationCodeGrant(rp.config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state });
+      if (!tokens.refresh_token) throw new Error('no refresh token');
+      initialRefresh.push(tokens.refresh_token);
+      accessTokens.push(tokens.access_token);
+    }
+
+    // Codes for the exchange: the session and the grant exist, so each authorization redirects at once.
+    const codes: Array<{ code: string; verifier: string }> = [];
+    const made = Date.now();
+    for (let i = 0; i < CODES && Date.now() - made < 30_000; i++) {
+      const start = await authorizationUrl(rp, { scope: 'openid profile' });
+      const page = await browser.follow(start.url.href, REDIRECT_URI);
+      const code = new URL(page.url).searchParams.get('code');
+      if (!code) throw new Error(`no code without interaction: ${page.url}`);
+      codes.push({ code, verifier: start.verifier });
+    }
+    const authorizeRate = codes.length / ((Date.now() - made) / 1000);
+    let next = 0;
+    await scenario(kind, `token: code exchange (${codes.length} codes)`, {
+      url: server.url,
+      connections: CONNECTIONS,
+      amount: codes.length,
+      requests: [
+        {
+          method: 'POST',
+          path: '/oidc/token',
+          setupRequest: (req) => {
+            const c = codes[next++ % codes.length];
+            return { ...req, headers: tokenHeaders, body: form({ grant_type: 'authorization_code', code: c.code, redirect_uri: REDIRECT_URI, code_verifier: c.verifier }) };
+          },
+        },
+      ],
+    });
+
+    let chain = 0;
+    await scenario(kind, 'token: refresh (rotated)', {
+      url: server.url,
+      connections: CONNECTIONS,
+      duration: DURATION,
+      requests: [
+        {
+          method: 'POST',
+          path: '/oidc/token',
+          // The context is the connection's own: its chain of refresh tokens, each used once.
+          setupRequest: (req, context) => {
+            const own = context as { refresh?: string };
+            own.refresh ??= initialRefresh[chain++ % initialRefresh.length];
+            return { ...req, headers: tokenHeaders, body: form({ grant_type: 'refresh_token', refresh_token: own.refresh }) };
+          },
+          onResponse: (status, body, context) => {
+            if (status === 200) (context as { refresh?: string }).refresh = JSON.parse(body).refresh_token;
+          },
+        },
+      ],
+    });
+
+    let user = 0;
+    await scenario(kind, 'userinfo', {
+      url: server.url,
+      connections: CONNECTIONS,
+      duration: DURATION,
+      requests: [{ method: 'GET', path: '/oidc/me', setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${accessTokens[user++ % accessTokens.length]}` } }) }],
+    });
+    console.log(`${kind}: ${codes.length} authorizations without interaction (session and grant in place) at ${authorizeRate.toFixed(0)}/s, one at a time`);
+    await floorApp.close();
+    await stats?.close();
+    stats = null;
+  } finally {
+    await server.close();
+  }
+}
+
+console.log(`bench:oidc — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+await benchDatabase('pglite');
+let own: OwnPostgres | null = null;
+let pgServer: { url: string; dataDir: string | null } | null = null;
+if (process.env.BENCH_DATABASE_URL) pgServer = { url: process.env.BENCH_DATABASE_URL, dataDir: null };
+else if (ownPostgresUnavailable() === null) {
+  own = await startOwnPostgres({ durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200' } });
+  pgServer = { url: own.url, dataDir: own.dataDir };
+} else console.log(`no PostgreSQL of our own (${ownPostgresUnavailable()}): PostgreSQL skipped`);
+try {
+  if (pgServer) await benchDatabase('postgres', pgServer);
+} finally {
+  own?.destroy();
+}
+
+console.log('\n| database | scenario | req/s | p50 ms | p99 ms | % of floor | non-2xx | errors | Node CPU ms/req | PostgreSQL CPU ms/req | req/s per core |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const perCore = (r: Row) => 1000 / (r.nodeCpuMs + (r.dbCpuMs ?? 0));
+for (const r of rows) {
+  const floor = rows.find((f) => f.db === r.db && f.scenario.startsWith('floor'))!.rps;
+  console.log(
+    `| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((100 * r.rps) / floor)}% | ${r.non2xx} | ${r.errors} | ${r.nodeCpuMs.toFixed(2)} | ${r.dbCpuMs === null ? '—' : r.dbCpuMs.toFixed(2)} | ${Math.round(perCore(r))} |`,
+  );
+}
+console.log(`\nPer core against Keycloak's sizing anchor (per vCPU: ${KEYCLOAK_PER_VCPU.logins} password logins/s, ${KEYCLOAK_PER_VCPU.refreshes} refresh-token requests/s):`);
+for (const r of rows.filter((x) => !x.scenario.startsWith('floor'))) {
+  const anchor = r.scenario.includes('refresh') ? KEYCLOAK_PER_VCPU.refreshes : r.scenario.includes('code') ? KEYCLOAK_PER_VCPU.logins : null;
+  if (anchor === null) continue;
+  console.log(`  ${r.db} ${r.scenario}: ${Math.round(perCore(r))}/s per core = ${(perCore(r) / anchor).toFixed(1)}× Keycloak's ${anchor}/s`);
+}
+console.log(
+  "  Per core = 1000 / (Node CPU + PostgreSQL CPU per request); Node's share includes the load generator in the same process, so it overstates the provider's cost." +
+    " Keycloak's login includes the password check; the code exchange here is the token half of a sign-in (the SMS code or passkey check is measured by bench:api).",
+);
+process.exit(rows.some((r) => r.errors > 0 || (r.non2xx > 0 && !r.scenario.startsWith('floor'))) ? 1 : 0);

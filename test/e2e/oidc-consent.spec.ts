@@ -1,0 +1,139 @@
+// Sign in with Digital ID (issue 11) as a citizen meets it: the demo service (npm run demo:rp) sends the
+// browser to Digital ID, the citizen signs in with an SMS code, reads what the service asks for, allows
+// (or unticks an optional scope, or denies) and lands back at the service, which shows the verified claims.
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { startDemoRp } from '../../src/oidc/demo-rp/demo-rp.js';
+import { OIDC_TEXTS } from '../../web/src/oidc/texts.js';
+import { accountText, personOf, reachDone } from './account-support.js';
+import { citizen, LANGUAGES, newCode, outboxMark, recordVideoCheck, snap, type Language } from './support.js';
+
+test.describe.configure({ mode: 'serial' });
+
+const demo: { clientId: string; clientSecret: string; port: number } | null = JSON.parse(process.env.E2E_DEMO_SERVICE ?? 'null');
+const SERVICE = 'Demo service';
+const LOCALES: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+let rp: Awaited<ReturnType<typeof startDemoRp>> | null = null;
+
+function oidcText(language: Language, key: string, values: Record<string, string> = {}): string {
+  const found = key.split('.').reduce<any>((node, part) => node?.[part], OIDC_TEXTS[language]);
+  if (typeof found !== 'string') throw new Error(`no oidc text ${key} in ${language}`);
+  return found.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => values[name] ?? `{{${name}}}`);
+}
+
+test.beforeAll(async () => {
+  if (!demo) return;
+  rp = await startDemoRp({ issuer: `${process.env.E2E_BASE_URL}/oidc`, clientId: demo.clientId, clientSecret: demo.clientSecret, port: demo.port });
+});
+test.afterAll(async () => {
+  await rp?.close();
+});
+
+/** Whether the phone has a Digital ID: a sign-in sends a code to one, a "register first" SMS otherwise. */
+async function hasDigitalId(request: APIRequestContext, phone: string): Promise<boolean> {
+  const seen = await outboxMark(request, phone);
+  expect((await request.post('/api/v1/sessions', { data: { phone } })).status()).toBe(201);
+  let purpose = '';
+  await expect
+    .poll(async () => {
+      const messages: Array<{ id?: string; body: string; purpose: string }> = (await (await request.get(`/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`)).json()).messages;
+      purpose = messages.find((m) => !seen.has(m.id ?? m.body))?.purpose ?? '';
+      return purpose;
+    })
+    .not.toBe('');
+  return purpose !== 'signin_unregistered';
+}
+
+async function newPage(browser: Browser, language: Language): Promise<Page> {
+  const context = await browser.newContext({ locale: LOCALES[language], viewport: { width: 390, height: 844 } });
+  return context.newPage();
+}
+
+/** At the demo service: "Sign in with Digital ID" → Digital ID's sign-in for the service → SMS code → consent. */
+async function signInAtService(page: Page, request: APIRequestContext, language: Language, phone: string): Promise<void> {
+  await page.goto(rp!.url);
+  await page.getByRole('link', { name: 'Sign in with Digital ID', exact: true }).click();
+  await expect(page).toHaveURL(/\/signin\?interaction=/);
+  await expect(page.getByText(oidcText(language, 'continue.to', { client: SERVICE }))).toBeVisible();
+  const seen = await outboxMark(request, phone);
+  await page.getByLabel(accountText(language, 'signin.phone')).fill(phone);
+  await page.getByRole('button', { name: accountText(language, 'signin.submit') }).click();
+  const code = await newCode(request, phone, seen);
+  await page.getByLabel(accountText(language, 'code.label')).fill(code);
+  await page.getByRole('button', { name: accountText(language, 'code.submit'), exact: true }).click();
+  await expect(page).toHaveURL(/\/consent\//);
+  await expect(page.getByRole('heading', { level: 1, name: oidcText(language, 'consent.title', { client: SERVICE }) })).toBeVisible();
+}
+
+const person = citizen('photos/d9.jpg');
+
+test('a registered citizen signs in to a service with Digital ID and allows what it asks (kk, ru, en); unticked phone is not shared; sign-out', async ({ page, browser, request }, testInfo) => {
+  test.skip(!demo, 'the demo service was not registered (E2E_DEMO_SERVICE)');
+  test.setTimeout(600_000);
+  // The citizen of the genuine camera gets a Digital ID first, unless an earlier test (happy-path) made it.
+  if (!(await hasDigitalId(request, person.phone))) {
+    await recordVideoCheck(page, request, testInfo, 'ru', person);
+    await reachDone(page, 'ru');
+  }
+  const data = personOf(person.iin);
+  for (const language of LANGUAGES) {
+    const tab = await newPage(browser, language);
+    await signInAtService(tab, request, language, person.phone);
+    const scopes = tab.locator('.scope-item');
+    await expect(scopes).toHaveCount(3);
+    for (const scope of ['openid', 'profile', 'phone']) await expect(tab.locator(`[data-scope="${scope}"]`)).toContainText(oidcText(language, `scopes.${scope}.title`));
+    await expect(tab.getByRole('link', { name: oidcText(language, 'consent.policy', { client: SERVICE }) })).toHaveAttribute('href', 'https://demo.example.kz/privacy');
+    await snap(tab, testInfo, `consent-${language}`);
+    // In English the citizen keeps the phone number to themselves.
+    const sharePhone = language !== 'en';
+    if (!sharePhone) await tab.getByRole('checkbox', { name: oidcText(language, 'scopes.phone.title') }).uncheck();
+    await tab.getByRole('button', { name: oidcText(language, 'consent.allow') }).click();
+
+    await expect(tab.getByRole('heading', { level: 1, name: 'You are signed in' })).toBeVisible();
+    await expect(tab).toHaveURL(new RegExp(`^${rp!.url}/$`));
+    const tables = tab.locator('table');
+    for (const table of [tables.nth(0), tables.nth(1)]) await expect(table.locator('[data-claim="sub"]')).not.toBeEmpty();
+    const userinfo = tables.nth(1);
+    await expect(userinfo.locator('[data-claim="family_name"]')).toHaveText(data.lastName);
+    await expect(userinfo.locator('[data-claim="given_name"]')).toHaveText(data.firstName);
+    await expect(userinfo.locator('[data-claim="birthdate"]')).toHaveText(data.birthDate);
+    if (sharePhone) await expect(userinfo.locator('[data-claim="phone_number"]')).toHaveText(person.phone);
+    else await expect(userinfo.locator('[data-claim="phone_number"]')).toHaveCount(0);
+    await expect(tables.nth(0).locator('[data-claim="acr"]')).toHaveText('urn:did:acr:low');
+    await expect(userinfo.locator('[data-claim="iin"]')).toHaveCount(0);
+    if (language === 'en') {
+      await tab.screenshot({ path: testInfo.outputPath('demo-service-claims-390.png'), fullPage: true });
+      // Sign-out at the service ends the Digital ID sign-in for it too (RP-initiated logout), then returns.
+      await tab.getByRole('button', { name: 'Sign out' }).click();
+      const confirm = tab.getByRole('button', { name: /sign me out/i });
+      if (await confirm.isVisible().catch(() => false)) await confirm.click();
+      await expect(tab.getByRole('link', { name: 'Sign in with Digital ID', exact: true })).toBeVisible();
+    }
+    await tab.context().close();
+  }
+});
+
+test('a citizen who denies the request returns to the service with access_denied (ru)', async ({ browser, request }) => {
+  test.skip(!demo, 'the demo service was not registered (E2E_DEMO_SERVICE)');
+  const tab = await newPage(browser, 'ru');
+  await signInAtService(tab, request, 'ru', person.phone);
+  await tab.getByRole('button', { name: oidcText('ru', 'consent.deny') }).click();
+  await expect(tab.locator('#error-code')).toHaveText('access_denied');
+  await expect(tab.getByRole('link', { name: 'Sign in with Digital ID', exact: true })).toBeVisible();
+  await tab.context().close();
+});
+
+test('a service that asks for a face check: the citizen signed in with a code is told to confirm with the face first (kk)', async ({ browser, request }) => {
+  test.skip(!demo, 'the demo service was not registered (E2E_DEMO_SERVICE)');
+  const tab = await newPage(browser, 'kk');
+  await tab.goto(rp!.url);
+  await tab.getByRole('link', { name: 'Sign in with Digital ID and a face check' }).click();
+  await expect(tab).toHaveURL(/\/signin\?interaction=/);
+  const seen = await outboxMark(request, person.phone);
+  await tab.getByLabel(accountText('kk', 'signin.phone')).fill(person.phone);
+  await tab.getByRole('button', { name: accountText('kk', 'signin.submit') }).click();
+  const code = await newCode(request, person.phone, seen);
+  await tab.getByLabel(accountText('kk', 'code.label')).fill(code);
+  await tab.getByRole('button', { name: accountText('kk', 'code.submit'), exact: true }).click();
+  await expect(tab.getByRole('heading', { level: 1, name: oidcText('kk', 'stepUp.title') })).toBeVisible();
+  await tab.context().close();
+});
