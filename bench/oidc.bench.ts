@@ -46,8 +46,18 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+/** The first refused answer of each scenario, printed: a benchmark of refusals measures nothing. */
+const firstRefusals = new Map<string, string>();
+
 async function scenario(db: string, name: string, opts: autocannon.Options): Promise<Row> {
   await stats?.reset();
+  for (const request of opts.requests ?? []) {
+    const own = request.onResponse;
+    request.onResponse = (status, body, context, headers) => {
+      if (status >= 300 && !firstRefusals.has(`${db} ${name}`)) firstRefusals.set(`${db} ${name}`, `${status} ${body.slice(0, 300)}`);
+      if (typeof own === 'function') own(status, body, context, headers);
+    };
+  }
   const cpuBefore = process.cpuUsage();
   const r = await run(opts);
   const cpu = process.cpuUsage(cpuBefore);
@@ -90,7 +100,7 @@ const form = (values: Record<string, string>) => new URLSearchParams(values).toS
 async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; dataDir: string | null }) {
   if (pg) process.env.DATABASE_URL = pg.url;
   else delete process.env.DATABASE_URL;
-  const server = await startOidcTestServer({ LOG_LEVEL: 'silent', SIGNIN_SEND_LIMIT_PER_PHONE: '100000' });
+  const server = await startOidcTestServer({ LOG_LEVEL: 'silent' });
   try {
     stats = pg?.dataDir ? await PgStats.open(pg.url, pg.dataDir) : null;
     const floorApp = Fastify();
@@ -208,6 +218,7 @@ for (const r of rows) {
     `| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((100 * r.rps) / floor)}% | ${r.non2xx} | ${r.errors} | ${r.nodeCpuMs.toFixed(2)} | ${r.dbCpuMs === null ? '—' : r.dbCpuMs.toFixed(2)} | ${Math.round(perCore(r))} |`,
   );
 }
+for (const [scenarioName, answer] of firstRefusals) console.log(`first refusal in ${scenarioName}: ${answer}`);
 console.log(`\nPer core against Keycloak's sizing anchor (per vCPU: ${KEYCLOAK_PER_VCPU.logins} password logins/s, ${KEYCLOAK_PER_VCPU.refreshes} refresh-token requests/s):`);
 for (const r of rows.filter((x) => !x.scenario.startsWith('floor'))) {
   const anchor = r.scenario.includes('refresh') ? KEYCLOAK_PER_VCPU.refreshes : r.scenario.includes('code') ? KEYCLOAK_PER_VCPU.logins : null;
