@@ -111,16 +111,15 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
     const rp = await relyingParty(server, { ...client, redirectUri: REDIRECT_URI });
     const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret!)}`).toString('base64')}`;
     const tokenHeaders = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
-    const citizen = await citizenWithDigitalId(server);
-    const browser = new Browser(server);
-    await browser.signIn(citizen.phone);
-
     await scenario(kind, 'floor: bare route', { url: `${floorUrl}/floor`, connections: CONNECTIONS, duration: DURATION });
 
-    // Refresh chains: one offline grant per connection (prompt=consent, as offline_access requires).
+    // A code used twice, or a rotated refresh token used again, revokes its whole grant (oidc-provider's
+    // replay defence): each refresh chain is another citizen's grant, so one broken chain stops only itself.
     const initialRefresh: string[] = [];
     const accessTokens: string[] = [];
     for (let c = 0; c < CONNECTIONS; c++) {
+      const browser = new Browser(server);
+      await browser.signIn((await citizenWithDigitalId(server)).phone);
       const flow = await authorize(server, rp, browser, { scope: 'openid profile offline_access', prompt: 'consent' });
       const tokens = await oidc.authorizationCodeGrant(rp.config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state });
       if (!tokens.refresh_token) throw new Error('no refresh token');
@@ -128,32 +127,12 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
       accessTokens.push(tokens.access_token);
     }
 
-    // Codes for the exchange: the session and the grant exist, so each authorization redirects at once.
-    const codes: Array<{ code: string; verifier: string }> = [];
-    const made = Date.now();
-    for (let i = 0; i < CODES && Date.now() - made < 30_000; i++) {
-      const start = await authorizationUrl(rp, { scope: 'openid profile' });
-      const page = await browser.follow(start.url.href, REDIRECT_URI);
-      const code = new URL(page.url).searchParams.get('code');
-      if (!code) throw new Error(`no code without interaction: ${page.url}`);
-      codes.push({ code, verifier: start.verifier });
-    }
-    const authorizeRate = codes.length / ((Date.now() - made) / 1000);
-    let next = 0;
-    await scenario(kind, `token: code exchange (${codes.length} codes)`, {
+    let user = 0;
+    await scenario(kind, 'userinfo', {
       url: server.url,
       connections: CONNECTIONS,
-      amount: codes.length,
-      requests: [
-        {
-          method: 'POST',
-          path: '/oidc/token',
-          setupRequest: (req) => {
-            const c = codes[next++ % codes.length];
-            return { ...req, headers: tokenHeaders, body: form({ grant_type: 'authorization_code', code: c.code, redirect_uri: REDIRECT_URI, code_verifier: c.verifier }) };
-          },
-        },
-      ],
+      duration: DURATION,
+      requests: [{ method: 'GET', path: '/oidc/me', setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${accessTokens[user++ % accessTokens.length]}` } }) }],
     });
 
     let chain = 0;
@@ -178,12 +157,36 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
       ],
     });
 
-    let user = 0;
-    await scenario(kind, 'userinfo', {
+    // Codes for the exchange: the session and the grant exist, so each authorization redirects at once.
+    const browser = new Browser(server);
+    await browser.signIn((await citizenWithDigitalId(server)).phone);
+    await authorize(server, rp, browser, { scope: 'openid profile' });
+    const codes: Array<{ code: string; verifier: string }> = [];
+    const made = Date.now();
+    for (let i = 0; i < CODES && Date.now() - made < 30_000; i++) {
+      const start = await authorizationUrl(rp, { scope: 'openid profile' });
+      const page = await browser.follow(start.url.href, REDIRECT_URI);
+      const code = new URL(page.url).searchParams.get('code');
+      if (!code) throw new Error(`no code without interaction: ${page.url}`);
+      codes.push({ code, verifier: start.verifier });
+    }
+    const authorizeRate = codes.length / ((Date.now() - made) / 1000);
+    let next = 0;
+    await scenario(kind, `token: code exchange (${codes.length} codes)`, {
       url: server.url,
       connections: CONNECTIONS,
-      duration: DURATION,
-      requests: [{ method: 'GET', path: '/oidc/me', setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${accessTokens[user++ % accessTokens.length]}` } }) }],
+      amount: codes.length,
+      requests: [
+        {
+          method: 'POST',
+          path: '/oidc/token',
+          setupRequest: (req) => {
+            // Never a code twice (that would revoke the grant): past the last, an unknown one.
+            const c = codes[next++] ?? { code: 'spent', verifier: 'spent' };
+            return { ...req, headers: tokenHeaders, body: form({ grant_type: 'authorization_code', code: c.code, redirect_uri: REDIRECT_URI, code_verifier: c.verifier }) };
+          },
+        },
+      ],
     });
     console.log(`${kind}: ${codes.length} authorizations without interaction (session and grant in place) at ${authorizeRate.toFixed(0)}/s, one at a time`);
     await floorApp.close();

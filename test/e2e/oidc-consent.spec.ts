@@ -66,10 +66,10 @@ async function signInAtService(page: Page, request: APIRequestContext, language:
 
 const person = citizen('photos/d9.jpg');
 
-test('a registered citizen signs in to a service with Digital ID and allows what it asks (kk, ru, en); unticked phone is not shared; sign-out', async ({ page, browser, request }, testInfo) => {
+test('a registered citizen signs in to a service with Digital ID and allows what it asks (kk, ru, en); unticked phone is not shared; the profile lists the service and revokes it; sign-out', async ({ page, browser, request }, testInfo) => {
   test.skip(!demo, 'the demo service was not registered (E2E_DEMO_SERVICE)');
   test.setTimeout(600_000);
-  // The citizen of the genuine camera gets a Digital ID first, unless an earlier test (happy-path) made it.
+  // d9 (the genuine camera's face) has a Digital ID from happy-path.spec.ts; run alone, this file makes it.
   if (!(await hasDigitalId(request, person.phone))) {
     await recordVideoCheck(page, request, testInfo, 'ru', person);
     await reachDone(page, 'ru');
@@ -100,13 +100,32 @@ test('a registered citizen signs in to a service with Digital ID and allows what
     else await expect(userinfo.locator('[data-claim="phone_number"]')).toHaveCount(0);
     await expect(tables.nth(0).locator('[data-claim="acr"]')).toHaveText('urn:did:acr:low');
     await expect(userinfo.locator('[data-claim="iin"]')).toHaveCount(0);
+    if (language === 'en') await tab.screenshot({ path: testInfo.outputPath('demo-service-claims-390.png'), fullPage: true });
+
+    // The profile lists the service with what it may see; revoked, it must ask again (the next language).
+    await tab.goto(`${process.env.E2E_BASE_URL}/profile`);
+    const services = tab.locator('section[aria-labelledby="profile-services"]');
+    await expect(services.getByRole('heading', { level: 2, name: oidcText(language, 'services.title') })).toBeVisible();
+    const item = services.locator('.service-item', { hasText: SERVICE });
+    await expect(item).toContainText(oidcText(language, 'scopes.profile.title'));
+    if (sharePhone) await expect(item).toContainText(oidcText(language, 'scopes.phone.title'));
+    else await expect(item).not.toContainText(oidcText(language, 'scopes.phone.title'));
+    if (language === 'kk') await snap(tab, testInfo, 'profile-services-kk');
+    tab.once('dialog', (dialog) => void dialog.accept());
+    await item.getByRole('button', { name: oidcText(language, 'services.revoke') }).click();
+    await expect(services.getByText(oidcText(language, 'services.revoked', { name: SERVICE }))).toBeVisible();
+    await expect(services.locator('.service-item')).toHaveCount(0);
+
     if (language === 'en') {
-      await tab.screenshot({ path: testInfo.outputPath('demo-service-claims-390.png'), fullPage: true });
+      await tab.goto(rp!.url);
       // Sign-out at the service ends the Digital ID sign-in for it too (RP-initiated logout), then returns.
       await tab.getByRole('button', { name: 'Sign out' }).click();
+      // The provider asks "Do you want to sign out?" unless it can tell the request is the citizen's own.
       const confirm = tab.getByRole('button', { name: /sign me out/i });
-      if (await confirm.isVisible().catch(() => false)) await confirm.click();
-      await expect(tab.getByRole('link', { name: 'Sign in with Digital ID', exact: true })).toBeVisible();
+      const signIn = tab.getByRole('link', { name: 'Sign in with Digital ID', exact: true });
+      await expect(confirm.or(signIn)).toBeVisible();
+      if (await confirm.isVisible()) await confirm.click();
+      await expect(signIn).toBeVisible();
     }
     await tab.context().close();
   }

@@ -48,7 +48,7 @@ export default defineConfig({
     { name: 'still-replay', testMatch: 'still-replay.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_STILL_REPLAY) } },
     { name: 'other-person', testMatch: 'other-person.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
     { name: 'staff-console', testMatch: 'staff*.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
-    // The face step-up a service may ask for sees the registered citizen's own face.
+    // Sign in with Digital ID: d9's Digital ID from genuine-face (listed first, so it runs first), or made here when run alone.
     { name: 'oidc', testMatch: /oidc[\w-]*\.spec\.ts/, use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
     { name: 'security-headers', testMatch: 'security-headers.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
   ],

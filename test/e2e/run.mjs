@@ -138,8 +138,6 @@ const server = process.env.E2E_SERVER_URL ? null : spawn(process.execPath, ['--i
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
-    // The OpenID Connect issuer (PUBLIC_URL/oidc) and the passkeys' relying party: the address the browser uses.
-    PUBLIC_URL: baseUrl,
     DATA_DIR: path.join(workDir, 'data'),
     FACE_DATA_DIR: faceDataDir,
     LOG_LEVEL: 'info',

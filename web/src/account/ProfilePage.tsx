@@ -9,6 +9,7 @@ import { describeAccountError } from './errors.js';
 import { PasskeysSection } from './PasskeysSection.js';
 import { PhoneChangeFlow } from './PhoneChangeFlow.js';
 import { StepUpFlow } from './StepUpFlow.js';
+import { ServicesSection } from '../oidc/ServicesSection.js';
 
 function useDateFormat() {
   const { i18n } = useTranslation();
@@ -235,6 +236,8 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
       </section>
 
       <PasskeysSection formatTime={format.time} onChanged={() => void load()} onFailure={sessionGone} />
+
+      <ServicesSection formatTime={format.time} onFailure={sessionGone} />
 
       <section aria-labelledby="profile-activity">
         <h2 id="profile-activity">{t('account:profile.activity')}</h2>

@@ -32,6 +32,17 @@ const en = {
     link: 'Open my profile to confirm with my face',
     again: 'I have confirmed — continue',
   },
+  services: {
+    title: 'Services',
+    intro: 'Services you allowed to see your data when you signed in with Digital ID. Revoke, and a service loses access at once: it must ask you again.',
+    none: 'No service has access yet.',
+    since: 'Allowed {{time}}',
+    sees: 'May see:',
+    policy: 'Privacy policy',
+    revoke: 'Revoke access',
+    revokeConfirm: 'Revoke the access of “{{name}}”? It will have to ask you again.',
+    revoked: 'Access of “{{name}}” revoked.',
+  },
 };
 
 export type OidcTexts = typeof en;
@@ -68,6 +79,17 @@ const ru: OidcTexts = {
     link: 'Открыть профиль и подтвердить по лицу',
     again: 'Я подтвердил(а) — продолжить',
   },
+  services: {
+    title: 'Сервисы',
+    intro: 'Сервисы, которым вы разрешили видеть ваши данные при входе через Digital ID. Отзовите доступ — и сервис сразу его потеряет: ему придётся спросить вас снова.',
+    none: 'Доступа пока нет ни у одного сервиса.',
+    since: 'Разрешено {{time}}',
+    sees: 'Может видеть:',
+    policy: 'Политика конфиденциальности',
+    revoke: 'Отозвать доступ',
+    revokeConfirm: 'Отозвать доступ «{{name}}»? Сервису придётся спросить вас снова.',
+    revoked: 'Доступ «{{name}}» отозван.',
+  },
 };
 
 const kk: OidcTexts = {
@@ -101,6 +123,17 @@ const kk: OidcTexts = {
     text: '{{client}} растаудың ең жоғары деңгейін талап етеді. Бұл сіз екеніңізді бетіңіздің қысқа бейнесімен растап, осында жалғастырыңыз.',
     link: 'Профильді ашып, бетпен растау',
     again: 'Растадым — жалғастыру',
+  },
+  services: {
+    title: 'Қызметтер',
+    intro: 'Digital ID арқылы кіргенде деректеріңізді көруге рұқсат берген қызметтер. Рұқсатты қайтарып алсаңыз, қызмет оны бірден жоғалтады және сізден қайта сұрауы керек.',
+    none: 'Әзірге ешбір қызметте рұқсат жоқ.',
+    since: 'Рұқсат берілді: {{time}}',
+    sees: 'Көре алады:',
+    policy: 'Құпиялылық саясаты',
+    revoke: 'Рұқсатты қайтарып алу',
+    revokeConfirm: '«{{name}}» рұқсатын қайтарып аласыз ба? Қызмет сізден қайта сұрауы керек.',
+    revoked: '«{{name}}» рұқсаты қайтарып алынды.',
   },
 };
 
