@@ -5,7 +5,7 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from '@
 import { startDemoRp } from '../../src/oidc/demo-rp/demo-rp.js';
 import { OIDC_TEXTS } from '../../web/src/oidc/texts.js';
 import { accountText, personOf, reachDone } from './account-support.js';
-import { citizen, LANGUAGES, newCode, outboxMark, recordVideoCheck, snap, type Language } from './support.js';
+import { citizen, LANGUAGES, newCode, outboxMark, recordVideoCheck, snap, text, type Language } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -141,8 +141,21 @@ test('a citizen who denies the request returns to the service with access_denied
   await tab.context().close();
 });
 
-test('a service that asks for a face check: the citizen signed in with a code is told to confirm with the face first (kk)', async ({ browser, request }) => {
+/** Presses "Start" until the recording starts (the face may leave the oval between check and click), then waits for its end. */
+async function recordCheck(page: Page, language: Language) {
+  const start = page.getByRole('button', { name: text(language, 'video.start'), exact: true });
+  const started = page.getByRole('progressbar').or(page.getByText(text(language, 'video.sending'))).or(page.getByText(text(language, 'common.sending')));
+  for (let attempt = 0; attempt < 20 && !(await started.isVisible()); attempt++) {
+    await expect(start).toBeEnabled({ timeout: 60_000 });
+    await start.click({ timeout: 2_000 }).catch(() => undefined);
+    await started.waitFor({ timeout: 2_000 }).catch(() => undefined);
+  }
+  await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 });
+}
+
+test('a service that asks for a face check: the citizen signed in with a code confirms with the face, then consents; the ID token says acr high (kk)', async ({ browser, request }, testInfo) => {
   test.skip(!demo, 'the demo service was not registered (E2E_DEMO_SERVICE)');
+  test.setTimeout(300_000);
   const tab = await newPage(browser, 'kk');
   await tab.goto(rp!.url);
   await tab.getByRole('link', { name: 'Sign in with Digital ID and a face check' }).click();
@@ -154,5 +167,15 @@ test('a service that asks for a face check: the citizen signed in with a code is
   await tab.getByLabel(accountText('kk', 'code.label')).fill(code);
   await tab.getByRole('button', { name: accountText('kk', 'code.submit'), exact: true }).click();
   await expect(tab.getByRole('heading', { level: 1, name: oidcText('kk', 'stepUp.title') })).toBeVisible();
+  await snap(tab, testInfo, 'step-up-needed-kk');
+  await tab.getByRole('button', { name: oidcText('kk', 'stepUp.start') }).click();
+  await tab.getByRole('button', { name: text('kk', 'camera.allow') }).click();
+  await recordCheck(tab, 'kk');
+  await expect(tab.getByRole('heading', { level: 1, name: oidcText('kk', 'consent.title', { client: SERVICE }) })).toBeVisible({ timeout: 60_000 });
+  await tab.getByRole('button', { name: oidcText('kk', 'consent.allow') }).click();
+  await expect(tab.getByRole('heading', { level: 1, name: 'You are signed in' })).toBeVisible();
+  const idToken = tab.locator('table').nth(0);
+  await expect(idToken.locator('[data-claim="acr"]')).toHaveText('urn:did:acr:high');
+  await expect(idToken.locator('[data-claim="amr"]')).toContainText('face');
   await tab.context().close();
 });

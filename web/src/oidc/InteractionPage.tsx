@@ -8,6 +8,7 @@ import { StepHeading } from '../components/StepHeading.js';
 import { accountApi } from '../account/accountApi.js';
 import { describeAccountError } from '../account/errors.js';
 import { SigninPage } from '../account/SigninPage.js';
+import { StepUpFlow } from '../account/StepUpFlow.js';
 import './i18n.js';
 import { oidcApi, type InteractionView } from './oidcApi.js';
 import { ScopeList } from './ScopeList.js';
@@ -15,7 +16,7 @@ import './oidc.css';
 
 const HIGH = 'urn:did:acr:high';
 
-type State = { name: 'loading' } | { name: 'signin'; notice: string | null } | { name: 'stepUp' } | { name: 'consent' } | { name: 'leaving' } | { name: 'failed'; message: string };
+type State = { name: 'loading' } | { name: 'signin'; notice: string | null } | { name: 'stepUp' } | { name: 'stepUpCheck' } | { name: 'consent' } | { name: 'leaving' } | { name: 'failed'; message: string };
 
 function ServiceLogo({ view }: { view: InteractionView }) {
   const { t } = useTranslation('oidc');
@@ -133,14 +134,14 @@ export function InteractionPage({ uid }: { uid: string }) {
           </div>
           <StepHeading>{t('oidc:stepUp.title')}</StepHeading>
           <p>{t('oidc:stepUp.text', { client })}</p>
-          <a className="primary button-link" href="/profile" target="_blank" rel="noopener">
-            {t('oidc:stepUp.link')}
-          </a>
-          <button type="button" className="secondary" onClick={() => void proceed()}>
-            {t('oidc:stepUp.again')}
+          <button type="button" className="primary" onClick={() => setState({ name: 'stepUpCheck' })}>
+            {t('oidc:stepUp.start')}
           </button>
         </div>
       );
+    case 'stepUpCheck':
+      // The profile's "Confirm with your face"; a pass raises this sign-in to high, and the service's request goes on.
+      return <StepUpFlow onPassed={() => void proceed()} onCancel={() => setState({ name: 'stepUp' })} onSignedOut={(notice) => setState({ name: 'signin', notice })} />;
     case 'consent': {
       const v = view!;
       return (

@@ -28,9 +28,8 @@ const en = {
   },
   stepUp: {
     title: 'Confirm it is you with your face',
-    text: '{{client}} asks for the highest level of confirmation. Confirm it is you with a short video check of your face, then continue here.',
-    link: 'Open my profile to confirm with my face',
-    again: 'I have confirmed — continue',
+    text: '{{client}} asks for the highest level of confirmation. Confirm it is you with a short video of your face; then you continue to the service.',
+    start: 'Confirm with my face',
   },
   services: {
     title: 'Services',
@@ -75,9 +74,8 @@ const ru: OidcTexts = {
   },
   stepUp: {
     title: 'Подтвердите себя по лицу',
-    text: '{{client}} требует высший уровень подтверждения. Подтвердите, что это вы, коротким видео лица, затем продолжите здесь.',
-    link: 'Открыть профиль и подтвердить по лицу',
-    again: 'Я подтвердил(а) — продолжить',
+    text: '{{client}} требует высший уровень подтверждения. Подтвердите, что это вы, коротким видео лица — затем вы продолжите вход в сервис.',
+    start: 'Подтвердить по лицу',
   },
   services: {
     title: 'Сервисы',
@@ -120,9 +118,8 @@ const kk: OidcTexts = {
   },
   stepUp: {
     title: 'Бетіңізбен растаңыз',
-    text: '{{client}} растаудың ең жоғары деңгейін талап етеді. Бұл сіз екеніңізді бетіңіздің қысқа бейнесімен растап, осында жалғастырыңыз.',
-    link: 'Профильді ашып, бетпен растау',
-    again: 'Растадым — жалғастыру',
+    text: '{{client}} растаудың ең жоғары деңгейін талап етеді. Бұл сіз екеніңізді бетіңіздің қысқа бейнесімен растаңыз — содан кейін қызметке кіруді жалғастырасыз.',
+    start: 'Бетпен растау',
   },
   services: {
     title: 'Қызметтер',
