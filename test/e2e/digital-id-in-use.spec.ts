@@ -43,7 +43,7 @@ async function signOut(page: Page, language: Language) {
 
 test('a citizen registers, signs in with a code, adds a passkey, signs in with it alone and ends another session (ru, kk, en)', async ({ page, browser, request }, testInfo) => {
   test.skip(!(await videoCheckApiPresent(request)), 'the video-check API is not deployed yet');
-  test.setTimeout(420_000);
+  test.setTimeout(600_000);
   const authenticator = await virtualAuthenticator(page);
 
   await test.step('register (ru) and land signed in; sign out', async () => {
