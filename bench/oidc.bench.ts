@@ -1,6 +1,6 @@
 // npm run bench:oidc — the OpenID Connect provider under load, on PGlite and on PostgreSQL: the token
 // endpoint exchanging authorization codes (PKCE, client_secret_basic, a signed ID token each) and
-// refreshing (rotated refresh tokens, each connection follows its own chain), and userinfo, beside a
+// refreshing (rotated refresh tokens: each connection follows its own chain, with fetch), and userinfo, beside a
 // floor measured in the same run: a bare Fastify route in the same process. Prints req/s and latency
 // percentiles, CPU per request (Node: the app and the load generator share the process; PostgreSQL: every
 // process of its server, bench/pg-stats.ts) and from these the requests one core carries, set against
@@ -8,6 +8,7 @@
 // Env: BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_CODES (1500); BENCH_DATABASE_URL uses an existing
 // PostgreSQL instead of starting one of our own.
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import * as oidc from 'openid-client';
@@ -79,6 +80,57 @@ async function scenario(db: string, name: string, opts: autocannon.Options): Pro
   return row;
 }
 
+/** One sequential chain per connection for DURATION seconds (each request needs the previous answer). */
+async function chains(db: string, name: string, seeds: string[], step: (value: string) => Promise<{ status: number; body: string; next: string }>): Promise<Row> {
+  await stats?.reset();
+  const cpuBefore = process.cpuUsage();
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const started = performance.now();
+  const until = started + DURATION * 1000;
+  await Promise.all(
+    seeds.map(async (seed) => {
+      let value = seed;
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        try {
+          const answer = await step(value);
+          latencies.push(performance.now() - t0);
+          if (answer.status >= 300) {
+            non2xx++;
+            if (!firstRefusals.has(`${db} ${name}`)) firstRefusals.set(`${db} ${name}`, `${answer.status} ${answer.body.slice(0, 300)}`);
+            return;
+          }
+          value = answer.next;
+        } catch {
+          errors++;
+          return;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const sorted = latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
+  const sample = (await stats?.read()) ?? null;
+  const row: Row = {
+    db,
+    scenario: name,
+    rps: Math.round(latencies.length / seconds),
+    p50: pct(0.5),
+    p99: pct(0.99),
+    non2xx,
+    errors,
+    requests: latencies.length,
+    nodeCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
+    dbCpuMs: sample ? sample.cpuMs / Math.max(1, latencies.length) : null,
+  };
+  rows.push(row);
+  return row;
+}
+
 /** The browser through the provider and the interaction API (sign-in and consent) to the service's redirect URI. */
 async function authorize(server: TestServer, rp: RelyingParty, browser: Browser, params: Record<string, string>) {
   const start = await authorizationUrl(rp, params);
@@ -135,26 +187,12 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
       requests: [{ method: 'GET', path: '/oidc/me', setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${accessTokens[user++ % accessTokens.length]}` } }) }],
     });
 
-    let chain = 0;
-    await scenario(kind, 'token: refresh (rotated)', {
-      url: server.url,
-      connections: CONNECTIONS,
-      duration: DURATION,
-      requests: [
-        {
-          method: 'POST',
-          path: '/oidc/token',
-          // The context is the connection's own: its chain of refresh tokens, each used once.
-          setupRequest: (req, context) => {
-            const own = context as { refresh?: string };
-            own.refresh ??= initialRefresh[chain++ % initialRefresh.length];
-            return { ...req, headers: tokenHeaders, body: form({ grant_type: 'refresh_token', refresh_token: own.refresh }) };
-          },
-          onResponse: (status, body, context) => {
-            if (status === 200) (context as { refresh?: string }).refresh = JSON.parse(body).refresh_token;
-          },
-        },
-      ],
+    // Rotated refresh tokens: each answer carries the next token, so every connection is a chain of its own
+    // (autocannon prepares a connection's next request before it hands over the answer).
+    await chains(kind, 'token: refresh (rotated)', initialRefresh, async (refresh) => {
+      const res = await fetch(`${server.url}/oidc/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'refresh_token', refresh_token: refresh }) });
+      const body = await res.text();
+      return { status: res.status, body, next: res.status === 200 ? (JSON.parse(body) as { refresh_token: string }).refresh_token : refresh };
     });
 
     // Codes for the exchange: the session and the grant exist, so each authorization redirects at once.
