@@ -10,6 +10,7 @@ import { CaseQueue, CaseView } from './CasesPage.js';
 import { TicketQueue, TicketView } from './TicketsPage.js';
 import { AuditPage } from './AuditPage.js';
 import { DigitalIdsPage } from './DigitalIdsPage.js';
+import { ClientsPage } from './ClientsPage.js';
 import { STAFF_NS } from './i18n.js';
 import './staff.css';
 
@@ -78,7 +79,7 @@ export default function StaffApp() {
     const ticketMatch = /^\/staff\/tickets\/([0-9a-f-]{36})$/.exec(path);
     if (role === 'moderator') content = caseMatch ? <CaseView id={caseMatch[1]} me={me} onError={onError} /> : <CaseQueue onError={onError} />;
     else if (role === 'operator') content = ticketMatch ? <TicketView id={ticketMatch[1]} me={me} onError={onError} /> : <TicketQueue onError={onError} />;
-    else content = path.startsWith('/staff/audit') ? <AuditPage onError={onError} /> : <DigitalIdsPage onError={onError} />;
+    else content = path.startsWith('/staff/audit') ? <AuditPage onError={onError} /> : path.startsWith('/staff/clients') ? <ClientsPage onError={onError} /> : <DigitalIdsPage onError={onError} />;
   }
 
   const logout = async () => {
@@ -112,6 +113,9 @@ export default function StaffApp() {
               <>
                 <a href="/staff/digital-ids" onClick={(e) => (e.preventDefault(), navigate('/staff/digital-ids'))}>
                   {t('nav.digitalIds')}
+                </a>
+                <a href="/staff/clients" onClick={(e) => (e.preventDefault(), navigate('/staff/clients'))}>
+                  {t('nav.clients')}
                 </a>
                 <a href="/staff/audit" onClick={(e) => (e.preventDefault(), navigate('/staff/audit'))}>
                   {t('nav.audit')}

@@ -2,6 +2,7 @@
 // every POST carries the CSRF token the server handed out with /me or /login.
 import { currentLanguage } from '../i18n/index.js';
 import type { Reply } from '../api.js';
+import type { ApiOperations } from '../api-types.js';
 
 export class StaffApiError extends Error {
   constructor(
@@ -27,6 +28,8 @@ type TicketList = Reply<'GET /api/v1/staff/tickets', 200>;
 export type TicketSummary = TicketList['tickets'][number];
 export type AuditEvent = Reply<'GET /api/v1/staff/audit', 200>['events'][number];
 export type DigitalIdForStaff = Reply<'GET /api/v1/staff/digital-ids', 200>['digitalIds'][number];
+export type OidcClientForStaff = Reply<'GET /api/v1/staff/oidc-clients', 200>['clients'][number];
+export type OidcClientChanges = ApiOperations['PATCH /api/v1/staff/oidc-clients/{clientId}']['body'];
 
 let csrfToken = '';
 
@@ -69,6 +72,8 @@ export const staffApi = {
     call<Reply<'POST /api/v1/staff/moderation/cases/{id}/decision', 200>>('POST', `/moderation/cases/${id}/decision`, { decision, reason, note }),
   digitalIds: (query: string) => call<Reply<'GET /api/v1/staff/digital-ids', 200>>('GET', `/digital-ids?q=${encodeURIComponent(query)}`),
   unblock: (iin: string, note: string) => call<null>('POST', '/digital-ids/unblock', { iin, note }),
+  oidcClients: () => call<Reply<'GET /api/v1/staff/oidc-clients', 200>>('GET', '/oidc-clients'),
+  updateOidcClient: (clientId: string, changes: OidcClientChanges) => call<OidcClientForStaff>('PATCH', `/oidc-clients/${encodeURIComponent(clientId)}`, changes),
   tickets: (status: string) => call<TicketList>('GET', `/tickets?status=${encodeURIComponent(status)}`),
   ticket: (id: string) => call<Reply<'GET /api/v1/staff/tickets/{id}', 200>>('GET', `/tickets/${id}`),
   claimTicket: (id: string) => call<Reply<'POST /api/v1/staff/tickets/{id}/claim', 200>>('POST', `/tickets/${id}/claim`),
