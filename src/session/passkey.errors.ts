@@ -6,7 +6,7 @@ export const passkeyErrors = defineErrors({
     status: 401,
     message: {
       kk: 'Кіру кілті танылмады. Басқа кілтті таңдаңыз немесе SMS-кодпен кіріңіз.',
-      ru: 'Ключ входа не распознан. Выберите другой ключ или войдите по SMS-коду.',
+      ru: 'Ключ доступа не распознан. Выберите другой ключ или войдите по SMS-коду.',
       en: 'This passkey was not recognised. Choose another passkey or sign in with an SMS code.',
     },
   },
@@ -14,7 +14,7 @@ export const passkeyErrors = defineErrors({
     status: 410,
     message: {
       kk: 'Кіру кілтімен растау мерзімі өтті немесе ол қолданылған. Қайталаңыз.',
-      ru: 'Время подтверждения ключом входа истекло или оно уже использовано. Повторите.',
+      ru: 'Время подтверждения ключом доступа истекло или оно уже использовано. Повторите.',
       en: 'The passkey request has expired or was already used. Try again.',
     },
   },
@@ -22,7 +22,7 @@ export const passkeyErrors = defineErrors({
     status: 400,
     message: {
       kk: 'Кіру кілтін қосу мүмкін болмады: құрылғы жауабы тексеруден өтпеді. Қайталаңыз.',
-      ru: 'Не удалось добавить ключ входа: ответ устройства не прошёл проверку. Повторите.',
+      ru: 'Не удалось добавить ключ доступа: ответ устройства не прошёл проверку. Повторите.',
       en: 'The passkey could not be added: the device’s answer did not pass the check. Try again.',
     },
   },
@@ -30,7 +30,7 @@ export const passkeyErrors = defineErrors({
     status: 409,
     message: {
       kk: 'Бұл кіру кілті бұрыннан қосылған.',
-      ru: 'Этот ключ входа уже добавлен.',
+      ru: 'Этот ключ доступа уже добавлен.',
       en: 'This passkey has already been added.',
     },
   },
@@ -38,7 +38,7 @@ export const passkeyErrors = defineErrors({
     status: 409,
     message: {
       kk: 'Кіру кілттері тым көп. Жаңасын қосу үшін біреуін жойыңыз.',
-      ru: 'Слишком много ключей входа. Удалите один, чтобы добавить новый.',
+      ru: 'Слишком много ключей доступа. Удалите один, чтобы добавить новый.',
       en: 'You have too many passkeys. Remove one to add a new one.',
     },
   },
@@ -54,7 +54,7 @@ export const passkeyErrors = defineErrors({
     status: 404,
     message: {
       kk: 'Мұндай кіру кілті жоқ.',
-      ru: 'Такого ключа входа нет.',
+      ru: 'Такого ключа доступа нет.',
       en: 'There is no such passkey.',
     },
   },
