@@ -181,7 +181,7 @@ test('the approved citizen blocks the Digital ID after losing the phone; an admi
   await desk.getByRole('button', { name: staffText('ru', 'digitalIds.find') }).click();
   await expect(desk.getByRole('heading', { level: 1, name: staffText('ru', 'digitalIds.foundHeading') })).toBeVisible();
   await desk.getByRole('row').filter({ hasText: maskedIin }).getByRole('button', { name: staffText('ru', 'digitalIds.unblock') }).click();
-  const submit = desk.getByRole('button', { name: staffText('ru', 'digitalIds.unblockSubmit'), exact: true });
+  const submit = desk.getByRole('form').getByRole('button', { name: staffText('ru', 'digitalIds.unblockSubmit'), exact: true });
   await expect(submit).toBeDisabled();
   await desk.getByLabel(staffText('ru', 'digitalIds.documentIin')).fill(citizensWithoutPhoto()[0].iin);
   await desk.getByLabel(staffText('ru', 'digitalIds.note')).fill('Удостоверение личности проверено в ЦОН');
