@@ -136,7 +136,7 @@ export function BlockPage({ done, onBlocked, onSignin }: { done: boolean; onBloc
       }
       after={
         <>
-          <p className="hint">{t('account:block.whatHappens')}</p>
+          <p className="hint account-switch">{t('account:block.whatHappens')}</p>
           <p className="account-switch">
             <a
               href="/signin"
