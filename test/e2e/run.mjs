@@ -94,7 +94,7 @@ const logStream = fs.openSync(serverLog, 'w');
 // `npm run staff:create`, which prints a one-time password and the TOTP enrolment URI (--json here).
 function createStaffAccounts(dataDir) {
   const accounts = {};
-  for (const [key, role] of [['moderatorA', 'moderator'], ['moderatorB', 'moderator'], ['operator', 'operator'], ['admin', 'admin']]) {
+  for (const [key, role] of [['moderatorA', 'moderator'], ['moderatorB', 'moderator'], ['operator', 'operator'], ['admin', 'admin'], ['clientsAdmin', 'admin']]) {
     const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/staff-create.ts'), '--login', `e2e.${key.toLowerCase()}`, '--role', role, '--json'], {
       cwd: repoRoot,
       encoding: 'utf8',
@@ -109,7 +109,7 @@ function createStaffAccounts(dataDir) {
   return accounts;
 }
 // Only when the staff-console project runs (each account costs a few seconds of CLI start-up).
-const staffProjectRuns = !/--project[= ]/.test(process.env.PWARGS ?? '') || /staff-console/.test(process.env.PWARGS ?? '');
+const staffProjectRuns = !/--project[= ]/.test(process.env.PWARGS ?? '') || /staff-console|oidc/.test(process.env.PWARGS ?? '');
 const staffAccounts = process.env.E2E_SERVER_URL || !staffProjectRuns ? {} : createStaffAccounts(path.join(workDir, 'data'));
 // The demo service (npm run demo:rp) for the OpenID Connect tests (oidc*.spec.ts), registered as a
 // developer registers one: with `npm run oidc:client` (the embedded database: before the server starts).
