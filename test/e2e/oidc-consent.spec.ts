@@ -124,7 +124,12 @@ test('a registered citizen signs in to a service with Digital ID and allows what
       const confirm = tab.getByRole('button', { name: /sign me out/i });
       const signIn = tab.getByRole('link', { name: 'Sign in with Digital ID', exact: true });
       await expect(confirm.or(signIn)).toBeVisible();
-      if (await confirm.isVisible()) await confirm.click();
+      if (await confirm.isVisible()) {
+        const [ended] = await Promise.all([tab.waitForResponse((r) => r.url().includes('/oidc/session/end/confirm')), confirm.click()]);
+        expect(ended.status()).toBe(303);
+        expect(ended.headers().location).toBe(`${rp!.url}/`);
+        await tab.goto(rp!.url);
+      }
       await expect(signIn).toBeVisible();
     }
     await tab.context().close();
