@@ -51,6 +51,20 @@ describe(`security headers and operations endpoints on ${testDbKind}`, () => {
     expect(res.headers.get('permissions-policy')).toContain('camera=(self)');
   });
 
+  it('widens the policy only where a page needs it: service logos on the consent page, the provider posting back to services', async () => {
+    const consent = (await server.request('GET', '/consent/some-interaction')).headers.get('content-security-policy') ?? '';
+    expect(consent).toMatch(/img-src 'self' data: blob: https:(;|$)/);
+    expect(consent).toContain("form-action 'self'");
+    expect(consent).toContain("frame-ancestors 'none'");
+    // The provider's logout confirmation posts, then redirects to the service's registered address.
+    const provider = (await server.request('GET', '/oidc/session/end')).headers.get('content-security-policy') ?? '';
+    expect(provider).toMatch(/form-action 'self' https: http:(;|$)/);
+    expect(provider).toContain("frame-ancestors 'none'");
+    const app = (await server.request('GET', '/')).headers.get('content-security-policy') ?? '';
+    expect(app).toMatch(/form-action 'self'(;|$)/);
+    expect(app).toMatch(/img-src 'self' data: blob:(;|$)/);
+  });
+
   it('guards /metrics with the operations token', async () => {
     const anonymous = await server.request('GET', '/metrics');
     expect(anonymous.status).toBe(401);

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { contentSecurityPolicy } from '../platform/security-headers.js';
+import { contentSecurityPolicy, routeCsp } from '../platform/security-headers.js';
 import type { OidcModule } from './oidc.module.js';
 import { OIDC_PREFIX } from './oidc.provider.js';
 
@@ -16,7 +16,7 @@ export function oidcRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsyn
     // The provider's own pages (form_post, logout confirmation, errors) carry inline styles and scripts
     // whose hashes it adds to script-src; their forms post to the services' own addresses.
     const csp = { ...contentSecurityPolicy(ctx.config), 'style-src': ["'self'", "'unsafe-inline'"], 'form-action': ["'self'", 'https:', 'http:'] };
-    const options = { schema: { hide: true }, helmet: { contentSecurityPolicy: { useDefaults: false, directives: csp } } };
+    const options = { schema: { hide: true }, config: routeCsp(csp) };
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       reply.hijack();

@@ -5,6 +5,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import type { Config } from './config.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** This route's own Content-Security-Policy header (see routeCsp). */
+    csp?: string;
+  }
+}
+
 export function isHttps(config: Config): boolean {
   return config.http.publicUrl.startsWith('https://');
 }
@@ -38,13 +45,30 @@ export function adaptSwaggerCsp(config: Config): (header: string) => string {
   };
 }
 
+/** The Content-Security-Policy header for these directives, written as helmet writes it. */
+export function serializeCsp(directives: Record<string, string[]>): string {
+  return Object.entries(directives)
+    .map(([name, values]) => (values.length > 0 ? `${name} ${values.join(' ')}` : name))
+    .join(';');
+}
+
+/**
+ * A route whose page needs a wider policy than the app's (the provider's own pages, the consent page's
+ * logos) names it in its config: `{ config: routeCsp({...}) }`. Serialised once, at registration.
+ */
+export function routeCsp(directives: Record<string, string[]>): { csp: string } {
+  return { csp: serializeCsp(directives) };
+}
+
 export async function registerSecurityHeaders(app: FastifyInstance, config: Config): Promise<void> {
   const headers = await helmetHeaders(config);
   // Only our own pages may use the camera; nothing needs the microphone or location.
   headers.push(['permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()']);
   // Set on the raw response, as helmet does: a route's own header (Swagger UI's CSP) still overrides them.
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    const own = request.routeOptions.config?.csp;
+    if (own) reply.raw.setHeader('content-security-policy', own);
     done();
   });
 }

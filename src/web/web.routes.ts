@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { LANGUAGES, type Language } from '../platform/config.js';
-import { contentSecurityPolicy } from '../platform/security-headers.js';
+import { contentSecurityPolicy, routeCsp } from '../platform/security-headers.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -89,7 +89,7 @@ export function webRoutes(ctx: Pick<AppContext, 'config'>, paths: WebPaths = def
 
     // The consent page shows the service's logo from the service's own https address (no referrer sent).
     const consentCsp = { ...contentSecurityPolicy(ctx.config), 'img-src': ["'self'", 'data:', 'blob:', 'https:'] };
-    app.get('/consent/:uid', { schema: { hide: true }, helmet: { contentSecurityPolicy: { useDefaults: false, directives: consentCsp } } }, (_request, reply) => sendIndex(reply));
+    app.get('/consent/:uid', { schema: { hide: true }, config: routeCsp(consentCsp) }, (_request, reply) => sendIndex(reply));
 
     app.get<{ Params: { '*': string } }>('/*', { schema: { hide: true } }, (request, reply) => {
       const urlPath = request.params['*'];
