@@ -42,6 +42,9 @@ async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase
   }
 }
 
+// Several CLI processes per test, each starting Node and tsx (10–15 s on a loaded 2-core machine).
+const CLI_RUNS_TIMEOUT = 240_000;
+
 describe(`npm run oidc:client and oidc:rotate-keys on ${testDbKind}`, () => {
   it('registers a service and prints {"client_id","client_secret"}; the secret is stored encrypted', async () => {
     const run = cli('oidc-client', '--name', 'eGov mobile', '--redirect-uri', 'https://egov.example.kz/cb', '--scopes', 'openid profile phone iin', '--first-party');
@@ -58,7 +61,7 @@ describe(`npm run oidc:client and oidc:rotate-keys on ${testDbKind}`, () => {
       const audit = await db.selectFrom('audit_events').selectAll().where('type', '=', 'oidc.client_created').execute();
       expect(audit).toHaveLength(1);
     });
-  });
+  }, CLI_RUNS_TIMEOUT);
 
   it('a --jwks-uri service authenticates with private_key_jwt and has no secret; a bad redirect URI or scope is refused (exit 2)', () => {
     const jwt = cli('oidc-client', '--name', 'Bank', '--redirect-uri', 'https://bank.example.kz/cb', '--scopes', 'openid phone', '--jwks-uri', 'https://bank.example.kz/jwks');
@@ -73,7 +76,7 @@ describe(`npm run oidc:client and oidc:rotate-keys on ${testDbKind}`, () => {
     expect(scope.stderr).toContain('invalid scopes: unknown');
     const missing = cli('oidc-client', '--name', 'Bad');
     expect(missing.status).toBe(2);
-  });
+  }, CLI_RUNS_TIMEOUT);
 
   it('rotates the signing key: the new one signs (first), the old one stays published', async () => {
     const first = cli('oidc-rotate-keys');
@@ -88,5 +91,5 @@ describe(`npm run oidc:client and oidc:rotate-keys on ${testDbKind}`, () => {
       const rows = await db.selectFrom('oidc_signing_keys').selectAll().execute();
       for (const row of rows) expect(row.private_jwk_encrypted.toString('utf8')).not.toContain('"d"');
     });
-  });
+  }, CLI_RUNS_TIMEOUT);
 });
