@@ -1,39 +1,18 @@
 // `npm run oidc:client` and `npm run oidc:rotate-keys` as an administrator runs them: real processes
 // against a fresh database.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/platform/config.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { ClientService } from '../src/oidc/oidc-client.service.js';
 import { loadSigningKeys } from '../src/oidc/oidc.keys.js';
-import { createPostgresDatabase } from './support/test-database.js';
+import { useCliDatabase } from './support/cli-run.js';
 import { testDbKind } from './support/test-server.js';
 
-let env: Record<string, string>;
-let dataDir: string;
-let dropPg: (() => Promise<void>) | null = null;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-oidc-cli-'));
-  const pg = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
-  dropPg = pg ? pg.drop : null;
-  env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '', LOG_LEVEL: 'silent' };
-});
-afterAll(async () => {
-  await dropPg?.();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-function cli(script: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { env, encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const cliDatabase = useCliDatabase('digitalid-oidc-cli-');
+const cli = cliDatabase.run;
 
 async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>['db'], config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
-  const config = loadConfig(env);
+  const config = loadConfig(cliDatabase.env);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
   try {
     return await work(database.db, config);

@@ -1,36 +1,15 @@
 // `npm run staff:create` as an administrator runs it: a real process against a fresh database.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import argon2 from 'argon2';
 import { URI } from 'otpauth';
 import { loadConfig } from '../src/platform/config.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { StaffService } from '../src/staff/staff.service.js';
-import { createPostgresDatabase } from './support/test-database.js';
+import { useCliDatabase } from './support/cli-run.js';
 import { testDbKind } from './support/test-server.js';
 
-let env: Record<string, string>;
-let dataDir: string;
-let dropPg: (() => Promise<void>) | null = null;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-cli-'));
-  const pg = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
-  dropPg = pg ? pg.drop : null;
-  env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '', LOG_LEVEL: 'silent' };
-});
-afterAll(async () => {
-  await dropPg?.();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-function staffCreate(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/staff-create.ts', ...args], { env, encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const cliDatabase = useCliDatabase('digitalid-cli-');
+const staffCreate = (...args: string[]) => cliDatabase.run('staff-create', ...args);
 
 describe(`npm run staff:create on ${testDbKind}`, () => {
   it('creates an account and prints its one-time password and TOTP enrolment URI once', async () => {
@@ -41,7 +20,7 @@ describe(`npm run staff:create on ${testDbKind}`, () => {
     const uri = /(otpauth:\/\/totp\/\S+)/.exec(run.stdout)![1];
     expect(uri).toMatch(/issuer=Digital%20ID/);
 
-    const config = loadConfig(env);
+    const config = loadConfig(cliDatabase.env);
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
     try {
       const row = await database.db.selectFrom('staff_accounts').selectAll().where('login', '=', 'aigerim.s').executeTakeFirstOrThrow();
