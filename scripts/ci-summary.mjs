@@ -19,10 +19,36 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
   }
   if (!step) continue;
   console.log(`  ${file.replace(/\.json$/, '')}: ${step.passed} passed, ${step.failed} failed, ${step.skipped} skipped`);
+  for (const name of failedTestNames(report)) console.log(`    failed: ${name}`);
   passed += step.passed;
   failed += step.failed;
   skipped += step.skipped;
 }
+/** The failed tests of a vitest (jest-style) or Playwright JSON report, with the first line of each error. */
+function failedTestNames(report) {
+  const names = [];
+  for (const suite of report.testResults ?? []) {
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status !== 'failed') continue;
+      const why = String(test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      names.push(`${path.relative(process.cwd(), suite.name)} › ${test.fullName} — ${why}`);
+    }
+    if ((suite.assertionResults ?? []).length === 0 && suite.status === 'failed') names.push(`${path.relative(process.cwd(), suite.name)} — ${String(suite.message ?? '').split('\n')[0].slice(0, 300)}`);
+  }
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected') continue;
+        const error = test.results?.at(-1)?.error?.message ?? '';
+        names.push(`${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')} — ${String(error).split('\n')[0].slice(0, 300)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+  };
+  for (const suite of report.suites ?? []) walk(suite, []);
+  return names;
+}
+
 // A step that failed without producing a report (crash, typecheck) still counts as a failure.
 if (status !== '0' && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
