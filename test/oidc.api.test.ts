@@ -87,8 +87,8 @@ describe(`OpenID Connect provider on ${testDbKind}`, () => {
     const res = await new Browser(server).fetch(start.url.href);
     expect(res.status).toBe(400);
     expect(res.location).toBeNull();
-    expect(String(res.body)).toMatch(/<h1>invalid_redirect_uri<\/h1>/);
-    expect(String(res.body)).not.toMatch(/<style|<script|googleapis/);
+    expect(String(res.body)).toMatch(/<code id="error-code">invalid_redirect_uri<\/code>/);
+    expect(String(res.body)).not.toMatch(/<script|googleapis/);
   });
 
   it('refuses a code used twice, and an expired code, with invalid_grant', async () => {

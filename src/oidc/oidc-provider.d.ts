@@ -91,6 +91,15 @@ declare module 'oidc-provider' {
     [key: string]: unknown;
   }
 
+  /** The Koa context a middleware added with `provider.use` sees. */
+  export interface ProviderMiddlewareContext {
+    query: Record<string, unknown>;
+    status: number;
+    response: { get(header: string): string };
+    redirect(url: string): void;
+    oidc?: { route: string; urlFor(name: string): string };
+  }
+
   export class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     proxy: boolean;
@@ -101,6 +110,7 @@ declare module 'oidc-provider' {
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
     interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>;
     on(event: string, listener: (...args: any[]) => void): this;
+    use(middleware: (ctx: ProviderMiddlewareContext, next: () => Promise<void>) => Promise<void>): this;
   }
 
   export const interactionPolicy: {

@@ -14,6 +14,8 @@ import { assuranceMeets } from '../session/session.rules.js';
 import { ACR_VALUES, assuranceOfAcr, requiredAssurance, SCOPE_CLAIMS } from './oidc.rules.js';
 import * as accounts from './oidc-account.store.js';
 import { listGrants } from './oidc-payload.store.js';
+import { providerPages } from './provider-pages.js';
+import { isLanguage } from '../platform/i18n.js';
 
 export const OIDC_PREFIX = '/oidc';
 
@@ -34,13 +36,6 @@ export function issuerOf(ctx: AppContext): string {
 /** Where the web app takes over: sign-in (and step-up) first, then the consent page. Relative to PUBLIC_URL. */
 export function interactionPath(uid: string, prompt: string): string {
   return prompt === 'login' ? `/signin?interaction=${encodeURIComponent(uid)}` : `/consent/${encodeURIComponent(uid)}`;
-}
-
-/** The provider's error page: plain, no outside fonts or inline style (our CSP), the error code and text escaped. */
-async function renderProviderError(kctx: { type: string; body: string }, out: { error: string; error_description?: string }): Promise<void> {
-  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  kctx.type = 'html';
-  kctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escape(out.error)}</title></head><body><h1>${escape(out.error)}</h1><p>${escape(out.error_description ?? '')}</p></body></html>`;
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -77,6 +72,7 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
     }),
   );
 
+  const pages = providerPages(ctx.config);
   const cookieKey = hmacSha256(ctx.config.secretKey, 'oidc-cookies').toString('base64url');
   const sessionSeconds = ctx.config.session.absoluteTimeoutSeconds;
 
@@ -102,7 +98,7 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
     acrValues: [...ACR_VALUES],
     responseTypes: ['code'],
     pkce: { required: () => true },
-    renderError: renderProviderError,
+    renderError: pages.renderError,
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     enabledJWA: { idTokenSigningAlgValues: [SIGNING_ALG], clientAuthSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA'] },
     subjectTypes: ['public', 'pairwise'],
@@ -120,7 +116,7 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
       backchannelLogout: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       claimsParameter: { enabled: true },
@@ -158,6 +154,17 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
   });
   // Behind trusted proxies the scheme and host come from X-Forwarded-* (Fastify checked who sent them).
   provider.proxy = ctx.config.http.trustProxy !== false;
+  // The logout form's action carries the page's language (?ui_locales=); so does the "signed out" page it leads to.
+  provider.use(async (kctx, next) => {
+    await next();
+    const language = kctx.query.ui_locales;
+    if (kctx.oidc?.route !== 'end_session_confirm' || kctx.status !== 303 || !isLanguage(language)) return;
+    const location = new URL(kctx.response.get('location'));
+    if (location.pathname !== new URL(kctx.oidc.urlFor('end_session_success')).pathname) return;
+    location.searchParams.set('ui_locales', language);
+    kctx.redirect(location.href);
+    kctx.status = 303;
+  });
   provider.on('server_error', (_kctx: unknown, err: Error) => ctx.logger.error({ err }, 'oidc-provider server error'));
   return provider;
 }

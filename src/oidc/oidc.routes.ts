@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.js';
 import { contentSecurityPolicy, routeCsp } from '../platform/security-headers.js';
 import type { OidcModule } from './oidc.module.js';
 import { OIDC_PREFIX } from './oidc.provider.js';
+import { PAGE_STYLE_SOURCE } from './provider-pages.js';
 
 export function oidcRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsync {
   return async (app) => {
@@ -13,9 +14,10 @@ export function oidcRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsyn
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
-    // The provider's own pages (form_post, logout confirmation, errors) carry inline styles and scripts
-    // whose hashes it adds to script-src; their forms post to the services' own addresses.
-    const csp = { ...contentSecurityPolicy(ctx.config), 'style-src': ["'self'", "'unsafe-inline'"], 'form-action': ["'self'", 'https:', 'http:'] };
+    // The provider's own pages (provider-pages.ts) have one inline stylesheet, allowed by its hash; its
+    // form_post page has an inline script whose hash it adds to script-src itself. Their forms post to
+    // the services' own addresses (form_post, the logout's return).
+    const csp = { ...contentSecurityPolicy(ctx.config), 'style-src': ["'self'", PAGE_STYLE_SOURCE], 'form-action': ["'self'", 'https:', 'http:'] };
     const options = { schema: { hide: true }, config: routeCsp(csp) };
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,9 +1,11 @@
-// i18next with the three catalogues bundled (they are small); the chosen language persists in localStorage.
+// i18next with the three catalogues bundled (they are small); the chosen language persists in localStorage,
+// and in a cookie for the pages the server renders itself (the OpenID provider's logout and error pages).
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.js';
 import ru from './ru.js';
 import kk from './kk.js';
+import { LANGUAGE_COOKIE } from '../../../src/platform/language.js';
 
 export const LANGUAGES = ['kk', 'ru', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -44,8 +46,13 @@ export async function changeLanguage(language: Language): Promise<void> {
   await i18next.changeLanguage(language);
 }
 
+function rememberForServerPages(language: string): void {
+  document.cookie = `${LANGUAGE_COOKIE}=${encodeURIComponent(language)}; path=/; max-age=31536000; samesite=lax${location.protocol === 'https:' ? '; secure' : ''}`;
+}
+
 i18next.on('languageChanged', (language) => {
   document.documentElement.lang = language;
+  rememberForServerPages(language);
 });
 
 void i18next.use(initReactI18next).init({
@@ -58,5 +65,6 @@ void i18next.use(initReactI18next).init({
   returnNull: false,
 });
 document.documentElement.lang = currentLanguage();
+rememberForServerPages(currentLanguage());
 
 export default i18next;
