@@ -1,15 +1,20 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { createPublicKey, verify, webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { testDbKind, type TestServer } from './support/test-server.js';
-import { authorize, Browser, interactionUid, registerClient, relyingParty, signedInBrowser, startOidcTestServer, tokensFor } from './support/oidc-rp.js';
+import { authorize, Browser, interactionUid, registerClient, relyingParty, signedInBrowser, startOidcTestServer, tokensFor, type RelyingParty } from './support/oidc-rp.js';
+import { citizenWithDigitalId } from './support/citizen-session.js';
+import { extractFrames, hasFfmpeg } from '../eval/face-data.js';
 import { rotateSigningKey } from '../src/oidc/oidc.keys.js';
 
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startOidcTestServer({ OIDC_KEY_REFRESH_SECONDS: '1' });
+  // Step-up challenges fixed to what the recorded video performs (as in step-up.api.test.ts).
+  server = await startOidcTestServer({ OIDC_KEY_REFRESH_SECONDS: '1', VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT', VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000' });
 });
 afterAll(async () => {
   await server?.close();
@@ -30,6 +35,27 @@ async function verifiesWithPublishedJwks(jwt: string): Promise<boolean> {
   return verify('sha256', Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk as unknown as import('node:crypto').JsonWebKey, format: 'jwk' }), Buffer.from(signature, 'base64url'));
 }
 
+/** An authorization request for acr high from a browser signed in to the provider: its interaction's uid. */
+async function highAssuranceInteraction(rp: RelyingParty, browser: Browser, verifier: string): Promise<string> {
+  const start = oidc.buildAuthorizationUrl(rp.config, {
+    redirect_uri: rp.redirectUri,
+    scope: 'openid profile',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    acr_values: 'urn:did:acr:high',
+    nonce: 'n-high',
+    state: 's-high',
+  });
+  const page = await browser.follow(start.href, rp.redirectUri);
+  return interactionUid(page.url);
+}
+
+// The high-assurance test with a real face step-up needs the shared face data and ffmpeg (as step-up.api.test.ts).
+const faceDir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
+const haveFaces = fs.existsSync(path.join(faceDir, 'video')) && hasFfmpeg();
+if (!haveFaces) console.warn(`oidc acr high test with a real face step-up skipped: ${fs.existsSync(faceDir) ? 'ffmpeg not found' : `no face data at ${faceDir} (set FACE_DATA_DIR)`}`);
+
+/** The cheap path for tests about what high assurance allows: the session as a passed face step-up leaves it. */
 async function setHighAssurance(browser: Browser, until: Date) {
   const me = await browser.fetch('/api/v1/me');
   const sessions = await browser.fetch('/api/v1/me/sessions');
@@ -84,37 +110,53 @@ describe(`OpenID Connect flows on ${testDbKind}`, () => {
     expect([a, b]).not.toContain(own);
   });
 
-  it('acr_values=urn:did:acr:high: the interaction says so, login and consent wait for the face step-up; the id_token has acr high and amr face', async () => {
+  it('acr_values=urn:did:acr:high: the interaction says so; login waits for the face step-up (STEP_UP_REQUIRED)', async () => {
     const client = await registerClient(server);
     const rp = await relyingParty(server, client);
     const { browser } = await signedInBrowser(server);
-    // Signed in to the provider at low first: a later request for high asks again.
-    expect((await tokensFor(server, rp, browser)).tokens.claims()!.acr).toBe('urn:did:acr:low');
-
-    const start = await oidc.buildAuthorizationUrl(rp.config, {
-      redirect_uri: client.redirectUri,
-      scope: 'openid profile',
-      code_challenge: await oidc.calculatePKCECodeChallenge('a'.repeat(43)),
-      code_challenge_method: 'S256',
-      acr_values: 'urn:did:acr:high',
-      nonce: 'n-high',
-      state: 's-high',
-    });
-    const page = await browser.follow(start.href, client.redirectUri);
-    const uid = interactionUid(page.url);
+    const uid = await highAssuranceInteraction(rp, browser, 'a'.repeat(43));
     const details = await browser.fetch(`/api/v1/interactions/${uid}`);
     expect(details.body).toMatchObject({ acrRequired: 'urn:did:acr:high', prompt: { name: 'login', reasons: expect.arrayContaining(['acr_insufficient']) } });
     const refused = await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST' });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({ code: 'STEP_UP_REQUIRED', details: { required: 'high' } });
+  });
 
-    // As a passed face step-up leaves the session (POST /me/step-up, tested with real faces in step-up.api.test.ts).
-    await setHighAssurance(browser, new Date(Date.now() + 15 * 60_000));
-    const login = await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST' });
-    expect(login.status, JSON.stringify(login.body)).toBe(200);
-    const landed = await browser.follow(new URL(login.body.redirectTo, server.url).href, client.redirectUri);
-    const tokens = await oidc.authorizationCodeGrant(rp.config, new URL(landed.url), { pkceCodeVerifier: 'a'.repeat(43), expectedNonce: 'n-high', expectedState: 's-high' });
-    expect(tokens.claims()).toMatchObject({ acr: 'urn:did:acr:high', amr: ['otp', 'face'] });
+  describe.skipIf(!haveFaces)('with a real face', { timeout: 240_000 }, () => {
+    it('acr_values=urn:did:acr:high: the citizen signed in with a code passes the face step-up over HTTP, then the id_token says acr high and amr face', async () => {
+      const client = await registerClient(server);
+      const rp = await relyingParty(server, client);
+      const citizen = await citizenWithDigitalId(server, { photo: fs.readFileSync(path.join(faceDir, 'registry', 'photos', 'd9.jpg')) });
+      const browser = new Browser(server);
+      await browser.signIn(citizen.phone);
+      // Signed in to the provider at low first: a later request for high asks again.
+      expect((await tokensFor(server, rp, browser)).tokens.claims()!.acr).toBe('urn:did:acr:low');
+
+      const verifier = 'd'.repeat(43);
+      const uid = await highAssuranceInteraction(rp, browser, verifier);
+      expect((await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST' })).body.error?.code).toBe('STEP_UP_REQUIRED');
+
+      // The web app's step-up: a check with the registration's challenges, then the recorded frames.
+      const check = await browser.fetch('/api/v1/me/step-up', { method: 'POST' });
+      expect(check.status, JSON.stringify(check.body)).toBe(201);
+      // d9 from 5.6 s: a blink in the first 3-s slot, a turn to the left in the second (at 15 frames/s).
+      const { frames } = extractFrames(path.join(faceDir, 'video', 'd9.mp4'), { fps: 15, count: 90, startSeconds: 5.6 });
+      const form = new FormData();
+      frames.forEach((f, i) => form.append('frames', new Blob([f], { type: 'image/jpeg' }), `frame${i}.jpg`));
+      form.append('timestamps', JSON.stringify(frames.map((_, i) => Math.round((i * 1000) / 15))));
+      const submitPath = `/api/v1/me/step-up/${check.body.checkId}`;
+      const submitted = await fetch(`${server.url}${submitPath}`, { method: 'POST', headers: { cookie: browser.cookieHeader(submitPath), 'x-csrf-token': browser.csrfToken! }, body: form });
+      const outcome = (await submitted.json()) as Record<string, unknown>;
+      expect(submitted.status, JSON.stringify(outcome)).toBe(200);
+      expect(outcome).toMatchObject({ outcome: 'PASSED', assurance: 'high' });
+
+      const login = await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST' });
+      expect(login.status, JSON.stringify(login.body)).toBe(200);
+      const landed = await browser.follow(new URL(login.body.redirectTo, server.url).href, client.redirectUri);
+      const tokens = await oidc.authorizationCodeGrant(rp.config, new URL(landed.url), { pkceCodeVerifier: verifier, expectedNonce: 'n-high', expectedState: 's-high' });
+      expect(tokens.claims()!.acr).toBe('urn:did:acr:high');
+      expect(tokens.claims()!.amr).toEqual(expect.arrayContaining(['otp', 'face']));
+    });
   });
 
   it('a consent page for acr high refuses a session whose step-up has run out', async () => {

@@ -1,3 +1,4 @@
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { testDbKind, type TestServer } from './support/test-server.js';
@@ -20,6 +21,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
+
+/** Verifies an RS256 JWT with one published JWK. */
+function verifiesWith(jwt: string, jwk: object): boolean {
+  const [h, p, signature] = jwt.split('.');
+  return verify('sha256', Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), Buffer.from(signature, 'base64url'));
+}
 
 const registerClient = (options: Parameters<typeof registerSupportClient>[1] = {}) => registerSupportClient(server, options);
 const signedInBrowser = () => signedInSupportBrowser(server);
@@ -59,9 +66,31 @@ describe(`OpenID Connect provider on ${testDbKind}`, () => {
     expect(claims.acr).toBe('urn:did:acr:low');
     expect(claims.amr).toEqual(['otp']);
     const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0], 'base64url').toString());
-    const jwks = await server.request('GET', '/oidc/jwks');
-    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toContain(header.kid);
     expect(header.alg).toBe('RS256');
+    // openid-client trusts an ID token from the token endpoint without its signature (TLS); check it here.
+    const jwks = (await server.request('GET', '/oidc/jwks')).body.keys as Array<{ kid: string }>;
+    const key = jwks.find((k) => k.kid === header.kid);
+    expect(key).toBeDefined();
+    expect(verifiesWith(tokens.id_token!, key!)).toBe(true);
+    const [h, p, sig] = tokens.id_token!.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...claims, acr: 'urn:did:acr:high' })).toString('base64url');
+    expect(verifiesWith(`${h}.${forged}.${sig}`, key!)).toBe(false);
+    expect(p).not.toBe(forged);
+  });
+
+  it('refuses implicit and hybrid flows (unsupported_response_type): no token ever reaches the browser', async () => {
+    const client = await registerClient();
+    const rp = await relyingParty(server, client);
+    const { browser } = await signedInBrowser();
+    for (const responseType of ['id_token', 'id_token token', 'token', 'code id_token', 'code token']) {
+      const start = await authorizationUrl(rp, { response_type: responseType });
+      const res = await browser.fetch(start.url.href);
+      const answer = res.location ? new URL(res.location) : null;
+      const params = new URLSearchParams(answer?.hash ? answer.hash.slice(1) : answer?.search);
+      const error = params.get('error') ?? /<code id="error-code">([^<]*)</.exec(String(res.body))?.[1];
+      expect(error, responseType).toBe('unsupported_response_type');
+      for (const token of ['id_token', 'access_token', 'code']) expect(params.get(token), `${responseType}: ${token}`).toBeNull();
+    }
   });
 
   it('refuses an authorization request without PKCE, and a token request with the wrong verifier', async () => {
@@ -105,6 +134,18 @@ describe(`OpenID Connect provider on ${testDbKind}`, () => {
     // The code's lifetime passes (60 s): its record's expiry moves into the past.
     await server.ctx.db.updateTable('oidc_payloads').set({ expires_at: new Date(Date.now() - 1000) }).where('model', '=', 'AuthorizationCode').where('id', '=', code).execute();
     await expect(oidc.authorizationCodeGrant(rp.config, second.callback, { pkceCodeVerifier: second.verifier, expectedNonce: second.nonce, expectedState: second.state })).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('client_secret_basic (the default): a wrong secret is refused with invalid_client, the right one gets tokens', async () => {
+    const client = await registerClient();
+    const rp = await relyingParty(server, client, oidc.ClientSecretBasic(client.clientSecret!));
+    const { browser } = await signedInBrowser();
+    const flow = await authorize(rp, browser);
+    const checks = { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state };
+    const wrong = await relyingParty(server, client, oidc.ClientSecretBasic('not-the-secret'));
+    // Refused with 401 and a Basic challenge that names the error (RFC 6749 5.2).
+    await expect(oidc.authorizationCodeGrant(wrong.config, flow.callback, checks)).rejects.toMatchObject({ status: 401, cause: [{ scheme: 'basic', parameters: { error: 'invalid_client' } }] });
+    expect((await oidc.authorizationCodeGrant(rp.config, flow.callback, checks)).access_token).toBeTruthy();
   });
 
   it('refuses a client with a wrong secret (invalid_client) and accepts client_secret_post', async () => {

@@ -5,6 +5,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { URI } from 'otpauth';
 import { STAFF_TEXTS } from '../../web/src/staff/texts.js';
 import { startDemoRp } from '../../src/oidc/demo-rp/demo-rp.js';
+import { oauthErrorMessage, PROVIDER_PAGE_TEXTS } from '../../src/oidc/provider-pages.texts.js';
+import type { Language } from '../../src/platform/language.js';
 
 const demo: { clientId: string; clientSecret: string; port: number } | null = JSON.parse(process.env.E2E_DEMO_SERVICE ?? 'null');
 const account: { login: string; oneTimePassword: string; totpUri: string } | undefined = JSON.parse(process.env.E2E_STAFF || '{}').clientsAdmin;
@@ -47,7 +49,11 @@ test('an administrator disables the demo service (its sign-in is refused at once
     const citizen = await browser.newPage();
     await citizen.goto(rp.url);
     await citizen.getByRole('link', { name: 'Sign in with Digital ID', exact: true }).click();
-    await expect(citizen.getByRole('heading', { level: 1 })).toHaveText('invalid_client');
+    // The provider's error page: the citizen's message in the page's language, the OAuth code as is.
+    await expect(citizen.locator('#error-code')).toHaveText('invalid_client');
+    const language = (await citizen.locator('html').getAttribute('lang')) as Language;
+    await expect(citizen.getByRole('heading', { level: 1 })).toHaveText(PROVIDER_PAGE_TEXTS[language].error.heading);
+    await expect(citizen.getByRole('alert')).toHaveText(oauthErrorMessage(language, 'invalid_client'));
     await citizen.close();
 
     await row.getByRole('button', { name: 'Enable' }).click();
