@@ -8,7 +8,7 @@ import { AppError } from '../platform/errors/app-error.js';
 import type { PreparedSms, SmsOutbound } from '../sms/sms.outbound.js';
 import type { SmsParams, SmsPurpose } from '../sms/sms.texts.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
-import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpAttempt, type OtpVerification } from './otp.rules.js';
+import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpAttempt, type OtpRules, type OtpVerification } from './otp.rules.js';
 import * as store from './otp.store.js';
 import type { LatestCode, OtpOwner } from './otp.store.js';
 
@@ -76,7 +76,7 @@ export class OtpService {
     const { otp } = this.config;
     const { now } = input;
     const owner = ownerOf(input);
-    const limits = owner.purpose === 'signin' ? this.config.session : owner.purpose === 'phone_change' ? this.config.phoneChange : otp;
+    const limits = this.limitsOf(owner.purpose);
     await store.lockPhone(conn, input.phone);
 
     if (input.isResend) {
@@ -107,32 +107,40 @@ export class OtpService {
     return { expiresAt: expiresAt.toISOString(), resendAvailableAt: resendAvailableAt.toISOString() };
   }
 
-  /** A new code for `registrationId` with its SMS, for a step that writes both in its own statement. */
-  prepare(input: { registrationId: string; phone: string; language: Language; now: Date }): PreparedOtp {
+  /**
+   * A new code with its SMS, for a step that writes both in its own statement (the owner's send
+   * limits count from `windowStart`). `instead`: the SMS sent in place of the code, as in `issue`.
+   */
+  prepare(
+    input: OwnerInput & { phone: string; language: Language; now: Date; smsPurpose?: 'otp' | 'signin_code' | 'phone_change_code' },
+  ): PreparedOtp {
     const { otp } = this.config;
     const { now } = input;
+    const owner = ownerOf(input);
     const code = generateOtp(otp.length);
     const { expiresAt, resendAvailableAt } = codeTiming(now, otp);
     return {
       id: randomUUID(),
-      codeHmac: hashOtp(this.config.secretKey, input.registrationId, code),
+      codeHmac: hashOtp(this.config.secretKey, owner.id, code),
       expiresAt,
       resendAvailableAt,
-      windowStart: sendWindowStart(now, otp),
-      sms: this.sms.prepare({ phone: input.phone, language: input.language, purpose: 'otp', params: { code } }),
+      windowStart: sendWindowStart(now, this.limitsOf(owner.purpose)),
+      sms: this.sms.prepare({ phone: input.phone, language: input.language, purpose: input.smsPurpose ?? 'otp', params: { code } }),
       timing: { expiresAt: expiresAt.toISOString(), resendAvailableAt: resendAvailableAt.toISOString() },
     };
   }
 
-  get sendLimits(): { phone: number; ip: number } {
-    return { phone: this.config.otp.sendLimitPerPhone, ip: this.config.otp.sendLimitPerIp };
+  /** The send limits of codes of `purpose` (each purpose counts its own). */
+  sendLimits(purpose: OtpOwner['purpose'] = 'registration'): { phone: number; ip: number } {
+    const limits = this.limitsOf(purpose);
+    return { phone: limits.sendLimitPerPhone, ip: limits.sendLimitPerIp };
   }
 
   /** 429 OTP_SEND_LIMIT for a send the database refused at `limit` (its oldest send counted: `oldest`). */
-  sendLimitError(limit: 'phone' | 'ip', oldest: Date | null, now: Date): AppError {
-    const { otp } = this.config;
-    const used = { count: limit === 'phone' ? otp.sendLimitPerPhone : otp.sendLimitPerIp, oldest };
-    const retryAfter = limitRetryAfter([{ used, limit: used.count }], otp.sendLimitWindowSeconds, now)!;
+  sendLimitError(limit: 'phone' | 'ip', oldest: Date | null, now: Date, purpose: OtpOwner['purpose'] = 'registration'): AppError {
+    const limits = this.limitsOf(purpose);
+    const used = { count: limit === 'phone' ? limits.sendLimitPerPhone : limits.sendLimitPerIp, oldest };
+    const retryAfter = limitRetryAfter([{ used, limit: used.count }], limits.sendLimitWindowSeconds, now)!;
     return new AppError('OTP_SEND_LIMIT', { retryAfter }, { 'retry-after': String(retryAfter) });
   }
 
@@ -161,6 +169,10 @@ export class OtpService {
   }
 
   /** Records the attempt whatever its result: the caller must commit before reporting a failure. */
+  private limitsOf(purpose: OtpOwner['purpose']): Pick<OtpRules, 'sendLimitPerPhone' | 'sendLimitPerIp' | 'sendLimitWindowSeconds'> {
+    return purpose === 'signin' ? this.config.session : purpose === 'phone_change' ? this.config.phoneChange : this.config.otp;
+  }
+
   async verify(conn: DbOrTx, ownerOrRegistrationId: string | OtpOwner, code: string, now: Date): Promise<OtpVerification> {
     const owner = ownerOf(ownerOrRegistrationId);
     const latest = await store.latestCodeForUpdate(conn, owner);

@@ -143,7 +143,7 @@ export class RegistrationService {
       clientIp: input.clientIp,
       now,
       expiresAt: idleExpiry(this.ctx, now),
-      limits: this.otp.sendLimits,
+      limits: this.otp.sendLimits(),
       code,
       audit: { sent: 'otp.sent', refused: 'otp.send_limited', subject: maskPhone(phone) },
     });
@@ -166,7 +166,7 @@ export class RegistrationService {
       language,
       clientIp,
       now,
-      limits: this.otp.sendLimits,
+      limits: this.otp.sendLimits(),
       code,
       audit: { sent: { type: 'otp.sent', actor: 'citizen', details: { resend: true } }, refused: 'otp.send_limited', subject },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assuranceMeets, describeBrowser, effectiveAssurance, highAssuranceUntil, type Assurance } from './session.rules.js';
+import { assuranceMeets, describeBrowser, effectiveAssurance, highAssuranceUntil, signinIdFor, type Assurance } from './session.rules.js';
 
 const t0 = new Date('2026-12-01T08:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -47,5 +47,19 @@ describe('effective assurance', () => {
     ['high', 'low', true],
   ] as Array<[Assurance, Assurance, boolean]>)('%s meets %s: %s', (actual, required, meets) => {
     expect(assuranceMeets(actual, required)).toBe(meets);
+  });
+});
+
+describe('a sign-in id derived from its handle', () => {
+  const secret = Buffer.alloc(32, 7);
+  it('is a version-8 UUID, the same for the same handle and secret', () => {
+    const id = signinIdFor(secret, 'h'.repeat(43));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(signinIdFor(secret, 'h'.repeat(43))).toBe(id);
+  });
+  it('differs for another handle or another secret', () => {
+    const id = signinIdFor(secret, 'h'.repeat(43));
+    expect(signinIdFor(secret, 'i'.repeat(43))).not.toBe(id);
+    expect(signinIdFor(Buffer.alloc(32, 8), 'h'.repeat(43))).not.toBe(id);
   });
 });

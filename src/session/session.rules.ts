@@ -1,5 +1,7 @@
 // Pure rules of the citizen's sessions: assurance levels and how a
 // session is shown in its list (browser and system from the User-Agent). Lifetime: src/platform/session-lifetime.rules.ts.
+import { hmacSha256 } from '../platform/crypto.js';
+
 /** How strongly the session's holder was identified: code (low), passkey (substantial), face step-up (high). */
 export type Assurance = 'low' | 'substantial' | 'high';
 export const ASSURANCES: readonly Assurance[] = ['low', 'substantial', 'high'];
@@ -92,3 +94,15 @@ export const ACTIVITY_TYPES = [
   'phone.changed',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/**
+ * A sign-in's id, derived from its public handle (a keyed hash shaped as a version-8 UUID): a code
+ * check knows the id, and so the HMAC of the typed code bound to it, before it reads the sign-in.
+ */
+export function signinIdFor(secret: Buffer, handle: string): string {
+  const bytes = Buffer.from(hmacSha256(secret, 'signin-id', handle).subarray(0, 16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

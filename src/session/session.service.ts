@@ -49,9 +49,8 @@ export class SessionService {
     trx: DbOrTx,
     input: { profileId: string; assurance: Assurance; method: SessionMethod; userAgent: string | null; clientIp: string | null; now: Date; sourceRegistrationId?: string },
   ): Promise<{ sessionId: string; token: string; csrfToken: string }> {
-    const token = randomToken();
-    const sessionId = randomUUID();
-    const opened = await store.insertSession(trx, { id: sessionId, tokenHash: this.tokenHash(token), ...input, userAgent: input.userAgent?.slice(0, 512) ?? null });
+    const { sessionId, token, tokenHash, csrfToken } = this.prepare();
+    const opened = await store.insertSession(trx, { id: sessionId, tokenHash, ...input, userAgent: this.userAgent(input.userAgent) });
     // Only a registration's session can collide: that registration already opened one.
     if (!opened) throw new AppError('SIGNIN_EXPIRED');
     await appendAudit(trx, {
@@ -61,7 +60,18 @@ export class SessionService {
       clientIp: input.clientIp,
       details: { sessionId, method: input.method, assurance: input.assurance },
     });
-    return { sessionId, token, csrfToken: this.csrfToken(token) };
+    return { sessionId, token, csrfToken };
+  }
+
+  /** A new session's id and token (and what is stored of it), for a step that opens it in its own statement. */
+  prepare(): { sessionId: string; token: string; tokenHash: Buffer; csrfToken: string } {
+    const token = randomToken();
+    return { sessionId: randomUUID(), token, tokenHash: this.tokenHash(token), csrfToken: this.csrfToken(token) };
+  }
+
+  /** The user agent as stored: its first 512 characters. */
+  userAgent(userAgent: string | null): string | null {
+    return userAgent?.slice(0, 512) ?? null;
   }
 
   /** Resolves a cookie; refreshes the idle timer. 401 SESSION_REQUIRED when missing, ended, expired or blocked. */

@@ -2,19 +2,12 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { Assurance, SessionMethod } from './session.rules.js';
+import type { PreparedOtp } from '../otp/otp.service.js';
+import type { PreparedSms } from '../sms/sms.outbound.js';
+import type { AuditEventType } from '../audit/audit.store.js';
 
 export async function findProfileByRegistration(conn: DbOrTx, registrationId: string) {
   return conn.selectFrom('digital_profiles').select(['id', 'blocked_at']).where('registration_id', '=', registrationId).executeTakeFirst();
-}
-
-export async function findProfileByPhone(conn: DbOrTx, phone: string) {
-  return conn
-    .selectFrom('digital_profiles')
-    .select(['id', 'blocked_at'])
-    .where('phone', '=', phone)
-    .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
 }
 
 export async function findProfile(conn: DbOrTx, id: string, options: { forUpdate?: boolean } = {}) {
@@ -52,26 +45,6 @@ export async function blockEvents(conn: DbOrTx, profileIds: string[]) {
 
 export async function setProfileBlocked(conn: DbOrTx, id: string, blockedAt: Date | null): Promise<void> {
   await conn.updateTable('digital_profiles').set({ blocked_at: blockedAt }).where('id', '=', id).execute();
-}
-
-export async function insertSignin(
-  conn: DbOrTx,
-  signin: { id: string; handleHash: Buffer; phone: string; profileId: string | null; language: string; clientIp: string; now: Date; expiresAt: Date },
-): Promise<void> {
-  await conn
-    .insertInto('signins')
-    .values({
-      id: signin.id,
-      handle_hash: signin.handleHash,
-      phone: signin.phone,
-      profile_id: signin.profileId,
-      language: signin.language,
-      client_ip: signin.clientIp,
-      status: 'pending',
-      created_at: signin.now,
-      expires_at: signin.expiresAt,
-    })
-    .execute();
 }
 
 export async function findSigninForUpdate(conn: DbOrTx, handleHash: Buffer) {
@@ -183,4 +156,79 @@ export async function listActivity(conn: DbOrTx, profile: { id: string; registra
     .orderBy(sql`id`, 'desc')
     .limit(limit)
     .execute();
+}
+
+/**
+ * A sign-in's start in one round trip (signin_start, migration 0019): under the phone's lock the
+ * sign-in send limits, then the sign-in with the phone's Digital ID, its code, the SMS that fits the
+ * Digital ID (`sms`: the code, how to register, or that it is blocked) with its job, and the audit
+ * event. Over a limit nothing is written. Returns the limit that refused it, or the SMS chosen.
+ */
+export async function startSignin(
+  conn: DbOrTx,
+  s: {
+    id: string;
+    handleHash: Buffer;
+    phone: string;
+    language: string;
+    clientIp: string;
+    now: Date;
+    expiresAt: Date;
+    limits: { phone: number; ip: number };
+    code: PreparedOtp;
+    sms: { code: PreparedSms; unregistered: PreparedSms; blocked: PreparedSms };
+    audit: { type: Extract<AuditEventType, 'signin.started'>; subject: string };
+  },
+): Promise<{ refused: 'phone' | 'ip' | null; oldest: Date | null; sms: PreparedSms | null }> {
+  const { code } = s;
+  const choices = [s.sms.code, s.sms.unregistered, s.sms.blocked];
+  const m = s.sms.code;
+  const { rows } = await sql<{ refused: 'phone' | 'ip' | null; oldest: Date | null; sms: number | null }>`
+    select * from signin_start(
+      ${s.id}, ${s.handleHash}, ${s.phone}, ${s.language}, ${s.clientIp}, ${s.now}, ${s.expiresAt},
+      ${code.windowStart}, ${s.limits.phone}::int, ${s.limits.ip}::int,
+      ${code.id}, ${code.codeHmac}, ${code.expiresAt}, ${code.resendAvailableAt},
+      ${m.queue}, ${choices.map((c) => c.id)}::uuid[], ${choices.map((c) => c.purpose)}::text[], ${choices.map((c) => c.body)}::text[],
+      ${choices.map((c) => c.bodyEncrypted)}::bytea[], ${choices.map((c) => c.priority)}::int[],
+      ${m.retryLimit}::int, ${m.retryDelay}::int, ${m.retryBackoff}, ${m.expireSeconds}::int,
+      ${s.audit.type}, ${s.audit.subject})`.execute(conn);
+  const row = rows[0];
+  return { refused: row.refused, oldest: row.oldest ? new Date(row.oldest) : null, sms: row.sms ? choices[row.sms - 1] : null };
+}
+
+export type SigninVerifyOutcome =
+  | 'ok'
+  | 'SIGNIN_NOT_FOUND'
+  | 'SIGNIN_EXPIRED'
+  | 'OTP_INVALID'
+  | 'OTP_EXPIRED'
+  | 'OTP_ATTEMPTS_EXCEEDED'
+  | 'DIGITAL_ID_NOT_FOUND'
+  | 'DIGITAL_ID_BLOCKED';
+
+/**
+ * A sign-in's code in one round trip (signin_verify, migration 0019): the pending sign-in and its
+ * latest code locked, the attempt recorded whatever the result (a failure audited), and for a right
+ * code that leads to a usable Digital ID the sign-in completed and the session opened with its audit event.
+ */
+export async function verifySignin(
+  conn: DbOrTx,
+  v: {
+    handleHash: Buffer;
+    signinId: string;
+    codeHmac: Buffer;
+    now: Date;
+    maxAttempts: number;
+    clientIp: string;
+    session: { id: string; tokenHash: Buffer; method: SessionMethod; assurance: Assurance; userAgent: string | null };
+    audit: { failed: Extract<AuditEventType, 'signin.failed'>; started: Extract<AuditEventType, 'session.started'> };
+  },
+): Promise<{ outcome: SigninVerifyOutcome; attemptsLeft: number | null }> {
+  const { session } = v;
+  const { rows } = await sql<{ outcome: SigninVerifyOutcome; attempts_left: number | null }>`
+    select * from signin_verify(
+      ${v.handleHash}, ${v.signinId}, ${v.codeHmac}, ${v.now}, ${v.maxAttempts}::int, ${v.clientIp},
+      ${session.id}, ${session.tokenHash}, ${session.method}, ${session.assurance}, ${session.userAgent},
+      ${v.audit.failed}, ${v.audit.started})`.execute(conn);
+  return { outcome: rows[0].outcome, attemptsLeft: rows[0].attempts_left };
 }

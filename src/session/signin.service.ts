@@ -2,7 +2,6 @@
 // send limits) → session. A phone with no Digital ID, or a blocked one, gets the same answer after the
 // same work: a sign-in row and a stored code; only its SMS differs (how to register / that it is blocked),
 // so the answer tells a caller nothing about whose phone has a Digital ID.
-import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import type { Language } from '../platform/config.js';
 import { hmacSha256, randomToken } from '../platform/crypto.js';
@@ -16,11 +15,15 @@ import { constantTimeEqual } from '../platform/crypto.js';
 import { validateIin } from '../iin/iin.rules.js';
 import { DigitalIdBlocks } from './block.service.js';
 import type { SessionService } from './session.service.js';
-import type { Assurance } from './session.rules.js';
+import { signinIdFor, type Assurance } from './session.rules.js';
+import { hashOtp } from '../otp/otp.rules.js';
 import * as store from './session.store.js';
 
 /** The public id of a sign-in: 256 random bits, base64url. */
 const HANDLE = /^[A-Za-z0-9_-]{43}$/;
+
+const SMS_UNREGISTERED = (url: string) => ({ purpose: 'signin_unregistered', params: { url } }) as const;
+const SMS_BLOCKED = { purpose: 'signin_blocked', params: {} } as const;
 
 export class SigninService {
   private readonly otp: OtpService;
@@ -38,25 +41,32 @@ export class SigninService {
     const phone = normalizeKzMobile(input.phone);
     if (!phone) throw new AppError('PHONE_INVALID');
     const handle = randomToken();
-    const id = randomUUID();
+    const id = signinIdFor(this.ctx.config.secretKey, handle);
     const now = new Date();
-    const otp = await this.ctx.db.transaction().execute(async (trx) => {
-      const profile = await store.findProfileByPhone(trx, phone);
-      await store.insertSignin(trx, {
-        id,
-        handleHash: this.handleHash(handle),
-        phone,
-        profileId: profile?.id ?? null,
-        language: input.language,
-        clientIp: input.clientIp,
-        now,
-        expiresAt: new Date(now.getTime() + this.ctx.config.session.signinTtlSeconds * 1000),
-      });
-      const timing = await this.issueCode(trx, { id, phone, clientIp: input.clientIp, language: input.language, now, isResend: false }, profile);
-      await appendAudit(trx, { type: 'signin.started', actor: 'citizen', profileId: profile?.id ?? null, subject: maskPhone(phone), clientIp: input.clientIp });
-      return timing;
+    const { language } = input;
+    // One round trip (signin_start): the limits, the sign-in, its code, the SMS that fits the phone's
+    // Digital ID (prepared for each case: which one is known only inside the statement), the audit event.
+    const code = this.otp.prepare({ signinId: id, phone, language, now, smsPurpose: 'signin_code' });
+    const result = await store.startSignin(this.ctx.db, {
+      id,
+      handleHash: this.handleHash(handle),
+      phone,
+      language,
+      clientIp: input.clientIp,
+      now,
+      expiresAt: new Date(now.getTime() + this.ctx.config.session.signinTtlSeconds * 1000),
+      limits: this.otp.sendLimits('signin'),
+      code,
+      sms: {
+        code: code.sms,
+        unregistered: this.ctx.sms.prepare({ phone, language, ...SMS_UNREGISTERED(this.ctx.config.http.publicUrl) }),
+        blocked: this.ctx.sms.prepare({ phone, language, ...SMS_BLOCKED }),
+      },
+      audit: { type: 'signin.started', subject: maskPhone(phone) },
     });
-    return { id: handle, otp };
+    if (result.refused) throw this.otp.sendLimitError(result.refused, result.oldest, now, 'signin');
+    this.ctx.sms.queued(result.sms!);
+    return { id: handle, otp: code.timing };
   }
 
   async resend(handle: string, clientIp: string): Promise<{ otp: OtpTiming }> {
@@ -75,16 +85,25 @@ export class SigninService {
     code: string,
     client: { clientIp: string; userAgent: string | null },
   ): Promise<{ assurance: Assurance; token: string; csrfToken: string }> {
+    if (!HANDLE.test(handle)) throw new AppError('SIGNIN_NOT_FOUND');
     const now = new Date();
-    const outcome = await this.ctx.db.transaction().execute(async (trx) => {
-      const proof = await this.proveCode(trx, handle, code, client.clientIp, now);
-      if (!proof.ok) return proof;
-      await store.completeSignin(trx, proof.signin.id, now);
-      const session = await this.sessions.open(trx, { profileId: proof.profile.id, assurance: 'low', method: 'otp', userAgent: client.userAgent, clientIp: client.clientIp, now });
-      return { ok: true as const, session };
+    const signinId = signinIdFor(this.ctx.config.secretKey, handle);
+    const session = this.sessions.prepare();
+    // One round trip (signin_verify): the attempt recorded whatever the result (committed before a
+    // failure is reported, so wrong guesses always count), the sign-in completed and the session opened.
+    const { outcome, attemptsLeft } = await store.verifySignin(this.ctx.db, {
+      handleHash: this.handleHash(handle),
+      signinId,
+      codeHmac: hashOtp(this.ctx.config.secretKey, signinId, code),
+      now,
+      maxAttempts: this.ctx.config.otp.maxAttempts,
+      clientIp: client.clientIp,
+      session: { id: session.sessionId, tokenHash: session.tokenHash, method: 'otp', assurance: 'low', userAgent: this.sessions.userAgent(client.userAgent) },
+      audit: { failed: 'signin.failed', started: 'session.started' },
     });
-    if (!outcome.ok) throw outcome.error;
-    return { assurance: 'low', token: outcome.session.token, csrfToken: outcome.session.csrfToken };
+    if (outcome === 'OTP_INVALID') throw new AppError('OTP_INVALID', { attemptsLeft: attemptsLeft ?? 0 });
+    if (outcome !== 'ok') throw new AppError(outcome);
+    return { assurance: 'low', token: session.token, csrfToken: session.csrfToken };
   }
 
   /**
@@ -161,11 +180,7 @@ export class SigninService {
     input: { id: string; phone: string; clientIp: string; language: Language; now: Date; isResend: boolean },
     profile: { blocked_at: Date | null } | undefined,
   ): Promise<OtpTiming> {
-    const instead: SmsInstead | undefined = !profile
-      ? { purpose: 'signin_unregistered', params: { url: this.ctx.config.http.publicUrl } }
-      : profile.blocked_at
-        ? { purpose: 'signin_blocked', params: {} }
-        : undefined;
+    const instead: SmsInstead | undefined = !profile ? SMS_UNREGISTERED(this.ctx.config.http.publicUrl) : profile.blocked_at ? SMS_BLOCKED : undefined;
     return this.otp.issue(trx, { signinId: input.id, phone: input.phone, clientIp: input.clientIp, language: input.language, now: input.now, isResend: input.isResend, smsPurpose: 'signin_code', instead });
   }
 
