@@ -6,7 +6,7 @@ import type { DbOrTx, Tx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { hmacSha256 } from '../platform/crypto.js';
 import { secondsUntil } from '../platform/limits.rules.js';
-import { admitCheck, attemptsLeft, effectiveLock, nextLock, type EffectiveLock, type LockRules, type NextLock } from './video-check-lock.rules.js';
+import { admitCheck, attemptsLeft, effectiveLock, nextLock, type EffectiveLock, type LockRules, type NextLock, type SubjectLock } from './video-check-lock.rules.js';
 import * as store from './video-check-lock.store.js';
 
 export interface LockStatus {
@@ -31,14 +31,20 @@ export class VideoCheckLocks {
     this.rules = { maxFailedChecks: config.videoCheck.maxFailedChecks, lockMs: config.videoCheck.lockMinutes * 60_000 };
   }
 
-  private subjects(person: Person): store.SubjectKey[] {
+  /** The keys of the person's lock rows (HMACs of the IIN and the phone), for a statement that reads them itself. */
+  subjects(person: Person): store.SubjectKey[] {
     const key = (kind: store.SubjectKey['kind'], value: string) => ({ kind, hash: hmacSha256(this.config.secretKey, 'video-check-subject', kind, value) });
     return person.iin ? [key('iin', person.iin), key('phone', person.phone)] : [key('phone', person.phone)];
   }
 
   /** The lock in force and the attempts left, for the citizen's screen. */
   async status(conn: DbOrTx, person: Person, now = new Date()): Promise<LockStatus> {
-    const lock = effectiveLock(await store.readSubjects(conn, this.subjects(person)), now);
+    return this.statusOf(await store.readSubjects(conn, this.subjects(person)), now);
+  }
+
+  /** The status from the person's lock rows as a statement read them (by `subjects`). */
+  statusOf(rows: readonly SubjectLock[], now = new Date()): LockStatus {
+    const lock = effectiveLock(rows, now);
     return { lockedUntil: lock.lockedUntil, attemptsLeft: attemptsLeft(lock, this.rules) };
   }
 

@@ -8,7 +8,8 @@ import { AppError } from '../platform/errors/app-error.js';
 import { hmacSha256 } from '../platform/crypto.js';
 import { maskIin, maskPhone } from '../platform/masking.js';
 import type { AuditEvent } from '../audit/audit.store.js';
-import { IIN_ATTEMPT_WINDOW_SECONDS, iinAttemptsLeft, refuseIinAttempt } from './iin-attempts.rules.js';
+import { IIN_ATTEMPT_WINDOW_SECONDS, iinAttemptsLeft, refuseIinAttempt, type IinAttemptsUsed } from './iin-attempts.rules.js';
+import type { SubjectLock } from '../biometrics/video-check-lock.rules.js';
 import { findTransition, RegistrationState } from './registration.rules.js';
 import * as store from './iin-attempts.store.js';
 import type { RegistrationRow } from './registration.store.js';
@@ -57,12 +58,57 @@ export class IinAttempts {
       end: this.end(registration, clientIp),
       limitedAudit: { type: 'iin.attempts_limited', subject: maskPhone(registration.phone) },
     });
+    this.refuseUnrecorded(result, now);
+    return { id, registrationId: registration.id };
+  }
+
+  /**
+   * The whole lookup in one round trip (iin_step), for a registry that answers inside our database
+   * (`RegistryGateway.checksInDatabase`): `begin`, the gateway's lookup, `finish`, and for an accepted
+   * IIN the person's video-check lock rows (`lockSubjects`) as the statement read them.
+   */
+  async inOneCall(
+    registration: RegistrationRow,
+    iin: string,
+    clientIp: string,
+    f: { failedAudits: { notFound: Extract<FailedAudit, { type: 'iin.not_found' }>; mismatch: Extract<FailedAudit, { type: 'bmg.mismatch' }> }; lockSubjects: ReadonlyArray<{ kind: string; hash: Buffer }> },
+  ): Promise<({ outcome: 'accepted'; maskedName: string } | { outcome: FailedOutcome; attemptsLeft: number }) & { locks: SubjectLock[] }> {
+    const now = new Date();
+    const accept = findTransition(RegistrationState.AWAITING_IIN, RegistrationState.AWAITING_VIDEO_CHECK, 'citizen');
+    if (!accept) throw new AppError('INVALID_STATE', { state: RegistrationState.AWAITING_IIN });
+    const result = await store.stepInOneCall(this.ctx.db, {
+      id: randomUUID(),
+      registrationId: registration.id,
+      phone: registration.phone,
+      phoneHash: this.phoneHash(registration.phone),
+      iin,
+      iinHash: this.iinHash(iin),
+      clientIp,
+      now,
+      windowSeconds: IIN_ATTEMPT_WINDOW_SECONDS,
+      limits: this.limits,
+      end: this.end(registration, clientIp),
+      limitedAudit: { type: 'iin.attempts_limited', subject: maskPhone(registration.phone) },
+      subject: maskIin(iin),
+      acceptTo: accept.to,
+      failedAudits: f.failedAudits,
+      lockSubjects: f.lockSubjects,
+    });
+    this.refuseUnrecorded(result, now);
+    if (result.outcome === 'state' || result.outcome === null) {
+      throw new AppError('INVALID_STATE', { state: result.state ?? 'UNKNOWN', expected: RegistrationState.AWAITING_IIN });
+    }
+    if (result.outcome === 'accepted') return { outcome: 'accepted', maskedName: result.maskedName ?? '', locks: result.locks };
+    return { outcome: result.outcome as FailedOutcome, attemptsLeft: iinAttemptsLeft(result.failed, this.limits), locks: result.locks };
+  }
+
+  /** The answers of a lookup that was not recorded: no such registration, another state, or a limit. */
+  private refuseUnrecorded(result: { state: string | undefined; used: IinAttemptsUsed; recorded: boolean }, now: Date): void {
     if (result.state === undefined) throw new AppError('REGISTRATION_NOT_FOUND');
     if (result.state !== RegistrationState.AWAITING_IIN) throw new AppError('INVALID_STATE', { state: result.state, expected: RegistrationState.AWAITING_IIN });
     const refusal = refuseIinAttempt(result.used, this.limits, now);
     if (refusal?.code === 'IIN_ATTEMPT_LIMIT') throw new AppError(refusal.code, { retryAfter: refusal.retryAfter }, { 'retry-after': String(refusal.retryAfter) });
     if (refusal || !result.recorded) throw new AppError(IIN_ATTEMPTS_EXCEEDED);
-    return { id, registrationId: registration.id };
   }
 
   /**

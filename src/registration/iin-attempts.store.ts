@@ -112,3 +112,88 @@ export async function finishAttempt(
   const row = rows[0];
   return { outcome: row.outcome, state: row.state ?? undefined, failed: row.failed ?? 0 };
 }
+
+/**
+ * The whole lookup in one round trip (iin_step, migration 0021), for a registry that answers inside
+ * our database (the gateway's `checksInDatabase`): `beginAttempt`, the registry and BMG lookup,
+ * `finishAttempt` with the outcome it gives, and for an accepted IIN the person's video-check lock rows.
+ * `outcome` is null when no lookup was made (see `state`, `used`, `recorded` as from `beginAttempt`).
+ */
+export async function stepInOneCall(
+  conn: DbOrTx,
+  a: {
+    id: string;
+    registrationId: string;
+    phone: string;
+    phoneHash: Buffer;
+    iin: string;
+    iinHash: Buffer;
+    clientIp: string;
+    now: Date;
+    windowSeconds: number;
+    limits: { perRegistration: number; perPhonePerDay: number; perIpPerDay: number };
+    end: EndOfRegistration;
+    limitedAudit: { type: 'iin.attempts_limited'; subject: string };
+    /** The masked IIN: the subject of the lookup's audit events. */
+    subject: string;
+    acceptTo: string;
+    failedAudits: { notFound: Extract<AuditEvent, { type: 'iin.not_found' }>; mismatch: Extract<AuditEvent, { type: 'bmg.mismatch' }> };
+    lockSubjects: ReadonlyArray<{ kind: string; hash: Buffer }>;
+  },
+): Promise<{
+  state: string | undefined;
+  used: IinAttemptsUsed;
+  recorded: boolean;
+  outcome: IinAttemptOutcome | 'state' | null;
+  failed: number;
+  maskedName: string | null;
+  locks: Array<{ failedChecks: number; lockedUntil: Date | null; updatedAt: Date }>;
+}> {
+  const { end, failedAudits } = a;
+  const accepted: AuditEvent['type'] = 'iin.accepted';
+  const already: AuditEvent['type'] = 'iin.already_registered';
+  const { rows } = await sql<{
+    state: string | null;
+    reg_count: number;
+    phone_count: number;
+    phone_oldest: Date | null;
+    ip_count: number;
+    ip_oldest: Date | null;
+    recorded: boolean;
+    outcome: IinAttemptOutcome | 'state' | null;
+    failed: number | null;
+    masked_name: string | null;
+    lock_failed_checks: number[] | null;
+    lock_locked_until: Array<Date | null> | null;
+    lock_updated_at: Date[] | null;
+  }>`
+    select * from iin_step(
+      ${a.registrationId}, ${end.move.from}, ${a.id}, ${a.phone}, ${a.phoneHash}, ${a.iin}, ${a.iinHash}, ${a.clientIp},
+      ${a.now}, ${a.windowSeconds}::int, ${a.limits.perRegistration}::int, ${a.limits.perPhonePerDay}::int, ${a.limits.perIpPerDay}::int,
+      ${end.move.to}, ${end.reason}, ${end.audit.type}, ${end.audit.subject ?? null}, ${JSON.stringify(end.audit.details)}::jsonb,
+      ${a.limitedAudit.type}, ${a.limitedAudit.subject},
+      ${a.subject}, ${a.acceptTo}, ${accepted}, ${already},
+      ${failedAudits.notFound.type}, ${JSON.stringify(failedAudits.notFound.details ?? {})}::jsonb,
+      ${failedAudits.mismatch.type}, ${JSON.stringify(failedAudits.mismatch.details)}::jsonb,
+      ${a.lockSubjects.map((s) => s.kind)}::text[], ${a.lockSubjects.map((s) => s.hash)}::bytea[])`.execute(conn);
+  const row = rows[0];
+  const lockedUntil = row.lock_locked_until ?? [];
+  const updatedAt = row.lock_updated_at ?? [];
+  return {
+    state: row.state ?? undefined,
+    used: {
+      registration: row.reg_count,
+      phone: { count: row.phone_count, oldest: row.phone_oldest ? new Date(row.phone_oldest) : null },
+      ip: { count: row.ip_count, oldest: row.ip_oldest ? new Date(row.ip_oldest) : null },
+    },
+    recorded: row.recorded,
+    outcome: row.outcome,
+    failed: row.failed ?? 0,
+    maskedName: row.masked_name,
+    locks: (row.lock_failed_checks ?? []).map((failedChecks, i) => ({
+      failedChecks,
+      lockedUntil: lockedUntil[i] ? new Date(lockedUntil[i]!) : null,
+      updatedAt: new Date(updatedAt[i]),
+    })),
+  };
+}

@@ -110,6 +110,14 @@ function otpError(verification: Exclude<OtpVerification, { ok: true }>): AppErro
   return verification.code === 'OTP_INVALID' ? new AppError('OTP_INVALID', { attemptsLeft: verification.attemptsLeft }) : new AppError(verification.code);
 }
 
+/** The error of a failed lookup; with no attempts left the registration has ended. */
+function iinRefusal(result: { outcome: 'not_found' | 'bmg_mismatch' | 'already_registered'; attemptsLeft: number }): AppError {
+  if (result.attemptsLeft === 0) return new AppError('IIN_ATTEMPTS_EXCEEDED');
+  if (result.outcome === 'not_found') return new AppError('PERSON_NOT_FOUND', { attemptsLeft: result.attemptsLeft });
+  if (result.outcome === 'bmg_mismatch') return new AppError('BMG_PHONE_MISMATCH', { assistant: true, attemptsLeft: result.attemptsLeft });
+  return new AppError('ALREADY_REGISTERED', { attemptsLeft: result.attemptsLeft });
+}
+
 export class RegistrationService {
   private readonly otp: OtpService;
   private readonly iinAttempts: IinAttempts;
@@ -229,7 +237,19 @@ export class RegistrationService {
     if (!check.ok) throw new AppError(check.code);
     const iin = iinInput;
     const subject = maskIin(iin);
+    const base = { actor: 'citizen' as const, registrationId: registration.id, subject, clientIp };
+    const failedAudits = {
+      notFound: { ...base, type: 'iin.not_found' },
+      mismatch: { ...base, type: 'bmg.mismatch', details: { phone: maskPhone(registration.phone) } },
+    } as const;
     // Every lookup is counted before it is made: the step must not become a registry oracle.
+    if (this.ctx.registry.checksInDatabase) {
+      // One round trip (iin_step): the accounting, the gateway's lookup, the outcome and the person's lock.
+      const person = { phone: registration.phone, iin };
+      const result = await this.iinAttempts.inOneCall(registration, iin, clientIp, { failedAudits, lockSubjects: this.locks.subjects(person) });
+      if (result.outcome !== 'accepted') throw iinRefusal(result);
+      return this.accepted(result.maskedName, this.locks.statusOf(result.locks));
+    }
     const attempt = await this.iinAttempts.begin(registration, iin, clientIp);
     let found: Awaited<ReturnType<AppContext['registry']['checkPerson']>>;
     try {
@@ -239,21 +259,18 @@ export class RegistrationService {
       await this.iinAttempts.unavailable(attempt);
       throw err;
     }
-    const base = { actor: 'citizen' as const, registrationId: registration.id, subject, clientIp };
     const maskedName = found ? maskName(found.person.firstName, found.person.lastName) : '';
     const result = !found
-      ? await this.iinAttempts.finish(attempt, registration, { iin, clientIp, outcome: 'not_found', audit: { ...base, type: 'iin.not_found' } })
+      ? await this.iinAttempts.finish(attempt, registration, { iin, clientIp, outcome: 'not_found', audit: failedAudits.notFound })
       : !found.boundToPhone
-        ? await this.iinAttempts.finish(attempt, registration, { iin, clientIp, outcome: 'bmg_mismatch', audit: { ...base, type: 'bmg.mismatch', details: { phone: maskPhone(registration.phone) } } })
+        ? await this.iinAttempts.finish(attempt, registration, { iin, clientIp, outcome: 'bmg_mismatch', audit: failedAudits.mismatch })
         : await this.iinAttempts.finish(attempt, registration, { iin, clientIp, outcome: 'accepted', maskedName });
-    if (result.outcome !== 'accepted') {
-      if (result.attemptsLeft === 0) throw new AppError('IIN_ATTEMPTS_EXCEEDED');
-      if (result.outcome === 'not_found') throw new AppError('PERSON_NOT_FOUND', { attemptsLeft: result.attemptsLeft });
-      if (result.outcome === 'bmg_mismatch') throw new AppError('BMG_PHONE_MISMATCH', { assistant: true, attemptsLeft: result.attemptsLeft });
-      throw new AppError('ALREADY_REGISTERED', { attemptsLeft: result.attemptsLeft });
-    }
-    // The person may already be locked out of video checks by an earlier registration: say so at once.
-    const lock = await this.locks.status(this.ctx.db, { phone: registration.phone, iin });
+    if (result.outcome !== 'accepted') throw iinRefusal(result);
+    return this.accepted(maskedName, await this.locks.status(this.ctx.db, { phone: registration.phone, iin }));
+  }
+
+  /** The answer to an accepted IIN. The person may already be locked out of video checks by an earlier registration: say so at once. */
+  private accepted(maskedName: string, lock: { lockedUntil: Date | null; attemptsLeft: number }) {
     return { state: RegistrationState.AWAITING_VIDEO_CHECK, person: { maskedName }, lockedUntil: lock.lockedUntil?.toISOString() ?? null, attemptsLeft: lock.attemptsLeft };
   }
 

@@ -8,6 +8,7 @@ import { assertBindable } from './registry.rules.js';
 
 export class EmbeddedRegistryGateway implements RegistryGateway {
   readonly kind = 'embedded' as const;
+  readonly checksInDatabase = true;
 
   constructor(
     private readonly db: Db,

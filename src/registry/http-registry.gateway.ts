@@ -22,6 +22,7 @@ type Reply = { status: number; body: Buffer; contentType: string };
 
 export class HttpRegistryGateway implements RegistryGateway {
   readonly kind = 'http' as const;
+  readonly checksInDatabase = false;
   private readonly base: string;
 
   constructor(private readonly options: HttpRegistryOptions) {

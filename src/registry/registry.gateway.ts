@@ -16,6 +16,12 @@ export interface RegistryPerson {
 
 export interface RegistryGateway {
   readonly kind: 'embedded' | 'http';
+  /**
+   * True when `checkPerson` is answered inside the app's own database, by the SQL function
+   * registry_check_person (embedded registry): a step may then ask it within its own statement
+   * (the IIN step's iin_step, migration 0021). False: only `checkPerson` asks (a remote registry).
+   */
+  readonly checksInDatabase: boolean;
   findPerson(iin: string): Promise<RegistryPerson | null>;
   /** Reference photo as JPEG bytes, or null when the registry holds none. */
   getReferencePhoto(iin: string): Promise<Buffer | null>;

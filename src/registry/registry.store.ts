@@ -26,23 +26,14 @@ export async function findPerson(db: DbOrTx, iin: string): Promise<RegistryPerso
   };
 }
 
-/** The person and whether BMG binds `phone` to them, in one statement; null when the IIN is unknown. */
+/**
+ * The person and whether BMG binds `phone` to them, in one statement; null when the IIN is unknown.
+ * The SQL function (migration 0021) is also what a step asks inside its own statement (iin_step).
+ */
 export async function findPersonAndBinding(db: DbOrTx, iin: string, phone: string): Promise<{ person: RegistryPerson; boundToPhone: boolean } | null> {
-  const row = await db
-    .selectFrom('registry_persons')
-    .leftJoin('bmg_bindings', (join) => join.on('bmg_bindings.phone', '=', phone).onRef('bmg_bindings.iin', '=', 'registry_persons.iin'))
-    .select([
-      'registry_persons.iin',
-      'last_name',
-      'first_name',
-      'middle_name',
-      'birth_date',
-      'sex',
-      sql<boolean>`photo_encrypted is not null`.as('has_photo'),
-      sql<boolean>`bmg_bindings.phone is not null`.as('bound'),
-    ])
-    .where('registry_persons.iin', '=', iin)
-    .executeTakeFirst();
+  const { rows } = await sql<{ iin: string; last_name: string; first_name: string; middle_name: string | null; birth_date: string; sex: 'M' | 'F'; has_photo: boolean; bound: boolean }>`
+    select * from registry_check_person(${iin}, ${phone})`.execute(db);
+  const row = rows[0];
   if (!row) return null;
   return {
     person: { iin: row.iin, lastName: row.last_name, firstName: row.first_name, middleName: row.middle_name, birthDate: row.birth_date, sex: row.sex, hasPhoto: row.has_photo },

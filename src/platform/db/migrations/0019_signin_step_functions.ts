@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 // argument), so plain `=` stands in for the constant-time compare done in TypeScript elsewhere.
 //
 // `otp_judge` is otp.rules `judgeAttempt` and `mask_phone` is masking `maskPhone`, for statements that
-// decide inside the database; otp-judge.db.test.ts runs both with the same cases as the TypeScript.
+// decide inside the database; otp-judge.db.test.ts and masking.db.test.ts check them against the TypeScript.
 // PostgreSQL 15 features only.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
