@@ -124,7 +124,7 @@ describe(`OpenID Connect flows on ${testDbKind}`, () => {
     expect(refused.body.error).toMatchObject({ code: 'STEP_UP_REQUIRED', details: { required: 'high' } });
   });
 
-  describe.skipIf(!haveFaces)('with a real face', { timeout: 240_000 }, () => {
+  describe.skipIf(!haveFaces)('with a real face', { timeout: 360_000 }, () => {
     it('acr_values=urn:did:acr:high: the citizen signed in with a code passes the face step-up over HTTP, then the id_token says acr high and amr face', async () => {
       const client = await registerClient(server);
       const rp = await relyingParty(server, client);
