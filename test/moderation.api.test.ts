@@ -4,6 +4,7 @@ import { signedInStaff, type StaffClient } from './support/staff-client.js';
 import { addCitizen, readOtpFromOutbox } from './support/citizens.js';
 import { openTestModerationCase } from './support/moderation-case.js';
 import { deleteExpiredEvidence } from '../src/moderation/moderation-case.store.js';
+import { findEnrolledTemplate, keepEnrolment } from '../src/biometrics/face-enrolment.store.js';
 
 let server: TestServer;
 let moderator: StaffClient;
@@ -19,16 +20,22 @@ afterAll(async () => {
 });
 
 /** A citizen whose video check did not match: registration UNDER_REVIEW with an open case. */
-async function citizenUnderReview(language: 'kk' | 'ru' | 'en' = 'ru') {
-  const citizen = await addCitizen(server);
+async function citizenUnderReview(language: 'kk' | 'ru' | 'en' = 'ru', phone?: string) {
+  // With a phone: BMG now binds that number to this new person (as after a number is passed on).
+  const citizen = await addCitizen(server, phone ? { phone } : {});
   const started = await server.request('POST', '/api/v1/registrations', { body: { phone: citizen.phone, language } });
   const { id, token } = started.body;
   const code = await readOtpFromOutbox(server, citizen.phone);
   expect((await server.request('POST', `/api/v1/registrations/${id}/otp`, { token, body: { code } })).status).toBe(200);
   expect((await server.request('POST', `/api/v1/registrations/${id}/iin`, { token, body: { iin: citizen.iin } })).status).toBe(200);
   const caseId = await openTestModerationCase(server, id);
+  // The face the check was decided on, as the video check keeps it.
+  await keepEnrolment(server.ctx.db, server.config.encryptionKey, { registrationId: id, videoCheckId: caseId, template: ENROLLED_FACE, pipelineVersion: 'test/1', now: new Date() });
   return { ...citizen, registrationId: id as string, token: token as string, caseId };
 }
+
+const ENROLLED_FACE = Float32Array.from([0.5, -0.25, 0.125]);
+const enrolmentOf = (registrationId: string) => server.ctx.db.selectFrom('face_enrolments').select(['profile_id']).where('registration_id', '=', registrationId).executeTakeFirst();
 
 async function smsFor(phone: string, purpose: string) {
   const deadline = Date.now() + 20_000;
@@ -103,12 +110,19 @@ describe(`moderation on ${testDbKind}`, () => {
     expect(registration.body.state).toBe('COMPLETED');
     const profile = await server.ctx.db.selectFrom('digital_profiles').selectAll().where('iin', '=', c.iin).executeTakeFirstOrThrow();
     expect(profile.verification_method).toBe('moderator');
+    // The face the moderator accepted is the Digital ID's step-up reference (of its pipeline version only).
+    expect(await enrolmentOf(c.registrationId)).toEqual({ profile_id: profile.id });
+    expect(await findEnrolledTemplate(server.ctx.db, server.config.encryptionKey, profile.id, 'test/1')).toEqual(ENROLLED_FACE);
+    expect(await findEnrolledTemplate(server.ctx.db, server.config.encryptionKey, profile.id, 'test/2')).toBeNull();
     expect((await smsFor(c.phone, 'moderation_approved')).body).toContain('цифрлық профиліңіз құрылды');
     const row = await server.ctx.db.selectFrom('moderation_cases').selectAll().where('id', '=', c.caseId).executeTakeFirstOrThrow();
     const retentionMs = server.config.videoCheck.evidenceRetentionDays * 86_400_000;
     expect(Math.abs(row.evidence_delete_after!.getTime() - row.decided_at!.getTime() - retentionMs)).toBeLessThan(1000);
     const audit = await server.ctx.db.selectFrom('audit_events').select(['type', 'actor', 'details']).where('registration_id', '=', c.registrationId).where('type', '=', 'moderation.approved').execute();
     expect(audit).toEqual([{ type: 'moderation.approved', actor: `staff:${moderator.login}`, details: { caseId: c.caseId, reason: 'registry_photo_outdated', note: true } }]);
+    // Deleting the Digital ID deletes its enrolled face.
+    await server.ctx.db.deleteFrom('digital_profiles').where('id', '=', profile.id).execute();
+    expect(await enrolmentOf(c.registrationId)).toBeUndefined();
   });
 
   it('rejects with a listed reason: the registration is rejected, the SMS names the reason, the citizen may start again', async () => {
@@ -117,6 +131,8 @@ describe(`moderation on ${testDbKind}`, () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const registration = await server.request('GET', `/api/v1/registrations/${c.registrationId}`, { token: c.token });
     expect(registration.body).toMatchObject({ state: 'REJECTED', rejectionReason: 'presentation_attack' });
+    // The face shown is nobody's reference.
+    expect(await enrolmentOf(c.registrationId)).toBeUndefined();
     expect((await smsFor(c.phone, 'moderation_rejected')).body).toContain('a photo or a screen was shown to the camera');
     const again = await server.request('POST', '/api/v1/registrations', { body: { phone: c.phone } });
     expect(again.status).toBe(201);
@@ -175,5 +191,29 @@ describe(`moderation on ${testDbKind}`, () => {
     }
     const status = await server.ctx.db.selectFrom('moderation_cases').select('status').where('id', '=', c.caseId).executeTakeFirstOrThrow();
     expect(status.status).toBe('open');
+  });
+
+  it('gives a phone to one Digital ID only: two approvals at once for one number make one Digital ID; the other answers PHONE_IN_USE and changes nothing', async () => {
+    const first = await citizenUnderReview('en');
+    // The number passed on to another person, who registers with it while the first is still in review.
+    const second = await citizenUnderReview('en', first.phone);
+    const [a, b] = await Promise.all(
+      [first, second].map((c) => moderator.request('POST', `/api/v1/staff/moderation/cases/${c.caseId}/decision`, { body: { decision: 'approve', reason: 'same_person' } })),
+    );
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const [winner, loser] = a.status === 200 ? [first, second] : [second, first];
+    const refused = a.status === 409 ? a : b;
+    expect(refused.body.error).toMatchObject({ code: 'PHONE_IN_USE', message: expect.stringMatching(/Digital ID/) });
+    const profiles = await server.ctx.db.selectFrom('digital_profiles').select('iin').where('phone', '=', first.phone).execute();
+    expect(profiles).toEqual([{ iin: winner.iin }]);
+    // Nothing of the refused approval was written: its case is open, its registration in review, its face not attached, no SMS.
+    expect(await server.ctx.db.selectFrom('moderation_cases').select('status').where('id', '=', loser.caseId).executeTakeFirstOrThrow()).toEqual({ status: 'open' });
+    expect((await server.request('GET', `/api/v1/registrations/${loser.registrationId}`, { token: loser.token })).body.state).toBe('UNDER_REVIEW');
+    expect(await enrolmentOf(loser.registrationId)).toEqual({ profile_id: null });
+    await smsFor(first.phone, 'moderation_approved');
+    const sms = await server.request('GET', `/api/v1/dev/sms?phone=${encodeURIComponent(first.phone)}`);
+    expect(sms.body.messages.filter((m: { purpose: string }) => m.purpose === 'moderation_approved')).toHaveLength(1);
+    const audit = await server.ctx.db.selectFrom('audit_events').select('type').where('registration_id', '=', loser.registrationId).where('type', '=', 'moderation.approved').execute();
+    expect(audit).toEqual([]);
   });
 });

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
 import { citizenWithDigitalId, signIn, type CitizenBrowser } from './support/citizen-session.js';
+import { addCitizen, verifiedRegistration } from './support/citizens.js';
+import { signedInStaff } from './support/staff-client.js';
+import { runEvidenceRetention } from '../src/biometrics/evidence-retention.js';
 import { makeJpeg } from './support/jpeg.js';
 import { extractFrames, hasFfmpeg } from '../eval/face-data.js';
 import { FACE_PIPELINE } from '../src/biometrics/match.rules.js';
@@ -44,6 +47,29 @@ async function signedInCitizen(options: { photo?: Buffer } = {}) {
   return { ...citizen, browser, profileId: profile.id };
 }
 
+/**
+ * A citizen whose registration check showed `frames` against the registry photo `registryPhoto` of
+ * another person: the check went to a moderator, who approved it. Signed in with a code.
+ */
+async function approvedByModerator(registryPhoto: Buffer, frames: Buffer[]) {
+  const citizen = await addCitizen(server, { photo: registryPhoto });
+  const { id, token } = await verifiedRegistration(server, citizen.phone);
+  expect((await server.request('POST', `/api/v1/registrations/${id}/iin`, { token, body: { iin: citizen.iin } })).body.state).toBe('AWAITING_VIDEO_CHECK');
+  const issued = await server.request('POST', `/api/v1/registrations/${id}/video-checks`, { token });
+  expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+  const checked = await submitFrames(`/api/v1/registrations/${id}/video-checks/${issued.body.checkId}`, { authorization: `Bearer ${token}` }, frames);
+  expect(checked.body).toMatchObject({ outcome: 'UNDER_REVIEW' });
+  const moderationCase = await server.ctx.db.selectFrom('moderation_cases').select(['id', 'reasons']).where('registration_id', '=', id).executeTakeFirstOrThrow();
+  expect(moderationCase.reasons).toEqual(['FACE_MISMATCH']);
+  const moderator = await signedInStaff(server, 'moderator');
+  const decided = await moderator.request('POST', `/api/v1/staff/moderation/cases/${moderationCase.id}/decision`, { body: { decision: 'approve', reason: 'registry_photo_outdated' } });
+  expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+  const browser = await signIn(server, citizen.phone);
+  const profile = await server.ctx.db.selectFrom('digital_profiles').select(['id', 'verification_method']).where('iin', '=', citizen.iin).executeTakeFirstOrThrow();
+  expect(profile.verification_method).toBe('moderator');
+  return { ...citizen, browser, profileId: profile.id, registrationCheckId: issued.body.checkId as string };
+}
+
 async function startStepUp(browser: CitizenBrowser) {
   const res = await browser.request('POST', '/api/v1/me/step-up');
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -51,13 +77,17 @@ async function startStepUp(browser: CitizenBrowser) {
 }
 
 async function submit(browser: CitizenBrowser, checkId: string, frames: Buffer[], options: { csrf?: boolean } = {}) {
-  const form = new FormData();
-  frames.forEach((f, i) => form.append('frames', new Blob([f], { type: 'image/jpeg' }), `frame${i}.jpg`));
-  form.append('timestamps', JSON.stringify(frames.map((_, i) => Math.round((i * 1000) / 15))));
   const headers: Record<string, string> = { 'user-agent': browser.userAgent };
   if (browser.cookie) headers.cookie = browser.cookie;
   if (browser.csrfToken && options.csrf !== false) headers['x-csrf-token'] = browser.csrfToken;
-  const res = await fetch(`${server.url}/api/v1/me/step-up/${checkId}`, { method: 'POST', headers, body: form });
+  return submitFrames(`/api/v1/me/step-up/${checkId}`, headers, frames);
+}
+
+async function submitFrames(path: string, headers: Record<string, string>, frames: Buffer[]) {
+  const form = new FormData();
+  frames.forEach((f, i) => form.append('frames', new Blob([f], { type: 'image/jpeg' }), `frame${i}.jpg`));
+  form.append('timestamps', JSON.stringify(frames.map((_, i) => Math.round((i * 1000) / 15))));
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: form });
   return { status: res.status, body: (await res.json()) as any, headers: res.headers };
 }
 
@@ -181,6 +211,37 @@ describe(`face step-up on ${testDbKind}`, () => {
         expect((await submit(c.browser, next.checkId, await plainFrames(8))).body.outcome).toBe(expected);
       }
       expect((await c.browser.request('GET', '/api/v1/me')).body.assurance).toBe('low');
+    });
+
+    it("a citizen a moderator approved (d9's face, another person's registry photo) steps up against the enrolled face; another face is FACE_MISMATCH", async () => {
+      const c = await approvedByModerator(photo('d12'), video('video/d9.mp4', 5.6, 90));
+      // The face the moderator accepted is the Digital ID's enrolment: encrypted, its pipeline version, kept
+      // when the retention of video-check evidence runs, even long after the case.
+      const enrolment = () => server.ctx.db.selectFrom('face_enrolments').selectAll().where('profile_id', '=', c.profileId).executeTakeFirst();
+      expect(await enrolment()).toMatchObject({ video_check_id: c.registrationCheckId, pipeline_version: FACE_PIPELINE.version });
+      await runEvidenceRetention(server.ctx, new Date(Date.now() + 3 * 365 * 86_400_000));
+      expect((await enrolment())?.template_encrypted.length).toBeGreaterThan(4 * 1152);
+
+      // Another person (s32), live (a passive check, as the fake camera of the e2e tests gives): the enrolled face does not match.
+      const impostorCheck = await startStepUp(c.browser);
+      await server.ctx.db.updateTable('video_checks').set({ challenges: JSON.stringify([]) }).where('id', '=', impostorCheck.checkId).execute();
+      const impostor = await submit(c.browser, impostorCheck.checkId, video('video/s32.mp4', 0, 60));
+      expect(impostor.status, JSON.stringify(impostor.body)).toBe(200);
+      expect(impostor.body).toMatchObject({ outcome: 'RETRY', assurance: 'low' });
+      expect(impostor.body.reasons).toContain('FACE_MISMATCH');
+
+      // d9 again, another part of the recording (a turn, then a blink: the check is set to ask that order).
+      const { checkId } = await startStepUp(c.browser);
+      await server.ctx.db.updateTable('video_checks').set({ challenges: JSON.stringify(['TURN_LEFT', 'BLINK']) }).where('id', '=', checkId).execute();
+      const res = await submit(c.browser, checkId, video('video/d9.mp4', 9.33, 90));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ outcome: 'PASSED', reasons: [], assurance: 'high' });
+      expect((await c.browser.request('GET', '/api/v1/me')).body).toMatchObject({ assurance: 'high', iin: c.iin, registeredBy: 'moderator' });
+      const audit = await server.ctx.db.selectFrom('audit_events').select(['type', 'details']).where('profile_id', '=', c.profileId).where('type', 'in', ['step_up.passed', 'step_up.failed']).orderBy('at').execute();
+      expect(audit.map((a) => [a.type, (typeof a.details === 'string' ? JSON.parse(a.details) : a.details).reference])).toEqual([
+        ['step_up.failed', 'enrolment'],
+        ['step_up.passed', 'enrolment'],
+      ]);
     });
   });
 });

@@ -6,6 +6,7 @@ import { startTestServer, testDbKind, type TestServer } from './support/test-ser
 import { insertModerationCase } from '../src/moderation/moderation-case.store.js';
 import { insertVideoCheck } from '../src/biometrics/video-check.store.js';
 import { runEvidenceRetention } from '../src/biometrics/evidence-retention.js';
+import { keepEnrolment } from '../src/biometrics/face-enrolment.store.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -84,5 +85,22 @@ describe(`video check evidence retention on ${testDbKind}`, () => {
     const left = await server.ctx.db.selectFrom('video_check_locks').select('subject_hash').where('subject_hash', 'in', [...hashes.values()]).execute();
     const leftNames = [...hashes].filter(([, hash]) => left.some((r) => Buffer.compare(r.subject_hash, hash) === 0)).map(([name]) => name);
     expect(leftNames.sort()).toEqual(['failureToday', 'lockInForce']);
+  });
+
+  it("keeps a Digital ID's enrolled face however old (its step-up reference), and deletes the face of a registration never decided", async () => {
+    const longAgo = new Date(Date.now() - 3 * (server.config.videoCheck.evidenceRetentionDays + 1) * 86_400_000);
+    const enrol = async (registrationId: string) =>
+      keepEnrolment(server.ctx.db, server.config.encryptionKey, { registrationId, videoCheckId: randomUUID(), template: [0.1, 0.2], pipelineVersion: 'test/1', now: longAgo });
+    const [completed, undecided] = [await registration(), await registration()];
+    await enrol(completed);
+    await enrol(undecided);
+    const profileId = randomUUID();
+    await server.ctx.db.insertInto('digital_profiles').values({ id: profileId, iin: '900101300017', phone: `+7701${String(Date.now()).slice(-7)}`, registration_id: completed, verification_method: 'moderator', created_at: longAgo }).execute();
+    await server.ctx.db.updateTable('face_enrolments').set({ profile_id: profileId }).where('registration_id', '=', completed).execute();
+
+    const result = await runEvidenceRetention(server.ctx);
+    expect(result.undecidedEnrolments).toBe(1);
+    const left = await server.ctx.db.selectFrom('face_enrolments').select(['registration_id', 'profile_id']).where('registration_id', 'in', [completed, undecided]).execute();
+    expect(left).toEqual([{ registration_id: completed, profile_id: profileId }]);
   });
 });

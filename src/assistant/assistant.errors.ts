@@ -5,6 +5,14 @@ export const assistantErrors = defineErrors({
     status: 404,
     message: { kk: 'Өтінім табылмады.', ru: 'Заявка не найдена.', en: 'Request not found.' },
   },
+  TICKET_NOT_NEEDED: {
+    status: 409,
+    message: {
+      kk: 'Бұл нөмір Мобильді азаматтар базасында ЖСН-іңізге байланыстырылған: өтінім қажет емес.',
+      ru: 'Этот номер уже привязан к вашему ИИН в Базе мобильных граждан: заявка не нужна.',
+      en: 'This number is already linked to your IIN in the Mobile Citizens Database: no request is needed.',
+    },
+  },
   TICKET_PHONE_NOT_PROVEN: {
     status: 409,
     message: {

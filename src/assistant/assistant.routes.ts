@@ -23,7 +23,8 @@ const CreateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const CitizenTicket = Type.Object({
+/** A ticket as the citizen sees it (also the phone change's, profile/phone-change.routes.ts). */
+export const CitizenTicket = Type.Object({
   id: Type.String(),
   status: Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('declined')]),
   phone: Type.String({ description: 'masked' }),

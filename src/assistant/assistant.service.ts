@@ -16,6 +16,8 @@ import { loginOf } from '../staff/staff.store.js';
 import { isClaimActive, mayWorkOn } from '../staff/claim.rules.js';
 import { MAX_NOTE_LENGTH, mayOpenTicket, missingChecklistItems, phoneProven, VERIFICATION_CHECKLIST, type Checklist, type TicketOutcome, type TicketStatus } from './assistant.rules.js';
 import * as store from './assistant.store.js';
+import { normalizeKzMobile } from '../phone/phone.rules.js';
+import { phoneUsedByAnother } from '../profile/phone-change.store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -90,6 +92,45 @@ export class AssistantService {
       return inserted;
     });
     const ticket = created ? await store.findTicket(this.ctx.db, id) : await store.findOpenTicketOfRegistration(this.ctx.db, registration.id);
+    if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+    return { created, ticket: describeTicketForCitizen(ticket) };
+  }
+
+  /**
+   * A ticket for a change of phone, asked by the Digital ID's holder (at assurance high): the new number
+   * must be one BMG does not bind to the Digital ID's IIN and no other Digital ID's. It hangs on the
+   * registration that made the Digital ID, so the operator's queue, checklist (possession of the number
+   * is checked at the service centre) and decision are the registration's; one open ticket at a time.
+   */
+  async createPhoneChangeTicket(
+    profile: { id: string; iin: string; phone: string; registration_id: string },
+    input: { phone: unknown; language: Language },
+    clientIp: string,
+  ): Promise<{ created: boolean; ticket: ReturnType<typeof describeTicketForCitizen> }> {
+    const phone = normalizeKzMobile(input.phone);
+    if (!phone) throw new AppError('PHONE_INVALID');
+    if (phone === profile.phone) throw new AppError('PHONE_UNCHANGED');
+    if (await this.ctx.registry.isPhoneBoundToIin(phone, profile.iin)) throw new AppError('TICKET_NOT_NEEDED');
+    if (await phoneUsedByAnother(this.ctx.db, phone, profile.id)) throw new AppError('PHONE_IN_USE');
+    const now = new Date();
+    const id = randomUUID();
+    const registrationId = profile.registration_id;
+    const created = await this.ctx.db.transaction().execute(async (trx) => {
+      const inserted = await store.insertTicket(trx, { id, registrationId, phone, iin: profile.iin, language: input.language, note: '', now });
+      if (inserted) {
+        await appendAudit(trx, {
+          type: 'assistant.ticket_created',
+          actor: 'citizen',
+          registrationId,
+          profileId: profile.id,
+          subject: maskPhone(profile.phone),
+          clientIp,
+          details: { ticketId: id, iin: maskIin(profile.iin), for: 'phone_change', phone: maskPhone(phone) },
+        });
+      }
+      return inserted;
+    });
+    const ticket = created ? await store.findTicket(this.ctx.db, id) : await store.findOpenTicketOfRegistration(this.ctx.db, registrationId);
     if (!ticket) throw new AppError('TICKET_NOT_FOUND');
     return { created, ticket: describeTicketForCitizen(ticket) };
   }
@@ -186,7 +227,9 @@ export class AssistantService {
           clientIp,
           details: { ticketId: id, iin: maskIin(ticket.iin), registry: this.ctx.registry.kind, checklist },
         });
-        await this.ctx.sms.enqueue(trx, { phone: ticket.phone, language: ticket.language as Language, purpose: 'bmg_updated', params: {} });
+        // A ticket of a Digital ID's registration was asked for a change of its phone.
+        const purpose = (await store.registrationMadeDigitalId(trx, ticket.registration_id)) ? 'bmg_updated_phone_change' : 'bmg_updated';
+        await this.ctx.sms.enqueue(trx, { phone: ticket.phone, language: ticket.language as Language, purpose, params: {} });
       } else {
         await appendAudit(trx, { type: 'assistant.ticket_declined', actor: staff.actor, registrationId: ticket.registration_id, subject, clientIp, details: { ticketId: id, checklist } });
       }

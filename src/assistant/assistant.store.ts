@@ -93,3 +93,9 @@ export async function closeTicket(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Whether the registration made a Digital ID (then its tickets are for a change of phone). */
+export async function registrationMadeDigitalId(conn: DbOrTx, registrationId: string): Promise<boolean> {
+  const row = await conn.selectFrom('digital_profiles').select('id').where('registration_id', '=', registrationId).executeTakeFirst();
+  return row !== undefined;
+}

@@ -34,7 +34,8 @@ export interface AuditEventDetails {
   'moderation.approved': { caseId: string; reason: string; note: boolean };
   'moderation.rejected': { caseId: string; reason: string; note: boolean };
   // assistant (BMG-update tickets)
-  'assistant.ticket_created': { ticketId: string; iin: string };
+  // for: a registration's IIN step, or a change of a Digital ID's phone (the new number)
+  'assistant.ticket_created': { ticketId: string; iin: string; for?: 'phone_change'; phone?: string };
   'assistant.ticket_viewed': { ticketId: string };
   'assistant.ticket_claimed': { ticketId: string };
   'assistant.ticket_declined': { ticketId: string; checklist: Record<string, boolean> };
@@ -68,7 +69,8 @@ export interface AuditEventDetails {
   'oidc.grant_revoked': { clientId: string; grantIds: string[]; recordsRevoked: number };
   // the face step-up of a session (src/biometrics/step-up.service.ts) and the change of phone (src/profile)
   'step_up.started': { sessionId: string; checkId: string };
-  'step_up.passed': { sessionId: string; checkId: string; highUntil: string; similarity: number | null };
+  // reference: what the face was compared with — the Digital ID's enrolled face, or the registry photo
+  'step_up.passed': { sessionId: string; checkId: string; highUntil: string; similarity: number | null; reference: StepUpReference };
   'step_up.failed': StepUpFailure;
   'step_up.locked': StepUpFailure & { lockedUntil: string | null };
   'phone.change_started': { changeId: string; newPhone: string };
@@ -82,9 +84,12 @@ interface StepUpFailure {
   checkId: string;
   reasons: string[];
   similarity: number | null;
+  reference: StepUpReference;
   livenessScore: number;
   liveness: { mode: string; verdict: string; signals: unknown };
 }
+
+type StepUpReference = 'enrolment' | 'registry_photo' | null;
 
 export type AuditEventType = keyof AuditEventDetails;
 

@@ -1,10 +1,13 @@
 // Retention of moderation evidence: a pg-boss cron job nulls the evidence of decided cases once their
 // retention period is over, of cases left open far beyond it, marks abandoned video checks, and deletes
-// the failure-count and lock rows that no longer count (a run-out lock, failures a day old).
+// the failure-count and lock rows that no longer count (a run-out lock, failures a day old), and the face
+// templates of registrations never decided. A Digital ID's enrolled face (face_enrolments with a
+// profile) is not evidence: it stays while the Digital ID exists, as its step-up reference.
 import type { AppContext } from '../app-context.js';
 import { ModerationService } from '../moderation/moderation.service.js';
 import { abandonExpiredChecks } from './video-check.store.js';
 import { deleteSpentLocks } from './video-check-lock.store.js';
+import { deleteUndecidedEnrolments } from './face-enrolment.store.js';
 import { ensureQueue } from '../platform/queue.js';
 
 export const EVIDENCE_RETENTION_QUEUE = 'video-check-evidence-retention';
@@ -13,13 +16,19 @@ const SCHEDULE = '17 * * * *';
 /** An open case that nobody decided for this many retention periods is considered abandoned. */
 const ABANDONED_AFTER_PERIODS = 2;
 
-export async function runEvidenceRetention(ctx: AppContext, now = new Date()): Promise<{ decided: number; abandonedCases: number; abandonedChecks: number; spentLocks: number }> {
+export async function runEvidenceRetention(
+  ctx: AppContext,
+  now = new Date(),
+): Promise<{ decided: number; abandonedCases: number; abandonedChecks: number; spentLocks: number; undecidedEnrolments: number }> {
   const retentionMs = ctx.config.videoCheck.evidenceRetentionDays * 86_400_000;
-  const { decided, abandonedCases } = await new ModerationService(ctx).deleteDueEvidence(now, new Date(now.getTime() - ABANDONED_AFTER_PERIODS * Math.max(retentionMs, 86_400_000)));
+  const abandonedBefore = new Date(now.getTime() - ABANDONED_AFTER_PERIODS * Math.max(retentionMs, 86_400_000));
+  const { decided, abandonedCases } = await new ModerationService(ctx).deleteDueEvidence(now, abandonedBefore);
   const abandonedChecks = await abandonExpiredChecks(ctx.db, now);
   const spentLocks = await deleteSpentLocks(ctx.db, now);
-  if (decided + abandonedCases + abandonedChecks + spentLocks > 0) ctx.logger.info({ decided, abandonedCases, abandonedChecks, spentLocks }, 'video check evidence retention');
-  return { decided, abandonedCases, abandonedChecks, spentLocks };
+  const undecidedEnrolments = await deleteUndecidedEnrolments(ctx.db, abandonedBefore);
+  const counts = { decided, abandonedCases, abandonedChecks, spentLocks, undecidedEnrolments };
+  if (Object.values(counts).some((n) => n > 0)) ctx.logger.info(counts, 'video check evidence retention');
+  return counts;
 }
 
 export async function startEvidenceRetention(ctx: AppContext): Promise<{ stop(): Promise<void> }> {

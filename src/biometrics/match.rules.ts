@@ -46,6 +46,19 @@ export function joinTemplate(parts: ArrayLike<number>[]): Float32Array {
   return out;
 }
 
+/** A template as stored (encrypted by the caller): float32 little-endian. */
+export function templateToBytes(template: ArrayLike<number>): Buffer {
+  const out = Buffer.alloc(template.length * 4);
+  for (let i = 0; i < template.length; i++) out.writeFloatLE(template[i], i * 4);
+  return out;
+}
+
+export function bytesToTemplate(bytes: Buffer): Float32Array {
+  const out = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+  return out;
+}
+
 /**
  * Score-level fusion: the weighted mean of the parts' cosine similarities. Templates of another
  * layout (another pipeline) are not comparable: null.
@@ -90,8 +103,13 @@ export interface ReferenceMeasures {
 
 export type ReferenceProblem = 'NO_FACE' | 'FACE_TOO_SMALL' | 'BLURRY';
 
+/** Where a reference template comes from: the registry's photo of the IIN, or the face the Digital ID was enrolled with. */
+export type ReferenceSource = 'registry_photo' | 'enrolment';
+
 /** The reference as the matcher needs it: a template, or why there is none (null measures: no photo at all). */
-export type ReferenceTemplate = { template: ArrayLike<number> } | { template: null; problems: ReferenceProblem[]; measures: ReferenceMeasures | null };
+export type ReferenceTemplate =
+  | { template: ArrayLike<number>; source?: ReferenceSource }
+  | { template: null; problems: ReferenceProblem[]; measures: ReferenceMeasures | null };
 
 export interface ReferenceRules {
   /** Fewer pixels between the eyes and the crop is mostly upscaling: the descriptor is not comparable. */

@@ -3,13 +3,16 @@
 // moderator with its evidence (encrypted case + SMS); every result is audited.
 import type { AppContext } from '../app-context.js';
 import type { Language } from '../platform/config.js';
+import type { Tx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { maskIin } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { completeRegistration, lockRegistration, sendToReview, type RegistrationRow } from '../registration/registration.service.js';
 import { RegistrationState } from '../registration/registration.rules.js';
 import { ModerationService } from '../moderation/moderation.service.js';
-import type { CheckPurpose } from './video-check.service.js';
+import type { CheckPurpose, JudgedCheck } from './video-check.service.js';
+import { FACE_PIPELINE } from './match.rules.js';
+import { attachEnrolment, keepEnrolment } from './face-enrolment.store.js';
 import { round } from './video-check.service.js';
 
 export function registrationCheck(ctx: AppContext, registration: RegistrationRow): CheckPurpose {
@@ -23,8 +26,12 @@ export function registrationCheck(ctx: AppContext, registration: RegistrationRow
     conclude: async (trx, judged) => {
       const { judgement, similarity } = judged.analysis;
       const language = registration.language as Language;
+      // The face the registration is decided on (now, or by a moderator) is the Digital ID's reference
+      // for its step-ups; it is kept whoever decides.
+      if (judged.outcome === 'PASSED' || judged.outcome === 'UNDER_REVIEW') await keepFace(ctx, trx, registration.id, judged);
       if (judged.outcome === 'PASSED') {
         await completeRegistration(trx, registration.id, 'video_check');
+        await attachEnrolment(trx, registration.id);
         await ctx.sms.enqueue(trx, { phone: registration.phone, language, purpose: 'video_check_passed', params: {} });
       } else if (judged.outcome === 'UNDER_REVIEW') {
         await sendToReview(trx, registration.id, judged.now);
@@ -63,6 +70,12 @@ export function registrationCheck(ctx: AppContext, registration: RegistrationRow
       });
     },
   };
+}
+
+async function keepFace(ctx: AppContext, trx: Tx, registrationId: string, judged: JudgedCheck): Promise<void> {
+  const probe = judged.analysis.probe;
+  if (!probe || probe.length === 0) return;
+  await keepEnrolment(trx, ctx.config.encryptionKey, { registrationId, videoCheckId: judged.checkId, template: probe, pipelineVersion: FACE_PIPELINE.version, now: judged.now });
 }
 
 function assertAwaitingCheck(registration: { state: string } | null): void {

@@ -1,6 +1,10 @@
-// The face step-up: a video check of the signed-in citizen against their Digital ID's reference (the
-// registry photo of its IIN, the template the registration's check used) with the registration's engine,
-// challenges, failure count and 15-minute lock (video-check.service.ts). A pass holds the session at
+// The face step-up: a video check of the signed-in citizen against their Digital ID's reference with the
+// registration's engine, challenges, failure count and 15-minute lock (video-check.service.ts). The
+// reference is the enrolled face (the registration check's template, kept whether the check passed or a
+// moderator approved it), compared at the production threshold; only a Digital ID without one of the
+// current pipeline version (made before enrolments were kept) is compared with the registry photo of
+// its IIN. One reference per check, never the better of two: a second chance would raise the
+// false-match rate that the threshold was measured for. A pass holds the session at
 // assurance `high` for 15 minutes (session.rules `highAssuranceUntil`); nobody reviews a step-up, so a
 // face that does not match is a failure like any other. No images are kept: the check's row holds the
 // scores and trace, as a registration check that no moderator sees.
@@ -11,6 +15,8 @@ import { appendAudit } from '../audit/audit.store.js';
 import { highAssuranceUntil, type Assurance } from '../session/session.rules.js';
 import type { CitizenPrincipal } from '../session/session.service.js';
 import * as sessions from '../session/session.store.js';
+import { FACE_PIPELINE, type ReferenceTemplate } from './match.rules.js';
+import { findEnrolledTemplate } from './face-enrolment.store.js';
 import { round, type CheckPurpose, type JudgedCheck, type VideoCheckIssued, type VideoCheckResult, type VideoCheckService } from './video-check.service.js';
 
 export interface StepUpResult extends VideoCheckResult {
@@ -43,6 +49,11 @@ export class StepUpService {
     return { ...result, assurance: until ? 'high' : principal.assurance, ...(until ? { assuranceUntil: until.toISOString() } : {}) };
   }
 
+  private async reference(profile: { id: string; iin: string }): Promise<ReferenceTemplate> {
+    const enrolled = await findEnrolledTemplate(this.ctx.db, this.ctx.config.encryptionKey, profile.id, FACE_PIPELINE.version);
+    return enrolled ? { template: enrolled, source: 'enrolment' } : this.checks.referenceTemplate(profile.iin);
+  }
+
   private async purpose(principal: CitizenPrincipal, raised: (until: Date) => void): Promise<CheckPurpose> {
     const profile = await sessions.findProfile(this.ctx.db, principal.profileId);
     if (!profile) throw new AppError('SESSION_REQUIRED');
@@ -50,6 +61,7 @@ export class StepUpService {
     return {
       owner: { kind: 'step_up', profileId: profile.id, sessionId: principal.sessionId },
       person: { phone: profile.phone, iin: profile.iin },
+      reference: () => this.reference(profile),
       unmatched: 'fail',
       ready: () => undefined,
       lockOwner: async (trx) => {
@@ -70,7 +82,13 @@ export class StepUpService {
             ...audit,
             type: 'step_up.passed',
             clientIp: judged.clientIp,
-            details: { sessionId: principal.sessionId, checkId: judged.checkId, highUntil: until.toISOString(), similarity: similarity === null ? null : round(similarity) },
+            details: {
+              sessionId: principal.sessionId,
+              checkId: judged.checkId,
+              highUntil: until.toISOString(),
+              similarity: similarity === null ? null : round(similarity),
+              reference: judged.analysis.referenceSource ?? null,
+            },
           });
           return;
         }
@@ -92,6 +110,7 @@ function failureDetails(sessionId: string, judged: JudgedCheck) {
     checkId: judged.checkId,
     reasons: judged.reasons,
     similarity: similarity === null ? null : round(similarity),
+    reference: judged.analysis.referenceSource ?? null,
     livenessScore: round(judgement.livenessScore),
     liveness: { mode: judgement.evidence.mode, verdict: judgement.evidence.verdict, signals: judgement.evidence.signals },
   };

@@ -5,7 +5,7 @@ import type { Config } from '../platform/config.js';
 import type { Challenge } from './challenges.rules.js';
 import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import type { FrameAnalysis } from './engine/face-engine.js';
-import { probeSimilarity, type ReferenceMeasures, type ReferenceProblem, type ReferenceTemplate } from './match.rules.js';
+import { fuseDescriptors, templateSimilarity, type ReferenceMeasures, type ReferenceProblem, type ReferenceSource, type ReferenceTemplate } from './match.rules.js';
 import { judgeSequence, type SequenceJudgement } from './video-check.rules.js';
 
 export interface CheckAnalysis {
@@ -15,6 +15,10 @@ export interface CheckAnalysis {
   similarity: number | null;
   /** Why the reference photo could not be compared (set when it was looked at and is unusable). */
   reference?: { problems: ReferenceProblem[]; measures: ReferenceMeasures | null };
+  /** What the frames were compared with (set when they were). */
+  referenceSource?: ReferenceSource;
+  /** The fused template of the best frames (set when they were described): a registration's enrolment. */
+  probe?: Float32Array;
 }
 
 
@@ -65,6 +69,7 @@ export async function analyzeCheck(
       return pool.run({ type: 'describe', jpeg: input.frames[i], face: { alignBox, landmarks } });
     }),
   ]);
-  if (reference.template === null) return { frames, judgement, similarity: null, reference: { problems: reference.problems, measures: reference.measures } };
-  return { frames, judgement, similarity: probeSimilarity(descriptors as number[][], reference.template) };
+  const probe = fuseDescriptors(descriptors as number[][]);
+  if (reference.template === null) return { frames, judgement, similarity: null, reference: { problems: reference.problems, measures: reference.measures }, probe };
+  return { frames, judgement, similarity: templateSimilarity(probe, reference.template), referenceSource: reference.source ?? 'registry_photo', probe };
 }

@@ -54,6 +54,8 @@ export interface CheckPurpose {
   owner: store.CheckOwner;
   /** The person of the reference photo (the registry's, by IIN) and of the failure count and lock (IIN and phone). */
   person: Person & { iin: string };
+  /** The face to compare with; by default the registry photo of the person's IIN. */
+  reference?(): Promise<ReferenceTemplate>;
   /** A live, good check that does not match (or lacks active evidence): a moderator decides (`review`), or it fails. */
   unmatched: 'review' | 'fail';
   /** Throws when the owner may not be checked now (before any work). */
@@ -168,7 +170,7 @@ export class VideoCheckService {
         frames,
         timestamps,
         challenges: check.challenges,
-        reference: () => this.referenceTemplate(purpose.person.iin),
+        reference: purpose.reference ?? (() => this.referenceTemplate(purpose.person.iin)),
       });
     } catch (err) {
       // Nothing was judged: the check can be submitted again.
@@ -210,6 +212,7 @@ export class VideoCheckService {
       livenessScore: round(judgement.livenessScore),
       goodFrames: judgement.goodFrames.length,
       frames: frames.length,
+      ...(analysis.referenceSource ? { referenceSource: analysis.referenceSource } : {}),
       // Why the reference photo was not compared, with what the engine measured on it.
       ...(analysis.reference ? { reference: analysis.reference } : {}),
     };

@@ -9,6 +9,7 @@ import { AppError } from '../platform/errors/app-error.js';
 import { maskIin, maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { completeRegistration, rejectRegistration } from '../registration/registration.service.js';
+import { attachEnrolment, deleteEnrolment } from '../biometrics/face-enrolment.store.js';
 import type { StaffPrincipal } from '../staff/staff.service.js';
 import { isClaimActive, mayWorkOn } from '../staff/claim.rules.js';
 import { DECISION_REASONS, evidenceDeleteAfter, isReasonFor, noteRequired, reasonText, secondsLeft, type Decision } from './moderation.rules.js';
@@ -140,9 +141,12 @@ export class ModerationService {
       const language = c.language as Language;
       if (input.decision === 'approve') {
         await completeRegistration(trx, c.registration_id, 'moderator');
+        // The face the moderator accepted becomes the Digital ID's reference for its step-ups.
+        await attachEnrolment(trx, c.registration_id);
         await this.ctx.sms.enqueue(trx, { phone: c.phone, language, purpose: 'moderation_approved', params: {} });
       } else {
         await rejectRegistration(trx, c.registration_id, input.reason, now);
+        await deleteEnrolment(trx, c.registration_id);
         await this.ctx.sms.enqueue(trx, { phone: c.phone, language, purpose: 'moderation_rejected', params: { reason: reasonText('reject', input.reason, language) } });
       }
       await appendAudit(trx, {

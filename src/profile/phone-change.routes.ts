@@ -10,6 +10,10 @@ import { SessionService } from '../session/session.service.js';
 import { citizen, citizenGuard, prepareCitizenScope, requireAssurance } from '../session/session.auth.js';
 import { citizenSecurity } from '../session/session.schemas.js';
 import { PhoneChangeService } from './phone-change.service.js';
+import { AssistantService } from '../assistant/assistant.service.js';
+import { CitizenTicket } from '../assistant/assistant.routes.js';
+import { AppError } from '../platform/errors/app-error.js';
+import { findProfile } from '../session/session.store.js';
 
 const StartBody = Type.Object(
   {
@@ -29,6 +33,7 @@ export function phoneChangeRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     await prepareCitizenScope(app);
     const changes = new PhoneChangeService(ctx);
+    const tickets = new AssistantService(ctx);
     const guard = [citizenGuard(new SessionService(ctx.db, ctx.config)), requireAssurance('high')];
 
     app.post<{ Body: Static<typeof StartBody> }>(
@@ -78,6 +83,27 @@ export function phoneChangeRoutes(ctx: AppContext): FastifyPluginAsync {
         },
       },
       async (request) => changes.verify(citizen(request), request.params.id, request.body.code, request.ip),
+    );
+
+    app.post<{ Body: Static<typeof StartBody> }>(
+      '/me/phone/assistant-ticket',
+      {
+        onRequest: guard,
+        schema: {
+          tags,
+          summary: `After 409 BMG_PHONE_MISMATCH: ask the virtual assistant (a service-centre operator) to bind the new number to your IIN in BMG; a second request returns the open ticket. ${STEP_UP} A number BMG already binds: 409 TICKET_NOT_NEEDED`,
+          security: citizenSecurity,
+          body: StartBody,
+          response: { 200: CitizenTicket, 201: CitizenTicket, 400: errorRef, 401: errorRef, 403: errorRef, 409: errorRef, 422: errorRef },
+        },
+      },
+      async (request, reply) => {
+        const language = isLanguage(request.body.language) ? request.body.language : requestLanguage(request, ctx.config.defaultLanguage);
+        const profile = await findProfile(ctx.db, citizen(request).profileId);
+        if (!profile) throw new AppError('SESSION_REQUIRED');
+        const { created, ticket } = await tickets.createPhoneChangeTicket(profile, { phone: request.body.phone, language }, request.ip);
+        return reply.status(created ? 201 : 200).send(ticket);
+      },
     );
   };
 }

@@ -1,6 +1,8 @@
 // SQL of a change of the Digital ID's phone (phone_changes) and the profile's phone itself.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
+import { isUniqueViolation, PROFILE_PHONE_KEY } from '../platform/db/constraint-errors.js';
+import { AppError } from '../platform/errors/app-error.js';
 
 export async function insertPhoneChange(
   conn: DbOrTx,
@@ -56,5 +58,12 @@ export async function phoneUsedByAnother(conn: DbOrTx, phone: string, profileId:
 }
 
 export async function setProfilePhone(conn: DbOrTx, profileId: string, phone: string): Promise<void> {
-  await conn.updateTable('digital_profiles').set({ phone }).where('id', '=', profileId).execute();
+  await conn
+    .updateTable('digital_profiles')
+    .set({ phone })
+    .where('id', '=', profileId)
+    .execute()
+    .catch((err: unknown) => {
+      throw isUniqueViolation(err, PROFILE_PHONE_KEY) ? new AppError('PHONE_IN_USE') : err;
+    });
 }

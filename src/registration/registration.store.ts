@@ -1,3 +1,4 @@
+import { isUniqueViolation, PROFILE_PHONE_KEY } from '../platform/db/constraint-errors.js';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { RegistrationsTable } from '../platform/db/schema.js';
 import { sql, type Selectable } from 'kysely';
@@ -74,7 +75,11 @@ export async function insertDigitalProfile(
   await conn
     .insertInto('digital_profiles')
     .values({ id: p.id, iin: p.iin, phone: p.phone, registration_id: p.registrationId, verification_method: p.method, created_at: p.now })
-    .execute();
+    .execute()
+    .catch((err: unknown) => {
+      // One Digital ID per phone (migration 0014): the constraint decides a race; the transaction rolls back.
+      throw isUniqueViolation(err, PROFILE_PHONE_KEY) ? new AppError('PHONE_IN_USE') : err;
+    });
 }
 
 /**

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
 import { decrypt, encrypt } from '../platform/crypto.js';
 import type { RegistryPerson } from './registry.gateway.js';
+import { bytesToTemplate, templateToBytes } from '../biometrics/match.rules.js';
 
 export type PersonData = Omit<RegistryPerson, 'hasPhoto'>;
 
@@ -49,7 +50,7 @@ export async function findPhoto(db: DbOrTx, key: Buffer, iin: string): Promise<B
 /** The stored face descriptor when it was computed by the given pipeline version; null otherwise. */
 export async function findDescriptor(db: DbOrTx, key: Buffer, iin: string, version: string): Promise<Float32Array | null> {
   const row = await db.selectFrom('registry_persons').select(['descriptor_encrypted', 'descriptor_version']).where('iin', '=', iin).executeTakeFirst();
-  return row?.descriptor_encrypted && row.descriptor_version === version ? bytesToDescriptor(decrypt(key, row.descriptor_encrypted, iin)) : null;
+  return row?.descriptor_encrypted && row.descriptor_version === version ? bytesToTemplate(decrypt(key, row.descriptor_encrypted, iin)) : null;
 }
 
 /** Inserts or updates one person (see upsertPersons); returns whether the person was new. */
@@ -88,7 +89,7 @@ export async function upsertPersons(db: DbOrTx, key: Buffer, persons: PersonWrit
       birth_date: p.birthDate,
       sex: p.sex,
       photo_encrypted: p.photo ? encrypt(key, p.photo, p.iin) : null,
-      descriptor_encrypted: p.photo && p.descriptor ? encrypt(key, descriptorToBytes(p.descriptor), p.iin) : null,
+      descriptor_encrypted: p.photo && p.descriptor ? encrypt(key, templateToBytes(p.descriptor), p.iin) : null,
       descriptor_version: p.photo && p.descriptor ? p.descriptorVersion : null,
       updated_at: sql`now()` as any,
     }));
@@ -140,7 +141,7 @@ export async function upsertBindings(db: DbOrTx, bindings: Array<{ phone: string
 export async function saveDescriptor(db: DbOrTx, key: Buffer, iin: string, descriptor: Float32Array, version: string): Promise<boolean> {
   const result = await db
     .updateTable('registry_persons')
-    .set({ descriptor_encrypted: encrypt(key, descriptorToBytes(descriptor), iin), descriptor_version: version })
+    .set({ descriptor_encrypted: encrypt(key, templateToBytes(descriptor), iin), descriptor_version: version })
     .where('iin', '=', iin)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
@@ -161,14 +162,3 @@ export async function countPersons(db: DbOrTx): Promise<number> {
   return Number(row.n);
 }
 
-function descriptorToBytes(descriptor: Float32Array): Buffer {
-  const out = Buffer.alloc(descriptor.length * 4);
-  descriptor.forEach((v, i) => out.writeFloatLE(v, i * 4));
-  return out;
-}
-
-function bytesToDescriptor(bytes: Buffer): Float32Array {
-  const out = new Float32Array(bytes.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
-  return out;
-}

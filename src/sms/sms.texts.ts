@@ -37,6 +37,11 @@ export const SMS_TEXTS = {
     ru: 'Digital ID: номер привязан к вашему ИИН в Базе мобильных граждан. Можно продолжить регистрацию.',
     en: 'Digital ID: your number is now linked to your IIN in the Mobile Citizens Database. You can continue the registration.',
   },
+  bmg_updated_phone_change: {
+    kk: 'Digital ID: нөміріңіз Мобильді азаматтар базасында ЖСН-ге байланыстырылды. Енді профильде Digital ID нөмірін ауыстыра аласыз.',
+    ru: 'Digital ID: номер привязан к вашему ИИН в Базе мобильных граждан. Теперь можно сменить номер Digital ID в профиле.',
+    en: 'Digital ID: your number is now linked to your IIN in the Mobile Citizens Database. You can now change the number of your Digital ID in your profile.',
+  },
   // Sign-in (src/session): the code, or — for a phone with no usable Digital ID — what to do instead.
   signin_code: {
     kk: 'Digital ID: кіру коды {code}. {minutes} мин жарамды. Ешкімге айтпаңыз.',

@@ -239,6 +239,18 @@ export interface VideoChecksTable {
   completed_at: NullableTimestamp;
 }
 
+/** The face a registration was decided on (migration 0014): the step-up's reference for its Digital ID. */
+export interface FaceEnrolmentsTable {
+  registration_id: string;
+  /** Null while a moderator decides; set when the registration completes. */
+  profile_id: string | null;
+  video_check_id: string;
+  /** AES-256-GCM, bound to the registration id. */
+  template_encrypted: Buffer;
+  pipeline_version: string;
+  created_at: Timestamp;
+}
+
 /** Failed video checks and the lock of one subject: a person (IIN) or a phone, keyed by HMAC. */
 export interface VideoCheckLocksTable {
   subject_kind: 'iin' | 'phone';
@@ -338,6 +350,7 @@ export interface Database {
   assistant_tickets: AssistantTicketsTable;
   video_checks: VideoChecksTable;
   video_check_locks: VideoCheckLocksTable;
+  face_enrolments: FaceEnrolmentsTable;
   iin_attempts: IinAttemptsTable;
   moderation_cases: ModerationCasesTable;
   staff_login_throttles: StaffLoginThrottlesTable;
