@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
 import { signedInStaff, type StaffClient } from './support/staff-client.js';
-import { addCitizen, readOtpFromOutbox } from './support/citizens.js';
+import { addCitizen, latestOtpMessageId, readOtpFromOutbox } from './support/citizens.js';
 import { openTestModerationCase } from './support/moderation-case.js';
 import { deleteExpiredEvidence } from '../src/moderation/moderation-case.store.js';
 import { findEnrolledTemplate, keepEnrolment } from '../src/biometrics/face-enrolment.store.js';
@@ -23,9 +23,10 @@ afterAll(async () => {
 async function citizenUnderReview(language: 'kk' | 'ru' | 'en' = 'ru', phone?: string) {
   // With a phone: BMG now binds that number to this new person (as after a number is passed on).
   const citizen = await addCitizen(server, phone ? { phone } : {});
+  const previous = await latestOtpMessageId(server, citizen.phone);
   const started = await server.request('POST', '/api/v1/registrations', { body: { phone: citizen.phone, language } });
   const { id, token } = started.body;
-  const code = await readOtpFromOutbox(server, citizen.phone);
+  const code = await readOtpFromOutbox(server, citizen.phone, { after: previous });
   expect((await server.request('POST', `/api/v1/registrations/${id}/otp`, { token, body: { code } })).status).toBe(200);
   expect((await server.request('POST', `/api/v1/registrations/${id}/iin`, { token, body: { iin: citizen.iin } })).status).toBe(200);
   const caseId = await openTestModerationCase(server, id);

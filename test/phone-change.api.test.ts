@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
 import { randomPhone } from './support/citizens.js';
 import { citizenWithDigitalId, nextSms, outbox, signIn, type CitizenBrowser } from './support/citizen-session.js';
+import { signedInStaff } from './support/staff-client.js';
+import { VERIFICATION_CHECKLIST } from '../src/assistant/assistant.rules.js';
 
 let server: TestServer;
 
@@ -97,6 +99,53 @@ describe(`change of phone on ${testDbKind}`, () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'BMG_PHONE_MISMATCH', details: { assistant: true } });
     expect(await outbox(server, unbound)).toEqual([]);
+  });
+
+  it('asks the virtual assistant to bind the refused number: one open ticket, an operator binds it, the new number hears of it and the change goes through', async () => {
+    const c = await steppedUpCitizen();
+    const unbound = randomPhone();
+    expect((await c.browser.request('POST', '/api/v1/me/phone', { body: { phone: unbound } })).body.error.code).toBe('BMG_PHONE_MISMATCH');
+    const opened = await c.browser.request('POST', '/api/v1/me/phone/assistant-ticket', { body: { phone: unbound, language: 'kk' } });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(opened.body).toMatchObject({ status: 'open', phone: `${unbound.slice(0, 5)}***${unbound.slice(-4)}` });
+    // A second press shows the open ticket.
+    const again = await c.browser.request('POST', '/api/v1/me/phone/assistant-ticket', { body: { phone: unbound } });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(opened.body.id);
+    expect((await c.browser.request('GET', '/api/v1/me/activity')).body.events.map((e: { type: string }) => e.type)).toContain('assistant.ticket_created');
+
+    const operator = await signedInStaff(server, 'operator');
+    const view = await operator.request('GET', `/api/v1/staff/tickets/${opened.body.id}`);
+    expect(view.body.ticket).toMatchObject({ phone: unbound, iin: c.iin });
+    const checklist = Object.fromEntries(VERIFICATION_CHECKLIST.map((item) => [item, true]));
+    const done = await operator.request('POST', `/api/v1/staff/tickets/${opened.body.id}/resolve`, { body: { outcome: 'bound', checklist } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    const told = await nextSms(server, unbound, undefined);
+    expect(told).toMatchObject({ purpose: 'bmg_updated_phone_change' });
+    expect(told.body).toContain('Digital ID нөмірін ауыстыра аласыз');
+    // Bound now: no ticket is needed, and the change starts.
+    const needless = await c.browser.request('POST', '/api/v1/me/phone/assistant-ticket', { body: { phone: unbound } });
+    expect(needless.status).toBe(409);
+    expect(needless.body.error.code).toBe('TICKET_NOT_NEEDED');
+    expect((await c.browser.request('POST', '/api/v1/me/phone', { body: { phone: unbound } })).status).toBe(201);
+  });
+
+  it('opens an assistant ticket only at high, for a valid new number nobody else uses', async () => {
+    const low = await signedInCitizen();
+    const refused = await low.browser.request('POST', '/api/v1/me/phone/assistant-ticket', { body: { phone: randomPhone() } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('STEP_UP_REQUIRED');
+    const c = await steppedUpCitizen();
+    const other = await signedInCitizen();
+    for (const [phone, code] of [
+      ['12345', 'PHONE_INVALID'],
+      [c.phone, 'PHONE_UNCHANGED'],
+      [other.phone, 'PHONE_IN_USE'],
+    ]) {
+      const res = await c.browser.request('POST', '/api/v1/me/phone/assistant-ticket', { body: { phone } });
+      expect(res.body.error?.code, phone).toBe(code);
+    }
+    expect(await server.ctx.db.selectFrom('assistant_tickets').select('id').where('iin', '=', c.iin).execute()).toEqual([]);
   });
 
   it('refuses an invalid number, the current one, and one another Digital ID uses', async () => {

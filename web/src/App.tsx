@@ -5,6 +5,7 @@ import { api, ApiError, serverNow, type RegistrationState } from './api.js';
 import { AssistantButton } from './components/AssistantButton.js';
 import { Layout } from './components/Layout.js';
 import { loadSession, saveSession, type Session } from './session.js';
+import { currentLanguage } from './i18n/index.js';
 import { BmgMismatchStep } from './steps/bmg-mismatch/BmgMismatchStep.js';
 import { CameraStep } from './steps/camera/CameraStep.js';
 import { CodeStep } from './steps/code/CodeStep.js';
@@ -277,7 +278,11 @@ export function App() {
   }
 
   return (
-    <Layout step={STEP_NUMBER[step]} total={TOTAL_STEPS} aside={step === 'bmgMismatch' && session ? <AssistantButton session={session} iin={bmgIin} /> : undefined}>
+    <Layout step={STEP_NUMBER[step]} total={TOTAL_STEPS} aside={
+        step === 'bmgMismatch' && session ? (
+          <AssistantButton phone={session.phone} iin={bmgIin} send={() => api.createAssistantTicket({ registrationId: session.id, iin: bmgIin, language: currentLanguage() }, session.token)} />
+        ) : undefined
+      }>
       {content}
     </Layout>
   );

@@ -1,6 +1,7 @@
 // "Change phone number": the new number → a code sent to it → changed. It needs a face step-up within
 // 15 minutes (the server answers STEP_UP_REQUIRED otherwise: the profile runs the step-up, then comes
-// back here); a number BMG does not link to the IIN shows how to link it.
+// back here); a number BMG does not link to the IIN shows how to link it, with the virtual assistant
+// (the registration's green button) asking a service-centre operator to link it.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
@@ -8,6 +9,7 @@ import { formatPhone } from '../format.js';
 import { CodeForm } from '../steps/code/CodeForm.js';
 import { PhoneForm } from '../steps/phone/PhoneForm.js';
 import { accountApi } from './accountApi.js';
+import { AssistantButton } from '../components/AssistantButton.js';
 import { describeAccountError } from './errors.js';
 
 type Phase = { kind: 'phone'; phone?: string } | { kind: 'code'; id: string; phone: string; resendAvailableAt: string } | { kind: 'bmg'; phone: string };
@@ -15,11 +17,14 @@ type Phase = { kind: 'phone'; phone?: string } | { kind: 'code'; id: string; pho
 const isCode = (err: unknown, ...codes: string[]) => err instanceof ApiError && codes.includes(err.code);
 
 export function PhoneChangeFlow({
+  iinMasked,
   onChanged,
   onCancel,
   onNeedStepUp,
   onSignedOut,
 }: {
+  /** The Digital ID's IIN as the profile shows it, named in the assistant's request. */
+  iinMasked: string;
   onChanged: (phoneMasked: string) => void;
   onCancel: () => void;
   onNeedStepUp: () => void;
@@ -49,6 +54,7 @@ export function PhoneChangeFlow({
         </p>
         <p>{t('bmg.what')}</p>
         <p>{t('account:phoneChange.bmgHow')}</p>
+        <AssistantButton phone={phase.phone} iin={iinMasked} send={() => accountApi.requestPhoneBinding(phase.phone)} />
         <div className="account-actions">
           <button type="button" className="primary" onClick={() => setPhase({ kind: 'phone', phone: phase.phone })}>
             {t('account:phoneChange.otherNumber')}

@@ -125,6 +125,7 @@ export function ProfilePage({ onSignedOut, onBlocked }: { onSignedOut: (notice: 
           </p>
         )}
         <PhoneChangeFlow
+          iinMasked={me?.iin ?? me?.iinMasked ?? ''}
           onChanged={(phoneMasked) => {
             void load();
             show('view', t('account:phoneChange.done', { phone: phoneMasked }));

@@ -38,6 +38,8 @@ export const accountApi = {
   // Change of phone (needs assurance high).
   startPhoneChange: (phone: string) => call<Reply<'POST /api/v1/me/phone', 201>>('POST', '/api/v1/me/phone', { body: { phone, language: currentLanguage() }, headers: write() }),
   resendPhoneCode: (id: string) => call<Reply<'POST /api/v1/me/phone/{id}/otp/resend', 200>>('POST', `/api/v1/me/phone/${encodeURIComponent(id)}/otp/resend`, { headers: write() }),
+  requestPhoneBinding: (phone: string) =>
+    call<Reply<'POST /api/v1/me/phone/assistant-ticket', 201>>('POST', '/api/v1/me/phone/assistant-ticket', { body: { phone, language: currentLanguage() }, headers: write() }),
   verifyPhoneCode: (id: string, code: string) => call<Reply<'POST /api/v1/me/phone/{id}/otp', 200>>('POST', `/api/v1/me/phone/${encodeURIComponent(id)}/otp`, { body: { code }, headers: write() }),
   // Passkeys: the WebAuthn messages pass through as JSON (passkeys.ts runs the browser's ceremony).
   passkeySigninOptions: () => call<Reply<'POST /api/v1/sessions/passkey/options', 200>>('POST', '/api/v1/sessions/passkey/options'),

@@ -88,7 +88,7 @@ const en = {
     done: 'Your phone number is now {{phone}}. We told your old number by SMS.',
     stepUpFirst: 'Changing the number needs a face check first: it confirms that it is you.',
     bmgTitle: 'The new number is not linked to your IIN',
-    bmgHow: 'Link it to your IIN on egov.kz with an electronic signature or at a Public Service Centre (CON), or with the virtual assistant of the registration page; then change the number here.',
+    bmgHow: 'Press the green “Virtual assistant” button at the bottom right: a service-centre operator links this number to your IIN. Or link it yourself on egov.kz with an electronic signature or at a Public Service Centre (CON). Then change the number here.',
   },
   profile: {
     title: 'My Digital ID',
@@ -245,7 +245,7 @@ const ru: AccountTexts = {
     done: 'Ваш номер теперь {{phone}}. На старый номер отправлено SMS об этом.',
     stepUpFirst: 'Для смены номера сначала подтвердите личность по лицу.',
     bmgTitle: 'Новый номер не привязан к вашему ИИН',
-    bmgHow: 'Привяжите его к ИИН на egov.kz с ЭЦП, в ЦОН или через виртуального помощника на странице регистрации, затем смените номер здесь.',
+    bmgHow: 'Нажмите зелёную кнопку «Виртуальный помощник» внизу справа: оператор сервисного центра привяжет этот номер к вашему ИИН. Или привяжите его сами на egov.kz с ЭЦП или в ЦОН. Затем смените номер здесь.',
   },
   profile: {
     title: 'Мой Digital ID',
@@ -400,7 +400,7 @@ const kk: AccountTexts = {
     done: 'Енді нөміріңіз {{phone}}. Ескі нөмірге бұл туралы SMS жіберілді.',
     stepUpFirst: 'Нөмірді ауыстыру үшін алдымен жеке басыңызды бетпен растаңыз.',
     bmgTitle: 'Жаңа нөмір ЖСН-ге байланбаған',
-    bmgHow: 'Оны ЖСН-ге egov.kz сайтында ЭЦҚ арқылы, ХҚКО-да немесе тіркеу бетіндегі виртуалды көмекші арқылы байлаңыз, содан кейін нөмірді осында ауыстырыңыз.',
+    bmgHow: 'Төменгі оң жақтағы жасыл «Виртуалды көмекші» түймесін басыңыз: сервис орталығының операторы бұл нөмірді ЖСН-іңізге байлайды. Немесе оны өзіңіз egov.kz сайтында ЭЦҚ арқылы не ХҚКО-да байлаңыз. Содан кейін нөмірді осында ауыстырыңыз.',
   },
   profile: {
     title: 'Менің Digital ID',

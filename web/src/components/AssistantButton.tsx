@@ -1,16 +1,15 @@
-// The green "virtual assistant" button of the BMG-mismatch page: it asks staff to link the phone to the
-// IIN in the Mobile Citizens Database. The ticket API belongs to the assistant domain; when it is not
-// reachable the panel says so and points to a service centre instead of failing.
+// The green "virtual assistant" button wherever BMG does not link a number to the IIN (the registration's
+// BMG-mismatch page, a change of the Digital ID's phone): it asks a service-centre operator to link the
+// phone to the IIN in the Mobile Citizens Database. `send` opens the ticket (the assistant domain's API);
+// when it is not reachable the panel says so and points to a service centre instead of failing.
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api.js';
+import { ApiError } from '../api.js';
 import { maskPhone } from '../format.js';
-import { currentLanguage } from '../i18n/index.js';
-import type { Session } from '../session.js';
 
 type Status = { kind: 'idle' } | { kind: 'sending' } | { kind: 'sent'; ticket: string } | { kind: 'unavailable' } | { kind: 'error'; message: string };
 
-export function AssistantButton({ session, iin }: { session: Session; iin: string }) {
+export function AssistantButton({ phone, iin, send: open }: { phone: string; iin: string; send: () => Promise<{ id?: string } | undefined> }) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
@@ -18,7 +17,7 @@ export function AssistantButton({ session, iin }: { session: Session; iin: strin
   const send = async () => {
     setStatus({ kind: 'sending' });
     try {
-      const ticket = await api.createAssistantTicket({ registrationId: session.id, iin, language: currentLanguage() }, session.token);
+      const ticket = await open();
       // The ticket id is a UUID; its first block is enough to quote to the support centre.
       setStatus({ kind: 'sent', ticket: String(ticket?.id ?? '').slice(0, 8).toUpperCase() });
     } catch (error) {
@@ -39,7 +38,7 @@ export function AssistantButton({ session, iin }: { session: Session; iin: strin
       </div>
       <dialog ref={dialog} className="modal assistant-panel" aria-labelledby="assistant-title">
         <h2 id="assistant-title">{t('assistant.title')}</h2>
-        <p>{t('assistant.intro', { phone: maskPhone(session.phone), iin })}</p>
+        <p>{t('assistant.intro', { phone: maskPhone(phone), iin })}</p>
         <div role="status" aria-live="polite">
           {status.kind === 'sent' && <p className="success">{t('assistant.sent', { ticket: status.ticket || '—' })}</p>}
           {status.kind === 'unavailable' && <p className="notice">{t('assistant.unavailable')}</p>}
