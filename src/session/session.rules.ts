@@ -92,6 +92,7 @@ export const ACTIVITY_TYPES = [
   'step_up.failed',
   'step_up.locked',
   'phone.changed',
+  'assistant.ticket_created',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 

@@ -74,4 +74,17 @@ describe('SMS texts', () => {
   it('stars out codes but keeps short numbers such as the validity in minutes', () => {
     expect(redactCodes('Digital ID: код 482913. Действует 5 мин.')).toBe('Digital ID: код ******. Действует 5 мин.');
   });
+
+  // The block page and the profile say where a Digital ID is unblocked (web/src/account/texts.ts):
+  // a Public Service Centre — CON, ЦОН, ХҚКО — never "support".
+  it.each([
+    ['en', 'Public Service Centre (CON)', /support/i],
+    ['ru', 'ЦОН', /поддерж/i],
+    ['kk', 'ХҚКО', /қолдау/i],
+  ] as const)('names the service centre, not support, in the %s block texts', (language, place, support) => {
+    for (const purpose of ['digital_id_blocked', 'signin_blocked'] as const) {
+      expect(SMS_TEXTS[purpose][language]).toContain(place);
+      expect(SMS_TEXTS[purpose][language]).not.toMatch(support);
+    }
+  });
 });

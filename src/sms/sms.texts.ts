@@ -54,14 +54,16 @@ export const SMS_TEXTS = {
     en: 'Digital ID: this number has no Digital ID. Register at {url}',
   },
   signin_blocked: {
-    kk: 'Digital ID: сіздің Digital ID бұғатталған. Ашу үшін қолдау қызметіне жүгініңіз.',
-    ru: 'Digital ID: ваш Digital ID заблокирован. Для разблокировки обратитесь в поддержку.',
-    en: 'Digital ID: your Digital ID is blocked. Contact support to unblock it.',
+    kk: 'Digital ID: сіздің Digital ID бұғатталған. Ашу үшін жеке куәлігіңізбен ХҚКО-ға келіңіз.',
+    ru: 'Digital ID: ваш Digital ID заблокирован. Для разблокировки обратитесь в ЦОН с удостоверением личности.',
+    en: 'Digital ID: your Digital ID is blocked. To unblock it, visit a Public Service Centre (CON) with your ID document.',
   },
+  // Unblocking is done at a Public Service Centre (CON / ЦОН / ХҚКО) after the identity document is
+  // checked: the same words as the block and profile pages (web/src/account/texts.ts).
   digital_id_blocked: {
-    kk: 'Digital ID: сіздің Digital ID бұғатталды, барлық сеанстар жабылды. Ашу үшін қолдау қызметіне жүгініңіз.',
-    ru: 'Digital ID: ваш Digital ID заблокирован, все сеансы завершены. Для разблокировки обратитесь в поддержку.',
-    en: 'Digital ID: your Digital ID is blocked and every session has ended. Contact support to unblock it.',
+    kk: 'Digital ID: сіздің Digital ID бұғатталды, барлық сеанстар жабылды. Ашу үшін жеке куәлігіңізбен ХҚКО-ға келіңіз.',
+    ru: 'Digital ID: ваш Digital ID заблокирован, все сеансы завершены. Для разблокировки обратитесь в ЦОН с удостоверением личности.',
+    en: 'Digital ID: your Digital ID is blocked and every session has ended. To unblock it, visit a Public Service Centre (CON) with your ID document.',
   },
   // Change of phone (src/profile): the code to the new number, and a notice to the old one.
   phone_change_code: {

@@ -206,7 +206,7 @@ export interface ApiOperations {
       200: {
         events: Array<{
           id: string;
-          type: "registration.completed" | "session.started" | "signin.failed" | "session.ended" | "session.revoked" | "session.ended_everywhere" | "digital_id.blocked" | "digital_id.unblocked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "step_up.started" | "step_up.passed" | "step_up.failed" | "step_up.locked" | "phone.changed";
+          type: "registration.completed" | "session.started" | "signin.failed" | "session.ended" | "session.revoked" | "session.ended_everywhere" | "digital_id.blocked" | "digital_id.unblocked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "step_up.started" | "step_up.passed" | "step_up.failed" | "step_up.locked" | "phone.changed" | "assistant.ticket_created";
           at: string;
           ipMasked: string | null;
           method: string | null;

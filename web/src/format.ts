@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import i18next from 'i18next';
 import { ApiError } from './api.js';
 import { currentLanguage } from './i18n/index.js';
+import { LOCALES } from './dates.js';
 
 /** +77011234501 → +7 (701) 123-45-01 */
 export function formatPhone(e164: string): string {
@@ -18,6 +19,11 @@ export function maskPhone(e164: string): string {
 /** 880312311013 → 8803******13, as the server masks an IIN (src/platform/masking.ts). */
 export function maskIin(iin: string): string {
   return iin.length < 6 ? '***' : `${iin.slice(0, 4)}******${iin.slice(-2)}`;
+}
+
+/** The Intl locale of the UI language (never the browser's default). */
+export function locale(): string {
+  return LOCALES[currentLanguage()];
 }
 
 /** A countdown as a clock reads: 45 → "0:45", 60 → "1:00", 901 → "15:01", 3725 → "1:02:05". */

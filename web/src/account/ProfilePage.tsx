@@ -4,6 +4,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
 import { StepHeading } from '../components/StepHeading.js';
+import { formatDate } from '../dates.js';
+import { locale } from '../format.js';
 import { accountApi, type ActivityEntry, type Me, type SessionView } from './accountApi.js';
 import { describeAccountError } from './errors.js';
 import { PasskeysSection } from './PasskeysSection.js';
@@ -12,13 +14,12 @@ import { StepUpFlow } from './StepUpFlow.js';
 import { ServicesSection } from '../oidc/ServicesSection.js';
 
 function useDateFormat() {
-  const { i18n } = useTranslation();
-  // Kazakh Intl data may be missing in the browser: fall back to Russian formatting for the digits.
-  const locale = i18n.language === 'kk' ? ['kk-KZ', 'ru-RU'] : i18n.language === 'ru' ? 'ru-RU' : 'en-GB';
+  // Re-rendered on a language change; Kazakh is written out explicitly where the browser has no Kazakh data.
+  useTranslation();
   return {
-    date: (iso: string) => new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)),
-    clock: (iso: string) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso)),
-    time: (iso: string) => new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)),
+    date: (iso: string) => formatDate(new Date(`${iso}T00:00:00Z`), 'date', { tag: locale(), timeZone: 'UTC' }),
+    clock: (iso: string) => formatDate(new Date(iso), 'clock', { tag: locale() }),
+    time: (iso: string) => formatDate(new Date(iso), 'dateTime', { tag: locale() }),
   };
 }
 

@@ -1,27 +1,9 @@
 // Dates, durations and scores in the console's language (Intl), never the browser's default locale.
 import type { TFunction } from 'i18next';
-import { currentLanguage, type Language } from '../i18n/index.js';
+import { locale } from '../format.js';
+import { formatDate, hasLocaleData } from '../dates.js';
 
-const LOCALES: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
-
-export function locale(): string {
-  return LOCALES[currentLanguage()];
-}
-
-/**
- * Whether this browser has the language's date and unit names. Some builds (Debian's Chromium among
- * them) accept "kk" but carry no Kazakh data and answer in the root locale ("M12", "hr"); then the
- * console's own catalogue and a numeric date take over.
- */
-const localeData = new Map<string, boolean>();
-function hasLocaleData(tag: string): boolean {
-  let known = localeData.get(tag);
-  if (known === undefined) {
-    known = !/^M\d+$/.test(new Intl.DateTimeFormat(tag, { month: 'long' }).format(new Date(2020, 0, 15)));
-    localeData.set(tag, known);
-  }
-  return known;
-}
+export { locale };
 
 /** 5400 → "1 ч 30 мин" / "1 hr 30 min" / "1 сағ 30 мин": hours and minutes in the chosen language. */
 export function formatSpan(t: TFunction, seconds: number): string {
@@ -43,11 +25,7 @@ export function formatTime(iso: string | null): string {
   const tag = locale();
   const date = new Date(iso);
   if (hasLocaleData(tag)) return new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
-  // "01.12.2026, 17:13", as dates are written in Kazakhstan.
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date).map((p) => [p.type, p.value]),
-  );
-  return `${parts.day}.${parts.month}.${parts.year}, ${parts.hour}:${parts.minute}`;
+  return formatDate(date, 'dateTime', { tag });
 }
 
 export function formatScore(value: number | null | undefined): string {
