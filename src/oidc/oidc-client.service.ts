@@ -40,7 +40,17 @@ export interface ClientRegistry {
   providerMetadata(clientId: string): Promise<Record<string, unknown> | null>;
 }
 
+/**
+ * How long the provider reuses a client's metadata (read and secret decrypted on every token, userinfo and
+ * authorization request otherwise). An edit or a disable through this service applies at once in this
+ * process; another process (a second app instance on the same PostgreSQL) sees it within this time.
+ */
+export const CLIENT_METADATA_TTL_MS = 1000;
+
 export class ClientService implements ClientRegistry {
+  /** Found, enabled clients only: a client registered by the CLI in another process is known at once. */
+  private readonly metadata = new Map<string, { value: Record<string, unknown>; until: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly config: Config,
@@ -100,6 +110,15 @@ export class ClientService implements ClientRegistry {
 
   /** Edits or disables a service (a disabled one is unknown to the provider at once); audited with what changed. */
   async update(clientId: string, changes: ClientChanges, actor: AuditActor, clientIp: string | null): Promise<ClientView> {
+    try {
+      return await this.change(clientId, changes, actor, clientIp);
+    } finally {
+      // After the commit: a read during the transaction may have cached the row as it was.
+      this.metadata.delete(clientId);
+    }
+  }
+
+  private async change(clientId: string, changes: ClientChanges, actor: AuditActor, clientIp: string | null): Promise<ClientView> {
     return this.db.transaction().execute(async (trx) => {
       const row = await store.findClient(trx, clientId, { forUpdate: true });
       if (!row) throw new AppError('OIDC_CLIENT_NOT_FOUND');
@@ -126,9 +145,20 @@ export class ClientService implements ClientRegistry {
     });
   }
 
-  /** The client as oidc-provider reads it; null for an unknown or disabled service. */
+  /** The client as oidc-provider reads it (a copy); null for an unknown or disabled service. */
   async providerMetadata(clientId: string): Promise<Record<string, unknown> | null> {
     if (clientId.length > 100) return null;
+    const now = Date.now();
+    const cached = this.metadata.get(clientId);
+    if (cached && cached.until > now) return structuredClone(cached.value);
+    const value = await this.readProviderMetadata(clientId);
+    if (value) this.metadata.set(clientId, { value, until: now + CLIENT_METADATA_TTL_MS });
+    else this.metadata.delete(clientId);
+    if (this.metadata.size > 10_000) this.metadata.clear();
+    return value && structuredClone(value);
+  }
+
+  private async readProviderMetadata(clientId: string): Promise<Record<string, unknown> | null> {
     const row = await store.findClient(this.db, clientId);
     if (!row || row.disabled_at) return null;
     const scopes = row.scopes.split(' ');

@@ -44,10 +44,7 @@ export async function findPayload(conn: DbOrTx, model: string, lookup: Lookup, n
     .where(lookup.column, '=', lookup.value)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .executeTakeFirst();
-  if (!row) return undefined;
-  const payload = { ...row.payload };
-  if (row.consumed_at) payload.consumed = Math.floor(new Date(row.consumed_at).getTime() / 1000);
-  return payload;
+  return row ? withConsumed(row.payload, row.consumed_at) : undefined;
 }
 
 export async function consumePayload(conn: DbOrTx, model: string, id: string, now: Date): Promise<void> {
@@ -93,4 +90,53 @@ export async function deleteExpired(conn: DbOrTx, now: Date, graceSeconds: numbe
       ) RETURNING 1
     ) SELECT count(*) AS n FROM gone`.execute(conn);
   return Number(result.rows[0]?.n ?? 0);
+}
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+export interface TokenInContext {
+  token: Record<string, unknown> | undefined;
+  grant: Record<string, unknown> | null;
+  session: Record<string, unknown> | null;
+  digitalId: { id: string; iin: string; phone: string; blocked_at: Date | null } | null;
+}
+
+/**
+ * A code or token (as findPayload) with, in the same statement, what the provider checks next: its
+ * grant, the provider session it may be bound to (by uid) and the Digital ID of its accountId.
+ */
+export async function findTokenInContext(conn: DbOrTx, model: string, id: string, now: Date): Promise<TokenInContext> {
+  const result = await sql<{
+    payload: Record<string, unknown>;
+    consumed_at: Date | null;
+    grant_payload: Record<string, unknown> | null;
+    grant_consumed_at: Date | null;
+    session_payload: Record<string, unknown> | null;
+    session_consumed_at: Date | null;
+    profile_id: string | null;
+    iin: string | null;
+    phone: string | null;
+    blocked_at: Date | null;
+  }>`
+    SELECT t.payload, t.consumed_at,
+      g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
+      s.payload AS session_payload, s.consumed_at AS session_consumed_at,
+      d.id AS profile_id, d.iin, d.phone, d.blocked_at
+    FROM oidc_payloads t
+    LEFT JOIN oidc_payloads g ON g.model = 'Grant' AND g.id = t.grant_id AND (g.expires_at IS NULL OR g.expires_at > ${now})
+    LEFT JOIN oidc_payloads s ON s.model = 'Session' AND s.uid = t.payload->>'sessionUid' AND (s.expires_at IS NULL OR s.expires_at > ${now})
+    LEFT JOIN digital_profiles d ON d.id = CASE WHEN t.payload->>'accountId' ~* ${UUID} THEN (t.payload->>'accountId')::uuid END
+    WHERE t.model = ${model} AND t.id = ${id} AND (t.expires_at IS NULL OR t.expires_at > ${now})`.execute(conn);
+  const row = result.rows[0];
+  if (!row) return { token: undefined, grant: null, session: null, digitalId: null };
+  return {
+    token: withConsumed(row.payload, row.consumed_at),
+    grant: row.grant_payload ? withConsumed(row.grant_payload, row.grant_consumed_at) : null,
+    session: row.session_payload ? withConsumed(row.session_payload, row.session_consumed_at) : null,
+    digitalId: row.profile_id ? { id: row.profile_id, iin: row.iin!, phone: row.phone!, blocked_at: row.blocked_at } : null,
+  };
+}
+
+function withConsumed(payload: Record<string, unknown>, consumedAt: Date | string | null): Record<string, unknown> {
+  return consumedAt ? { ...payload, consumed: Math.floor(new Date(consumedAt).getTime() / 1000) } : payload;
 }

@@ -1,11 +1,17 @@
 // oidc-provider's storage interface over our database: every model's records in oidc_payloads, except
 // clients, which are read from oidc_clients (registered by the CLI, edited in the staff console).
+// One statement a call; finding a code or token also reads what the provider asks for next (its grant,
+// session and Digital ID), kept for the rest of the request (oidc-request-records.ts).
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../platform/db/database.js';
 import * as payloads from './oidc-payload.store.js';
 import type { ClientRegistry } from './oidc-client.service.js';
+import { forgetModel, recalledPayload, rememberDigitalId, rememberPayload } from './oidc-request-records.js';
 
 export type AdapterClass = new (model: string) => Adapter;
+
+/** Models whose find is followed by Grant.find, findAccount and (session-bound ones) Session.findByUid. */
+const TOKEN_MODELS = new Set(['AuthorizationCode', 'AccessToken', 'RefreshToken']);
 
 export function databaseAdapter(db: Db, clients: ClientRegistry): AdapterClass {
   return class DatabaseAdapter implements Adapter {
@@ -13,6 +19,7 @@ export function databaseAdapter(db: Db, clients: ClientRegistry): AdapterClass {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are registered with npm run oidc:client, not by the provider');
+      forgetModel(this.model);
       const now = new Date();
       const isGrant = this.model === 'Grant';
       await payloads.upsertPayload(db, {
@@ -31,10 +38,20 @@ export function databaseAdapter(db: Db, clients: ClientRegistry): AdapterClass {
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === 'Client') return (await clients.providerMetadata(id)) ?? undefined;
-      return payloads.findPayload(db, this.model, { column: 'id', value: id }, new Date()) as Promise<AdapterPayload | undefined>;
+      const recalled = recalledPayload(this.model, { id });
+      if (recalled !== undefined) return (recalled ?? undefined) as AdapterPayload | undefined;
+      if (!TOKEN_MODELS.has(this.model)) return payloads.findPayload(db, this.model, { column: 'id', value: id }, new Date()) as Promise<AdapterPayload | undefined>;
+      const found = await payloads.findTokenInContext(db, this.model, id, new Date());
+      const { token } = found;
+      if (typeof token?.grantId === 'string') rememberPayload('Grant', { id: token.grantId }, found.grant);
+      if (typeof token?.sessionUid === 'string') rememberPayload('Session', { uid: token.sessionUid }, found.session);
+      if (typeof token?.accountId === 'string') rememberDigitalId(token.accountId, found.digitalId);
+      return token as AdapterPayload | undefined;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const recalled = recalledPayload(this.model, { uid });
+      if (recalled !== undefined) return (recalled ?? undefined) as AdapterPayload | undefined;
       return payloads.findPayload(db, this.model, { column: 'uid', value: uid }, new Date()) as Promise<AdapterPayload | undefined>;
     }
 
@@ -43,14 +60,17 @@ export function databaseAdapter(db: Db, clients: ClientRegistry): AdapterClass {
     }
 
     async consume(id: string): Promise<void> {
+      forgetModel(this.model);
       await payloads.consumePayload(db, this.model, id, new Date());
     }
 
     async destroy(id: string): Promise<void> {
+      forgetModel(this.model);
       await payloads.destroyPayload(db, this.model, id);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      forgetModel(this.model);
       await payloads.destroyModelByGrant(db, this.model, grantId);
     }
   };

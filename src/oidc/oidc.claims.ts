@@ -4,23 +4,28 @@
 import type { RegistryPerson } from '../registry/registry.gateway.js';
 
 export interface CitizenClaims {
-  family_name: string;
-  given_name: string;
+  family_name?: string;
+  given_name?: string;
   middle_name?: string;
-  birthdate: string;
-  gender: 'male' | 'female';
+  birthdate?: string;
+  gender?: 'male' | 'female';
   phone_number: string;
   phone_number_verified: boolean;
   iin: string;
 }
 
-export function citizenClaims(person: RegistryPerson, digitalId: { iin: string; phone: string }): CitizenClaims {
+/** The registry's claims only when the person was looked up (null: not asked for, or not in the registry). */
+export function citizenClaims(person: RegistryPerson | null, digitalId: { iin: string; phone: string }): CitizenClaims {
   return {
-    family_name: person.lastName,
-    given_name: person.firstName,
-    ...(person.middleName ? { middle_name: person.middleName } : {}),
-    birthdate: person.birthDate,
-    gender: person.sex === 'F' ? 'female' : 'male',
+    ...(person
+      ? {
+          family_name: person.lastName,
+          given_name: person.firstName,
+          ...(person.middleName ? { middle_name: person.middleName } : {}),
+          birthdate: person.birthDate,
+          gender: person.sex === 'F' ? 'female' : 'male',
+        }
+      : {}),
     // Only a phone BMG bound to the IIN and confirmed by an SMS code becomes a Digital ID's phone.
     phone_number: digitalId.phone,
     phone_number_verified: true,

@@ -11,7 +11,8 @@ import type { ClientService } from './oidc-client.service.js';
 import type { PrivateJwk } from './oidc.keys.js';
 import { SIGNING_ALG } from './oidc.keys.js';
 import { assuranceMeets } from '../session/session.rules.js';
-import { ACR_VALUES, assuranceOfAcr, requiredAssurance, SCOPE_CLAIMS } from './oidc.rules.js';
+import { ACR_VALUES, asksRegistryClaims, assuranceOfAcr, requiredAssurance, SCOPE_CLAIMS } from './oidc.rules.js';
+import { recalledDigitalId } from './oidc-request-records.js';
 import * as accounts from './oidc-account.store.js';
 import { listGrants } from './oidc-payload.store.js';
 import { providerPages } from './provider-pages.js';
@@ -81,13 +82,15 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
     clients: [],
     jwks: { keys },
     findAccount: async (_kctx: KoaContextWithOIDC, sub: string) => {
-      const digitalId = await accounts.findDigitalId(ctx.db, sub);
+      // Read with the code or token this request found, when there was one (oidc-request-records.ts).
+      const recalled = recalledDigitalId(sub);
+      const digitalId = recalled !== undefined ? recalled : await accounts.findDigitalId(ctx.db, sub);
       if (!digitalId || digitalId.blocked_at) return undefined;
       return {
         accountId: digitalId.id,
-        async claims() {
-          const person = await ctx.registry.findPerson(digitalId.iin);
-          if (!person) return { sub: digitalId.id };
+        // The registry is asked only when a claim of its own may be released (not for most ID tokens).
+        async claims(use: string, scope: string, requested?: Record<string, unknown>) {
+          const person = asksRegistryClaims(use, scope, requested) ? await ctx.registry.findPerson(digitalId.iin) : null;
           return { sub: digitalId.id, ...citizenClaims(person, digitalId) };
         },
       };

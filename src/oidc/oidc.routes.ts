@@ -7,6 +7,7 @@ import { contentSecurityPolicy, routeCsp } from '../platform/security-headers.js
 import type { OidcModule } from './oidc.module.js';
 import { OIDC_PREFIX } from './oidc.provider.js';
 import { PAGE_STYLE_SOURCE } from './provider-pages.js';
+import { withRequestRecords } from './oidc-request-records.js';
 
 export function oidcRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsync {
   return async (app) => {
@@ -29,7 +30,7 @@ export function oidcRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsyn
       reply.raw.once('finish', () => {
         raw.url = full;
       });
-      oidc.handle(raw, reply.raw);
+      withRequestRecords(() => oidc.handle(raw, reply.raw));
     };
     app.all(OIDC_PREFIX, options, handler);
     app.all(`${OIDC_PREFIX}/*`, options, handler);
