@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { sql } from 'kysely';
@@ -21,8 +21,8 @@ import { makeIin } from '../src/iin/iin.rules.js';
 import { upsertPerson } from '../src/registry/registry.store.js';
 import { createPostgresDatabase } from '../test/support/test-database.js';
 import { openBody } from '../src/sms/sms.body.js';
-import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../test/faults/support/own-postgres.js';
 import { PgStats, type DbSample } from './pg-stats.js';
+import { benchHeader, benchPostgres, measure, percentOfFloor, printTable } from './support/load.js';
 import { benchSignin } from './signin.bench.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -51,33 +51,11 @@ const shutdowns: Array<{ db: string; ms: number }> = [];
 const lateFailures: string[] = [];
 process.on('unhandledRejection', (reason) => lateFailures.push(reason instanceof Error ? reason.message : String(reason)));
 
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
 let stats: PgStats | null = null;
 
 /** Runs one scenario and records its result, with the database's side when it is measured. */
 async function scenario(db: string, name: string, opts: autocannon.Options): Promise<Row> {
-  await stats?.reset();
-  const cpuBefore = process.cpuUsage();
-  const r = await run(opts);
-  const cpu = process.cpuUsage(cpuBefore);
-  const requests = r.requests.total;
-  const row: Row = {
-    db,
-    scenario: name,
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors,
-    non2xx: r.non2xx,
-    requests,
-    nodeCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, requests),
-    dbSample: (await stats?.read()) ?? null,
-  };
+  const row: Row = { db, scenario: name, ...(await measure(opts, stats)) };
   rows.push(row);
   return row;
 }
@@ -290,32 +268,31 @@ async function postgresReachable(url: string): Promise<boolean> {
   }
 }
 
-console.log(`bench:api — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(benchHeader('bench:api', CONNECTIONS, DURATION));
 await benchDatabase('pglite');
-// PostgreSQL: BENCH_DATABASE_URL, else a server of our own (durable settings, as production), else the shared one.
-let own: OwnPostgres | null = null;
-let pgServer: { url: string; dataDir: string | null } | null = null;
-if (process.env.BENCH_DATABASE_URL) pgServer = { url: process.env.BENCH_DATABASE_URL, dataDir: null };
-else if (ownPostgresUnavailable() === null) {
-  own = await startOwnPostgres({ durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200' } });
-  pgServer = { url: own.url, dataDir: own.dataDir };
-} else {
-  console.log(`no PostgreSQL of our own (${ownPostgresUnavailable()}): the shared server, without the database's side`);
-  pgServer = { url: SHARED_PG_URL, dataDir: null };
-}
+const postgres = await benchPostgres(SHARED_PG_URL);
+if (postgres.note) console.log(postgres.note);
 try {
-  if (await postgresReachable(pgServer.url)) await benchDatabase('postgres', pgServer);
-  else console.log(`PostgreSQL not reachable at ${pgServer.url}: skipped`);
+  if (postgres.server && (await postgresReachable(postgres.server.url))) await benchDatabase('postgres', postgres.server);
+  else console.log(`PostgreSQL not reachable at ${postgres.server?.url}: skipped`);
 } finally {
-  own?.destroy();
+  postgres.own?.destroy();
 }
 
-console.log('\n| database | scenario | req/s | p50 ms | p99 ms | % of floor | errors | non-2xx | Node CPU ms/req |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) {
-  const floor = rows.find((f) => f.db === r.db && f.scenario.startsWith('floor'))!.rps;
-  console.log(`| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((100 * r.rps) / floor)}% | ${r.errors} | ${r.non2xx} | ${r.nodeCpuMs.toFixed(2)} |`);
-}
+printTable<Row>(
+  [
+    { title: 'database', value: (r) => r.db },
+    { title: 'scenario', value: (r) => r.scenario },
+    { title: 'req/s', numeric: true, value: (r) => r.rps },
+    { title: 'p50 ms', numeric: true, value: (r) => r.p50 },
+    { title: 'p99 ms', numeric: true, value: (r) => r.p99 },
+    { title: '% of floor', numeric: true, value: (r) => percentOfFloor(rows, r) },
+    { title: 'errors', numeric: true, value: (r) => r.errors },
+    { title: 'non-2xx', numeric: true, value: (r) => r.non2xx },
+    { title: 'Node CPU ms/req', numeric: true, value: (r) => r.nodeCpuMs.toFixed(2) },
+  ],
+  rows,
+);
 printDatabaseSide();
 // Late completions would surface as unhandled rejections within a moment of the close.
 await new Promise((resolve) => setTimeout(resolve, 1000));

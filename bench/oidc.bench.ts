@@ -7,17 +7,16 @@
 // Keycloak's sizing anchor (per vCPU: 15 password logins/s, 120 refresh-token requests/s).
 // Env: BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_CODES (1500); BENCH_DATABASE_URL uses an existing
 // PostgreSQL instead of starting one of our own.
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import Fastify from 'fastify';
 import * as oidc from 'openid-client';
 import { ClientService } from '../src/oidc/oidc-client.service.js';
 import { citizenWithDigitalId } from '../test/support/citizen-session.js';
 import { authorizationUrl, Browser, interactionUid, relyingParty, startOidcTestServer, type RelyingParty } from '../test/support/oidc-rp.js';
 import type { TestServer } from '../test/support/test-server.js';
-import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../test/faults/support/own-postgres.js';
 import { PgStats } from './pg-stats.js';
+import { benchHeader, benchPostgres, cpuMs, measure, percentOfFloor, printTable } from './support/load.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -41,17 +40,10 @@ interface Row {
 const rows: Row[] = [];
 let stats: PgStats | null = null;
 
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
 /** The first refused answer of each scenario, printed: a benchmark of refusals measures nothing. */
 const firstRefusals = new Map<string, string>();
 
 async function scenario(db: string, name: string, opts: autocannon.Options): Promise<Row> {
-  await stats?.reset();
   for (const request of opts.requests ?? []) {
     const own = request.onResponse;
     request.onResponse = (status, body, context, headers) => {
@@ -59,23 +51,8 @@ async function scenario(db: string, name: string, opts: autocannon.Options): Pro
       if (typeof own === 'function') own(status, body, context, headers);
     };
   }
-  const cpuBefore = process.cpuUsage();
-  const r = await run(opts);
-  const cpu = process.cpuUsage(cpuBefore);
-  const requests = r.requests.total;
-  const sample = (await stats?.read()) ?? null;
-  const row: Row = {
-    db,
-    scenario: name,
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    requests,
-    nodeCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, requests),
-    dbCpuMs: sample ? sample.cpuMs / Math.max(1, requests) : null,
-  };
+  const { dbSample, ...m } = await measure(opts, stats);
+  const row: Row = { db, scenario: name, ...m, dbCpuMs: dbSample ? dbSample.cpuMs / Math.max(1, m.requests) : null };
   rows.push(row);
   return row;
 }
@@ -124,7 +101,7 @@ async function chains(db: string, name: string, seeds: string[], step: (value: s
     non2xx,
     errors,
     requests: latencies.length,
-    nodeCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
+    nodeCpuMs: cpuMs(cpu) / Math.max(1, latencies.length),
     dbCpuMs: sample ? sample.cpuMs / Math.max(1, latencies.length) : null,
   };
   rows.push(row);
@@ -235,30 +212,33 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
   }
 }
 
-console.log(`bench:oidc — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(benchHeader('bench:oidc', CONNECTIONS, DURATION));
 await benchDatabase('pglite');
-let own: OwnPostgres | null = null;
-let pgServer: { url: string; dataDir: string | null } | null = null;
-if (process.env.BENCH_DATABASE_URL) pgServer = { url: process.env.BENCH_DATABASE_URL, dataDir: null };
-else if (ownPostgresUnavailable() === null) {
-  own = await startOwnPostgres({ durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200' } });
-  pgServer = { url: own.url, dataDir: own.dataDir };
-} else console.log(`no PostgreSQL of our own (${ownPostgresUnavailable()}): PostgreSQL skipped`);
+const postgres = await benchPostgres(null);
+if (postgres.note) console.log(postgres.note);
 try {
-  if (pgServer) await benchDatabase('postgres', pgServer);
+  if (postgres.server) await benchDatabase('postgres', postgres.server);
 } finally {
-  own?.destroy();
+  postgres.own?.destroy();
 }
 
-console.log('\n| database | scenario | req/s | p50 ms | p99 ms | % of floor | non-2xx | errors | Node CPU ms/req | PostgreSQL CPU ms/req | req/s per core |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const perCore = (r: Row) => 1000 / (r.nodeCpuMs + (r.dbCpuMs ?? 0));
-for (const r of rows) {
-  const floor = rows.find((f) => f.db === r.db && f.scenario.startsWith('floor'))!.rps;
-  console.log(
-    `| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((100 * r.rps) / floor)}% | ${r.non2xx} | ${r.errors} | ${r.nodeCpuMs.toFixed(2)} | ${r.dbCpuMs === null ? '—' : r.dbCpuMs.toFixed(2)} | ${Math.round(perCore(r))} |`,
-  );
-}
+printTable<Row>(
+  [
+    { title: 'database', value: (r) => r.db },
+    { title: 'scenario', value: (r) => r.scenario },
+    { title: 'req/s', numeric: true, value: (r) => r.rps },
+    { title: 'p50 ms', numeric: true, value: (r) => r.p50 },
+    { title: 'p99 ms', numeric: true, value: (r) => r.p99 },
+    { title: '% of floor', numeric: true, value: (r) => percentOfFloor(rows, r) },
+    { title: 'non-2xx', numeric: true, value: (r) => r.non2xx },
+    { title: 'errors', numeric: true, value: (r) => r.errors },
+    { title: 'Node CPU ms/req', numeric: true, value: (r) => r.nodeCpuMs.toFixed(2) },
+    { title: 'PostgreSQL CPU ms/req', numeric: true, value: (r) => (r.dbCpuMs === null ? '—' : r.dbCpuMs.toFixed(2)) },
+    { title: 'req/s per core', numeric: true, value: (r) => Math.round(perCore(r)) },
+  ],
+  rows,
+);
 for (const [scenarioName, answer] of firstRefusals) console.log(`first refusal in ${scenarioName}: ${answer}`);
 console.log(`\nPer core against Keycloak's sizing anchor (per vCPU: ${KEYCLOAK_PER_VCPU.logins} password logins/s, ${KEYCLOAK_PER_VCPU.refreshes} refresh-token requests/s):`);
 for (const r of rows.filter((x) => !x.scenario.startsWith('floor'))) {

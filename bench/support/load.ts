@@ -1,0 +1,90 @@
+// What bench:api and bench:oidc share: autocannon as a promise, one scenario measured the same way
+// (req/s, latency, refusals, Node CPU per request, the database's side when measured), the PostgreSQL to
+// run against, and the markdown table. Node's CPU is the app's and the load generator's (one process):
+// load-independent, unlike req/s on this shared machine.
+import os from 'node:os';
+import autocannon from 'autocannon';
+import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../../test/faults/support/own-postgres.js';
+import type { DbSample, PgStats } from '../pg-stats.js';
+
+export interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+  /** Node's CPU (user + system) per request, ms. */
+  nodeCpuMs: number;
+  dbSample: DbSample | null;
+}
+
+export function runAutocannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** One autocannon scenario, with Node's CPU and (when `stats` is given) the database's side over the same span. */
+export async function measure(opts: autocannon.Options, stats: PgStats | null): Promise<Measured> {
+  await stats?.reset();
+  const cpuBefore = process.cpuUsage();
+  const r = await runAutocannon(opts);
+  const cpu = process.cpuUsage(cpuBefore);
+  const requests = r.requests.total;
+  return {
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    requests,
+    nodeCpuMs: cpuMs(cpu) / Math.max(1, requests),
+    dbSample: (await stats?.read()) ?? null,
+  };
+}
+
+export function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+/** The first line every bench prints: what ran, on what, under which load. */
+export function benchHeader(name: string, connections: number, seconds: number): string {
+  return `${name} — ${connections} connections, ${seconds} s per scenario, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+}
+
+/**
+ * The PostgreSQL to measure: BENCH_DATABASE_URL, else a server of our own (durable settings as in
+ * production, pg_stat_statements preloaded, its CPU the benchmark's alone), else `fallback` (or none).
+ */
+export async function benchPostgres(fallback: string | null): Promise<{ server: { url: string; dataDir: string | null } | null; note: string | null; own: OwnPostgres | null }> {
+  if (process.env.BENCH_DATABASE_URL) return { server: { url: process.env.BENCH_DATABASE_URL, dataDir: null }, note: null, own: null };
+  const unavailable = ownPostgresUnavailable();
+  if (unavailable === null) {
+    const own = await startOwnPostgres({ durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200' } });
+    return { server: { url: own.url, dataDir: own.dataDir }, note: null, own };
+  }
+  return fallback
+    ? { server: { url: fallback, dataDir: null }, note: `no PostgreSQL of our own (${unavailable}): the shared server, without the database's side`, own: null }
+    : { server: null, note: `no PostgreSQL of our own (${unavailable}): PostgreSQL skipped`, own: null };
+}
+
+export interface Column<R> {
+  title: string;
+  /** Right-aligned (numbers). */
+  numeric?: boolean;
+  value(row: R): string | number;
+}
+
+/** A markdown table. */
+export function printTable<R>(columns: Column<R>[], rows: R[]): void {
+  console.log(`\n| ${columns.map((c) => c.title).join(' | ')} |`);
+  console.log(`|${columns.map((c) => (c.numeric ? '---:' : '---')).join('|')}|`);
+  for (const row of rows) console.log(`| ${columns.map((c) => String(c.value(row))).join(' | ')} |`);
+}
+
+/** A row's req/s as a share of the floor measured in the same run on the same database. */
+export function percentOfFloor<R extends { db: string; scenario: string; rps: number }>(rows: R[], row: R): string {
+  const floor = rows.find((f) => f.db === row.db && f.scenario.startsWith('floor'));
+  return floor ? `${Math.round((100 * row.rps) / floor.rps)}%` : '—';
+}
