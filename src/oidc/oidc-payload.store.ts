@@ -1,6 +1,7 @@
 // The provider's own records (oidc-provider models: Session, Interaction, AuthorizationCode, AccessToken,
 // RefreshToken, Grant, PushedAuthorizationRequest, …), one row per model and id. The only SQL of oidc_payloads.
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
 import type { DbOrTx } from '../platform/db/database.js';
 
 export interface PayloadRow {
@@ -17,7 +18,27 @@ export interface PayloadRow {
 }
 
 export async function upsertPayload(conn: DbOrTx, row: PayloadRow): Promise<void> {
-  const values = {
+  await writePayloads(conn, [row], [], row.now);
+}
+
+/**
+ * Several writes of one request in one statement: records created or replaced, and records consumed
+ * (`consumed`, distinct from the upserted ones: the caller keeps one write a record).
+ */
+export async function writePayloads(conn: DbOrTx, rows: PayloadRow[], consumed: Array<{ model: string; id: string }>, now: Date): Promise<void> {
+  const consume = (db: QueryCreator<Database>) =>
+    db
+      .updateTable('oidc_payloads')
+      .set({ consumed_at: now })
+      .where((eb) => eb.or(consumed.map((c) => eb.and([eb('model', '=', c.model), eb('id', '=', c.id)]))));
+  if (rows.length === 0) {
+    if (consumed.length > 0) await consume(conn).execute();
+    return;
+  }
+  const values = rows.map((row) => ({
+    model: row.model,
+    id: row.id,
+    created_at: row.now,
     payload: JSON.stringify(row.payload),
     grant_id: row.grantId,
     uid: row.uid,
@@ -25,11 +46,22 @@ export async function upsertPayload(conn: DbOrTx, row: PayloadRow): Promise<void
     account_id: row.accountId,
     client_id: row.clientId,
     expires_at: row.expiresAt,
-  };
-  await conn
-    .insertInto('oidc_payloads')
-    .values({ model: row.model, id: row.id, created_at: row.now, ...values })
-    .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
+  }));
+  // A data-modifying WITH runs whether or not the INSERT refers to it.
+  const insert = consumed.length > 0 ? conn.with('consumed', (db) => consume(db)).insertInto('oidc_payloads') : conn.insertInto('oidc_payloads');
+  await insert
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['model', 'id']).doUpdateSet((eb) => ({
+        payload: eb.ref('excluded.payload'),
+        grant_id: eb.ref('excluded.grant_id'),
+        uid: eb.ref('excluded.uid'),
+        user_code: eb.ref('excluded.user_code'),
+        account_id: eb.ref('excluded.account_id'),
+        client_id: eb.ref('excluded.client_id'),
+        expires_at: eb.ref('excluded.expires_at'),
+      })),
+    )
     .execute();
 }
 
@@ -48,7 +80,7 @@ export async function findPayload(conn: DbOrTx, model: string, lookup: Lookup, n
 }
 
 export async function consumePayload(conn: DbOrTx, model: string, id: string, now: Date): Promise<void> {
-  await conn.updateTable('oidc_payloads').set({ consumed_at: now }).where('model', '=', model).where('id', '=', id).execute();
+  await writePayloads(conn, [], [{ model, id }], now);
 }
 
 export async function destroyPayload(conn: DbOrTx, model: string, id: string): Promise<void> {

@@ -3,7 +3,11 @@
 // which oidc-provider then asks for one by one (Grant.find, Session.findByUid, findAccount). They live
 // for one HTTP request only (AsyncLocalStorage, entered where Fastify hands the request to the provider);
 // a write of a model within the request forgets that model's records, so a later read goes to the database.
+// A token request also holds its writes back (consume the code or refresh token, save the new tokens) and
+// sends them as one statement: before its next read or delete, and at the latest before the answer is
+// written (flushed by a provider middleware), so nothing is answered that is not stored.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PayloadRow } from './oidc-payload.store.js';
 
 export interface DigitalIdRow {
   id: string;
@@ -18,13 +22,43 @@ class RequestRecords {
   /** By model and id or uid → the payload, or null when the database had none. */
   readonly payloads = new Map<string, Payload | null>();
   readonly digitalIds = new Map<string, DigitalIdRow | null>();
+  readonly pending: PendingWrites = { rows: [], consumed: [] };
+  constructor(readonly writeBehind: boolean) {}
+}
+
+export interface PendingWrites {
+  rows: PayloadRow[];
+  consumed: Array<{ model: string; id: string }>;
 }
 
 const storage = new AsyncLocalStorage<RequestRecords>();
 
-/** Runs one provider request with its own records. */
-export function withRequestRecords<T>(run: () => T): T {
-  return storage.run(new RequestRecords(), run);
+/** Runs one provider request with its own records; `writeBehind`: its writes go as one statement (token requests). */
+export function withRequestRecords<T>(options: { writeBehind: boolean }, run: () => T): T {
+  return storage.run(new RequestRecords(options.writeBehind), run);
+}
+
+/**
+ * Holds a write back when this request may: false when it must be written now (no request, not a
+ * token request, or the record already has a write waiting, which goes first).
+ */
+export function holdWrite(write: { row: PayloadRow } | { consume: { model: string; id: string } }): boolean {
+  const records = storage.getStore();
+  if (!records?.writeBehind) return false;
+  const { model, id } = 'row' in write ? write.row : write.consume;
+  const { rows, consumed } = records.pending;
+  if (rows.some((r) => r.model === model && r.id === id) || consumed.some((c) => c.model === model && c.id === id)) return false;
+  if ('row' in write) rows.push(write.row);
+  else consumed.push(write.consume);
+  return true;
+}
+
+/** The writes held back so far (emptied): the caller writes them now. */
+export function takePendingWrites(): PendingWrites | null {
+  const pending = storage.getStore()?.pending;
+  if (!pending || (pending.rows.length === 0 && pending.consumed.length === 0)) return null;
+  const taken = { rows: pending.rows.splice(0), consumed: pending.consumed.splice(0) };
+  return taken;
 }
 
 const idKey = (model: string, id: string) => `${model}\0id\0${id}`;

@@ -6,7 +6,7 @@ import { hmacSha256 } from '../platform/crypto.js';
 import { SessionService } from '../session/session.service.js';
 import { SESSION_COOKIE } from '../session/session.auth.js';
 import { citizenClaims } from './oidc.claims.js';
-import { databaseAdapter } from './oidc.adapter.js';
+import { databaseAdapter, flushHeldWrites } from './oidc.adapter.js';
 import type { ClientService } from './oidc-client.service.js';
 import type { PrivateJwk } from './oidc.keys.js';
 import { SIGNING_ALG } from './oidc.keys.js';
@@ -157,6 +157,15 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
   });
   // Behind trusted proxies the scheme and host come from X-Forwarded-* (Fastify checked who sent them).
   provider.proxy = ctx.config.http.trustProxy !== false;
+  // A token request's writes are held back to go as one statement (oidc-request-records.ts): written
+  // here at the latest, before Koa sends the answer, and also when the request failed.
+  provider.use(async (_kctx, next) => {
+    try {
+      await next();
+    } finally {
+      await flushHeldWrites(ctx.db);
+    }
+  });
   // The logout form's action carries the page's language (?ui_locales=); so does the "signed out" page it leads to.
   provider.use(async (kctx, next) => {
     await next();

@@ -30,7 +30,7 @@ export function oidcRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsyn
       reply.raw.once('finish', () => {
         raw.url = full;
       });
-      withRequestRecords(() => oidc.handle(raw, reply.raw));
+      withRequestRecords({ writeBehind: raw.url === '/token' }, () => oidc.handle(raw, reply.raw));
     };
     app.all(OIDC_PREFIX, options, handler);
     app.all(`${OIDC_PREFIX}/*`, options, handler);
