@@ -20,10 +20,10 @@ export const SCOPE_CLAIMS = {
  * claims only when there is no userinfo to fetch them from (oidc-provider's conformIdTokenClaims, on by
  * default: with userinfo enabled and no resource indicators an ID token's scope mask is `openid`).
  */
-export function asksRegistryClaims(use: string, scope: string, requested: Record<string, unknown> | undefined): boolean {
+export function asksRegistryClaims(use: string, scope: string | undefined, requested: Record<string, unknown> | undefined): boolean {
   const profile: readonly string[] = SCOPE_CLAIMS.profile;
   if (requested && Object.keys(requested).some((claim) => profile.includes(claim))) return true;
-  return use !== 'id_token' && scope.split(' ').includes('profile');
+  return use !== 'id_token' && (scope ?? '').split(' ').includes('profile');
 }
 
 export const ACR_VALUES = ['urn:did:acr:low', 'urn:did:acr:substantial', 'urn:did:acr:high'] as const;
