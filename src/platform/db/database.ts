@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Database } from './schema.js';
 import { acquireDirectoryLock, type DirectoryLock } from './lock-file.js';
+import { prepareStatements, StatementNames } from './prepared-statements.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -40,7 +41,11 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
     // A client checked out of the pool has no 'error' listener: if its server goes away between two
     // statements (a restart during a transaction), node-postgres would emit an unhandled 'error' and
     // crash the process. The statement that uses it next fails instead, and the pool drops it on release.
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    const names = new StatementNames();
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      prepareStatements(client, names);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
@@ -51,6 +56,8 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
   try {
     const pglite = await PGlite.create({ dataDir: pgDir });
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    const names = new StatementNames();
+    pool.on('connect', (client) => prepareStatements(client, names));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
