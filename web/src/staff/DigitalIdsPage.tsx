@@ -9,34 +9,18 @@ import { staffApi, type DigitalIdForStaff } from './staffApi.js';
 import type { OnError } from './StaffApp.js';
 import { formatTime } from './format.js';
 import { STAFF_NS } from './i18n.js';
-import { ErrorLine, ListBody, useAction } from './parts.js';
+import { ErrorLine, Notice, StaffTable, useAction, useStaffList, type Column } from './parts.js';
+
+const findDigitalIds = (query: string) => staffApi.digitalIds(query).then((r) => r.digitalIds);
 
 export function DigitalIdsPage({ onError }: { onError: OnError }) {
   const { t } = useTranslation(STAFF_NS);
   const [query, setQuery] = useState('');
   const [shownQuery, setShownQuery] = useState('');
-  const [rows, setRows] = useState<DigitalIdForStaff[] | null>(null);
   const [chosen, setChosen] = useState<DigitalIdForStaff | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(
-    (q: string) => {
-      setError(null);
-      setRows(null);
-      staffApi
-        .digitalIds(q)
-        .then((r) => {
-          setRows(r.digitalIds);
-          setShownQuery(q);
-        })
-        .catch((e) => {
-          setRows([]);
-          setError(onError(e));
-        });
-    },
-    [onError],
-  );
+  const list = useStaffList(findDigitalIds, onError);
+  const load = useCallback((q: string) => void list.load(q).then((ok) => ok && setShownQuery(q)), [list.load]);
   useEffect(() => load(''), [load]);
 
   const search = (event: FormEvent) => {
@@ -45,6 +29,21 @@ export function DigitalIdsPage({ onError }: { onError: OnError }) {
     setChosen(null);
     load(query.trim());
   };
+
+  const columns: Column<DigitalIdForStaff>[] = [
+    { label: t('digitalIds.name'), cell: (d) => d.maskedName ?? '—' },
+    { label: t('digitalIds.iin'), cell: (d) => d.iinMasked },
+    { label: t('digitalIds.phone'), cell: (d) => d.phoneMasked },
+    { label: t('digitalIds.status'), cell: (d) => (d.blockedAt ? t('digitalIds.blockedSince', { at: formatTime(d.blockedAt) }) : t('digitalIds.active')) },
+    {
+      label: t('digitalIds.how'),
+      cell: (d) =>
+        d.lastBlock
+          ? `${t(`digitalIds.via.${d.lastBlock.via}`)}; ${t('digitalIds.sessionsEnded', { count: d.lastBlock.sessionsEnded })}${d.lastBlock.ipMasked ? `; ${t('digitalIds.from', { ip: d.lastBlock.ipMasked })}` : ''}${d.blockedAt ? '' : ` (${formatTime(d.lastBlock.at)})`}`
+          : '—',
+    },
+    { label: t('digitalIds.lastUnblock'), cell: (d) => (d.lastUnblock ? `${formatTime(d.lastUnblock.at)}, ${d.lastUnblock.by}: ${d.lastUnblock.note}` : '—') },
+  ];
 
   return (
     <section>
@@ -69,59 +68,28 @@ export function DigitalIdsPage({ onError }: { onError: OnError }) {
           </button>
         )}
       </form>
-      <ErrorLine error={error} />
-      {notice && (
-        <p className="success" role="status">
-          {notice}
-        </p>
-      )}
-      <ListBody items={rows}>
-        {(items) => (
-          <table className="staff-table">
-            <thead>
-              <tr>
-                <th>{t('digitalIds.name')}</th>
-                <th>{t('digitalIds.iin')}</th>
-                <th>{t('digitalIds.phone')}</th>
-                <th>{t('digitalIds.status')}</th>
-                <th>{t('digitalIds.how')}</th>
-                <th>{t('digitalIds.lastUnblock')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => (
-                <tr key={d.id} data-digital-id={d.id}>
-                  <td data-label={t('digitalIds.name')}>{d.maskedName ?? '—'}</td>
-                  <td data-label={t('digitalIds.iin')}>{d.iinMasked}</td>
-                  <td data-label={t('digitalIds.phone')}>{d.phoneMasked}</td>
-                  <td data-label={t('digitalIds.status')}>{d.blockedAt ? t('digitalIds.blockedSince', { at: formatTime(d.blockedAt) }) : t('digitalIds.active')}</td>
-                  <td data-label={t('digitalIds.how')}>
-                    {d.lastBlock
-                      ? `${t(`digitalIds.via.${d.lastBlock.via}`)}; ${t('digitalIds.sessionsEnded', { count: d.lastBlock.sessionsEnded })}${d.lastBlock.ipMasked ? `; ${t('digitalIds.from', { ip: d.lastBlock.ipMasked })}` : ''}${d.blockedAt ? '' : ` (${formatTime(d.lastBlock.at)})`}`
-                      : '—'}
-                  </td>
-                  <td data-label={t('digitalIds.lastUnblock')}>{d.lastUnblock ? `${formatTime(d.lastUnblock.at)}, ${d.lastUnblock.by}: ${d.lastUnblock.note}` : '—'}</td>
-                  <td className="row-action">
-                    {d.blockedAt && (
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => {
-                          setNotice(null);
-                          setChosen(d);
-                        }}
-                      >
-                        {t('digitalIds.unblock')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </ListBody>
+      <ErrorLine error={list.error} />
+      <Notice text={notice} />
+      <StaffTable
+        items={list.rows}
+        columns={columns}
+        rowKey={(d) => d.id}
+        rowData={(d) => ({ 'data-digital-id': d.id })}
+        action={(d) =>
+          d.blockedAt && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setNotice(null);
+                setChosen(d);
+              }}
+            >
+              {t('digitalIds.unblock')}
+            </button>
+          )
+        }
+      />
       {chosen && (
         <UnblockForm
           key={chosen.id}

@@ -15,7 +15,7 @@ const en = {
     next: 'New password',
     submit: 'Save password',
   },
-  nav: { cases: 'Moderation queue', tickets: 'BMG update requests', digitalIds: 'Blocked Digital IDs', audit: 'Audit log', logout: 'Sign out', signedInAs: '{{login}} ({{role}})' },
+  nav: { cases: 'Moderation queue', tickets: 'BMG update requests', digitalIds: 'Blocked Digital IDs', clients: 'Services (OpenID Connect)', audit: 'Audit log', logout: 'Sign out', signedInAs: '{{login}} ({{role}})' },
   roles: { moderator: 'moderator', operator: 'operator', admin: 'administrator' },
   common: { loading: 'Loading…', refresh: 'Refresh', back: 'Back to the list', claim: 'Take this', release: 'Release', none: 'Nothing here.', yes: 'yes', no: 'no' },
   cases: {
@@ -92,6 +92,17 @@ const en = {
   trace: { met: 'done', notMet: 'not done', at: 'at {{seconds}} s', none: 'No movements were requested (passive check).' },
   units: { hour: '{{count}} hr', minute: '{{count}} min' },
   languages: { kk: 'Kazakh', ru: 'Russian', en: 'English' },
+  // The administrator's services (OpenID Connect clients), ClientsPage.
+  clients: {
+    heading: 'Services that sign citizens in with Digital ID',
+    intro: 'Register a service with npm run oidc:client. Here you can edit it or disable it: a disabled service is refused at once.',
+    name: 'Name', clientId: 'Client ID', scopes: 'May ask for', redirectUris: 'Redirect addresses', status: 'Status', updated: 'Changed',
+    active: 'active', disabled: 'disabled', firstParty: 'our own service (no consent page)',
+    edit: 'Edit', disable: 'Disable', enable: 'Enable', disableConfirm: 'Disable “{{name}}”? Citizens can no longer sign in to it and its tokens are refused.',
+    editHeading: 'Edit “{{name}}”', redirectHint: 'One address per line (https, or http on 127.0.0.1/localhost).',
+    logoUri: 'Logo address (https)', policyUri: 'Privacy policy address (https)', save: 'Save', cancel: 'Cancel',
+    saved: '“{{name}}” saved.', disabledNotice: '“{{name}}” disabled.', enabledNotice: '“{{name}}” enabled.',
+  },
   digitalIds: {
     heading: 'Blocked Digital IDs',
     foundHeading: 'Digital IDs found',
@@ -170,7 +181,7 @@ const ru: StaffCatalogue = {
     next: 'Новый пароль',
     submit: 'Сохранить пароль',
   },
-  nav: { cases: 'Очередь модерации', tickets: 'Заявки на обновление БМГ', digitalIds: 'Заблокированные Digital ID', audit: 'Журнал аудита', logout: 'Выйти', signedInAs: '{{login}} ({{role}})' },
+  nav: { cases: 'Очередь модерации', tickets: 'Заявки на обновление БМГ', digitalIds: 'Заблокированные Digital ID', clients: 'Сервисы (OpenID Connect)', audit: 'Журнал аудита', logout: 'Выйти', signedInAs: '{{login}} ({{role}})' },
   roles: { moderator: 'модератор', operator: 'оператор', admin: 'администратор' },
   common: { loading: 'Загрузка…', refresh: 'Обновить', back: 'К списку', claim: 'Взять в работу', release: 'Освободить', none: 'Здесь пусто.', yes: 'да', no: 'нет' },
   cases: {
@@ -247,6 +258,17 @@ const ru: StaffCatalogue = {
   trace: { met: 'выполнено', notMet: 'не выполнено', at: 'на {{seconds}} с', none: 'Движения не запрашивались (пассивная проверка).' },
   units: { hour: '{{count}} ч', minute: '{{count}} мин' },
   languages: { kk: 'казахский', ru: 'русский', en: 'английский' },
+  // The administrator's services (OpenID Connect clients), ClientsPage.
+  clients: {
+    heading: 'Сервисы, в которые входят через Digital ID',
+    intro: 'Сервис регистрируется командой npm run oidc:client. Здесь его можно изменить или отключить: отключённому сервису сразу отказывают.',
+    name: 'Название', clientId: 'Client ID', scopes: 'Может запросить', redirectUris: 'Адреса возврата', status: 'Состояние', updated: 'Изменён',
+    active: 'работает', disabled: 'отключён', firstParty: 'наш сервис (без страницы согласия)',
+    edit: 'Изменить', disable: 'Отключить', enable: 'Включить', disableConfirm: 'Отключить «{{name}}»? Граждане больше не смогут в него войти, его токены будут отклоняться.',
+    editHeading: 'Изменить «{{name}}»', redirectHint: 'По одному адресу в строке (https или http на 127.0.0.1/localhost).',
+    logoUri: 'Адрес логотипа (https)', policyUri: 'Адрес политики конфиденциальности (https)', save: 'Сохранить', cancel: 'Отмена',
+    saved: '«{{name}}» сохранён.', disabledNotice: '«{{name}}» отключён.', enabledNotice: '«{{name}}» включён.',
+  },
   digitalIds: {
     heading: 'Заблокированные Digital ID',
     foundHeading: 'Найденные Digital ID',
@@ -323,7 +345,7 @@ const kk: StaffCatalogue = {
     next: 'Жаңа құпиясөз',
     submit: 'Құпиясөзді сақтау',
   },
-  nav: { cases: 'Модерация кезегі', tickets: 'БМГ жаңарту өтінімдері', digitalIds: 'Бұғатталған Digital ID', audit: 'Аудит журналы', logout: 'Шығу', signedInAs: '{{login}} ({{role}})' },
+  nav: { cases: 'Модерация кезегі', tickets: 'БМГ жаңарту өтінімдері', digitalIds: 'Бұғатталған Digital ID', clients: 'Қызметтер (OpenID Connect)', audit: 'Аудит журналы', logout: 'Шығу', signedInAs: '{{login}} ({{role}})' },
   roles: { moderator: 'модератор', operator: 'оператор', admin: 'әкімші' },
   common: { loading: 'Жүктелуде…', refresh: 'Жаңарту', back: 'Тізімге', claim: 'Жұмысқа алу', release: 'Босату', none: 'Мұнда ештеңе жоқ.', yes: 'иә', no: 'жоқ' },
   cases: {
@@ -400,6 +422,17 @@ const kk: StaffCatalogue = {
   trace: { met: 'орындалды', notMet: 'орындалмады', at: '{{seconds}} с-та', none: 'Қимылдар сұралмады (пассивті тексеру).' },
   units: { hour: '{{count}} сағ', minute: '{{count}} мин' },
   languages: { kk: 'қазақ тілі', ru: 'орыс тілі', en: 'ағылшын тілі' },
+  // The administrator's services (OpenID Connect clients), ClientsPage.
+  clients: {
+    heading: 'Digital ID арқылы кіретін қызметтер',
+    intro: 'Қызмет npm run oidc:client командасымен тіркеледі. Мұнда оны өзгертуге немесе өшіруге болады: өшірілген қызметке бірден бас тартылады.',
+    name: 'Атауы', clientId: 'Client ID', scopes: 'Сұрай алады', redirectUris: 'Қайтару мекенжайлары', status: 'Күйі', updated: 'Өзгертілді',
+    active: 'жұмыс істейді', disabled: 'өшірілген', firstParty: 'біздің қызмет (келісім бетінсіз)',
+    edit: 'Өзгерту', disable: 'Өшіру', enable: 'Қосу', disableConfirm: '«{{name}}» өшірілсін бе? Азаматтар оған бұдан былай кіре алмайды, оның токендері қабылданбайды.',
+    editHeading: '«{{name}}» өзгерту', redirectHint: 'Әр жолға бір мекенжай (https немесе 127.0.0.1/localhost-та http).',
+    logoUri: 'Логотип мекенжайы (https)', policyUri: 'Құпиялылық саясатының мекенжайы (https)', save: 'Сақтау', cancel: 'Болдырмау',
+    saved: '«{{name}}» сақталды.', disabledNotice: '«{{name}}» өшірілді.', enabledNotice: '«{{name}}» қосылды.',
+  },
   digitalIds: {
     heading: 'Бұғатталған Digital ID',
     foundHeading: 'Табылған Digital ID',
