@@ -43,6 +43,8 @@ interface Row {
   requests: number;
   /** Node's CPU (the app and the load generator share the process) per request, ms. */
   nodeCpuMs: number;
+  /** Event-loop delay over the run, p99 ms. */
+  loopDelayP99: number;
   dbSample: DbSample | null;
 }
 const rows: Row[] = [];
@@ -290,6 +292,7 @@ printTable<Row>(
     { title: 'errors', numeric: true, value: (r) => r.errors },
     { title: 'non-2xx', numeric: true, value: (r) => r.non2xx },
     { title: 'Node CPU ms/req', numeric: true, value: (r) => r.nodeCpuMs.toFixed(2) },
+    { title: 'event-loop delay p99 ms', numeric: true, value: (r) => r.loopDelayP99.toFixed(1) },
   ],
   rows,
 );

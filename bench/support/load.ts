@@ -3,6 +3,7 @@
 // run against, and the markdown table. Node's CPU is the app's and the load generator's (one process):
 // load-independent, unlike req/s on this shared machine.
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../../test/faults/support/own-postgres.js';
 import type { DbSample, PgStats } from '../pg-stats.js';
@@ -16,6 +17,8 @@ export interface Measured {
   requests: number;
   /** Node's CPU (user + system) per request, ms. */
   nodeCpuMs: number;
+  /** The process's event-loop delay over the run, p99 ms (app and load generator share the loop). */
+  loopDelayP99: number;
   dbSample: DbSample | null;
 }
 
@@ -28,9 +31,12 @@ export function runAutocannon(opts: autocannon.Options): Promise<autocannon.Resu
 /** One autocannon scenario, with Node's CPU and (when `stats` is given) the database's side over the same span. */
 export async function measure(opts: autocannon.Options, stats: PgStats | null): Promise<Measured> {
   await stats?.reset();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const cpuBefore = process.cpuUsage();
   const r = await runAutocannon(opts);
   const cpu = process.cpuUsage(cpuBefore);
+  loopDelay.disable();
   const requests = r.requests.total;
   return {
     rps: Math.round(r.requests.average),
@@ -40,6 +46,7 @@ export async function measure(opts: autocannon.Options, stats: PgStats | null): 
     errors: r.errors,
     requests,
     nodeCpuMs: cpuMs(cpu) / Math.max(1, requests),
+    loopDelayP99: loopDelay.percentile(99) / 1e6,
     dbSample: (await stats?.read()) ?? null,
   };
 }
