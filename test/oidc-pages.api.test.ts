@@ -111,6 +111,24 @@ describe(`the provider's own pages on ${testDbKind}`, () => {
     expect(decode(page.html)).toContain(oauthErrorMessage('kk', 'invalid_client'));
   });
 
+  it("the provider's form_post page (ui_locales=kk): html lang, the no-script text and button in Kazakh; its script still allowed by hash", async () => {
+    const client = await registerClient(server);
+    const rp = await relyingParty(server, client);
+    // No PKCE: the error goes back to the service, here as an auto-submitting form.
+    const url = oidc.buildAuthorizationUrl(rp.config, { redirect_uri: client.redirectUri, scope: 'openid', response_mode: 'form_post', state: 'fp', ui_locales: 'kk' });
+    const res = await new Browser(server).fetch(url.href, { headers: { 'accept-language': 'en' } });
+    expect(res.status).toBe(400);
+    const html = String(res.body);
+    const kk = PROVIDER_PAGE_TEXTS.kk.formPost;
+    expect(/<html lang="([^"]+)"/.exec(html)?.[1]).toBe('kk');
+    expect(html).toContain(`<title>${kk.title} · Digital ID</title>`);
+    expect(html).toContain(`<noscript><p>${kk.noscript}</p><button autofocus type="submit">${kk.continue}</button></noscript>`);
+    expect(html).toContain(`<form method="post" action="${client.redirectUri}">`);
+    expect(html).toContain('name="error" value="invalid_request"');
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+    expect(res.headers.get('content-security-policy')).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+  });
+
   it('without ui_locales: the language chosen in the web app (did_lang cookie), else Accept-Language, else DEFAULT_LANGUAGE', async () => {
     const cases: Array<[Record<string, string>, Language]> = [
       [{ cookie: 'did_lang=en', 'accept-language': 'kk' }, 'en'],

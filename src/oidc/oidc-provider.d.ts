@@ -97,7 +97,11 @@ declare module 'oidc-provider' {
     status: number;
     response: { get(header: string): string };
     redirect(url: string): void;
-    oidc?: { route: string; urlFor(name: string): string };
+    body: unknown;
+    type: string;
+    cookies: { get(name: string, options?: { signed: boolean }): string | undefined };
+    get(header: string): string;
+    oidc?: { route: string; urlFor(name: string): string; params?: Record<string, unknown> };
   }
 
   export class Provider {

@@ -15,7 +15,7 @@ import { ACR_VALUES, asksRegistryClaims, assuranceOfAcr, requiredAssurance, SCOP
 import { recalledDigitalId } from './oidc-request-records.js';
 import * as accounts from './oidc-account.store.js';
 import { listGrants } from './oidc-payload.store.js';
-import { providerPages } from './provider-pages.js';
+import { isFormPostPage, providerPages } from './provider-pages.js';
 import { isLanguage } from '../platform/i18n.js';
 
 export const OIDC_PREFIX = '/oidc';
@@ -166,9 +166,11 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
       await flushHeldWrites(ctx.db);
     }
   });
-  // The logout form's action carries the page's language (?ui_locales=); so does the "signed out" page it leads to.
+  // The provider's form_post page in the citizen's language. The logout form's action carries the page's
+  // language (?ui_locales=); so does the "signed out" page it leads to.
   provider.use(async (kctx, next) => {
     await next();
+    if (isFormPostPage(kctx.body)) kctx.body = pages.localizeFormPost(kctx, kctx.body);
     const language = kctx.query.ui_locales;
     if (kctx.oidc?.route !== 'end_session_confirm' || kctx.status !== 303 || !isLanguage(language)) return;
     const location = new URL(kctx.response.get('location'));

@@ -28,6 +28,11 @@ export const PROVIDER_PAGE_TEXTS = {
       code: 'Қате коды:',
       developers: 'Қызмет әзірлеушілеріне:',
     },
+    formPost: {
+      title: 'Қызметке оралу',
+      noscript: 'Браузеріңізде JavaScript өшірулі: қызметке оралу үшін «Жалғастыру» түймесін басыңыз.',
+      continue: 'Жалғастыру',
+    },
     oauth: {
       invalid_request: 'Қызмет Digital ID қабылдай алмайтын сұрау жіберді. Қызметке оралып, қайталаңыз; қате қайталанса, қызметке хабарлаңыз.',
       invalid_redirect_uri: 'Қызмет сізді Digital ID-де тіркелмеген мекенжайға қайтаруды сұрады, сондықтан біз сізді онда жібермедік. Бұл қате туралы қызметке хабарлаңыз.',
@@ -65,6 +70,11 @@ export const PROVIDER_PAGE_TEXTS = {
       code: 'Код ошибки:',
       developers: 'Для разработчиков сервиса:',
     },
+    formPost: {
+      title: 'Возвращение в сервис',
+      noscript: 'В вашем браузере отключён JavaScript: нажмите «Продолжить», чтобы вернуться в сервис.',
+      continue: 'Продолжить',
+    },
     oauth: {
       invalid_request: 'Сервис отправил запрос, который Digital ID не может принять. Вернитесь в сервис и попробуйте снова; если ошибка повторится, сообщите сервису.',
       invalid_redirect_uri: 'Сервис попросил вернуть вас на адрес, не зарегистрированный в Digital ID, поэтому мы вас туда не отправили. Сообщите сервису об этой ошибке.',
@@ -101,6 +111,11 @@ export const PROVIDER_PAGE_TEXTS = {
       heading: 'The request could not be completed',
       code: 'Error code:',
       developers: 'For the service’s developers:',
+    },
+    formPost: {
+      title: 'Returning to the service',
+      noscript: 'JavaScript is off in your browser: press Continue to return to the service.',
+      continue: 'Continue',
     },
     oauth: {
       invalid_request: 'The service sent a request Digital ID cannot accept. Go back to the service and try again; if it happens again, tell the service.',

@@ -89,6 +89,12 @@ export interface ProviderPages {
   logoutSource(kctx: PageContext, form: string): Promise<void>;
   postLogoutSuccessSource(kctx: PageContext): Promise<void>;
   renderError(kctx: PageContext, out: { error: string; error_description?: string }): Promise<void>;
+  localizeFormPost(kctx: PageContext, html: string): string;
+}
+
+/** oidc-provider's own auto-submitting form (response_mode=form_post, a logout without a session): not configurable. */
+export function isFormPostPage(body: unknown): body is string {
+  return typeof body === 'string' && body.includes('<title>Submitting Callback</title>');
 }
 
 export function providerPages(config: Config): ProviderPages {
@@ -133,6 +139,16 @@ export function providerPages(config: Config): ProviderPages {
         `<h1>${t.heading}</h1><p class="error" role="alert">${escape(oauthErrorMessage(language, code))}</p>` +
           `<p>${t.code} <code id="error-code">${code}</code></p>${description}`,
       );
+    },
+    // The form_post page is the provider's own: its language, title and the text shown without
+    // JavaScript are set here; its script (allowed by the hash the provider adds to the CSP) is untouched.
+    localizeFormPost(kctx, html) {
+      const language = pageLanguage(kctx, config);
+      const t = PROVIDER_PAGE_TEXTS[language].formPost;
+      return html
+        .replace('<html>', `<html lang="${language}">`)
+        .replace('<title>Submitting Callback</title>', `<meta charset="utf-8"><title>${t.title} · ${PROVIDER_PAGE_TEXTS[language].brand}</title>`)
+        .replace(/<noscript>[\s\S]*?<\/noscript>/, `<noscript><p>${t.noscript}</p><button autofocus type="submit">${t.continue}</button></noscript>`);
     },
   };
 }
