@@ -1,12 +1,10 @@
 // The registry command-line tools run as real processes (npx tsx …) against a fresh database: PGlite
 // in a temp DATA_DIR, or a new PostgreSQL database when DATABASE_URL is set.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/platform/db/database.js';
-import { createPostgresDatabase } from '../support/test-database.js';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/platform/db/database.js';
+import { CLI_TEST_TIMEOUT, useCliDatabase } from '../support/cli-run.js';
 import { makeJpeg } from '../support/jpeg.js';
 
 const faceDataDir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
@@ -20,45 +18,10 @@ const sharedPersons = sharedRows.length;
 const sharedPhotos = sharedRows.filter((cells) => (cells[7] ?? '').trim() !== '').length;
 if (!haveFaces) console.warn(`registry CLI: ${sharedCsv} is absent, so the import of the shared demo citizens is skipped`);
 
-let dataDir: string;
-let pgDb: { url: string; drop(): Promise<void> } | null = null;
+const cli = useCliDatabase('registry-cli-', { FACE_DATA_DIR: faceDataDir });
+const inspect = <T>(read: (db: Db) => Promise<T>): Promise<T> => cli.inspect((database) => read(database.db));
 
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-cli-'));
-  if (process.env.DATABASE_URL) pgDb = await createPostgresDatabase(process.env.DATABASE_URL);
-});
-
-afterAll(async () => {
-  await pgDb?.drop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: path.join(dataDir, 'db'), FACE_DATA_DIR: faceDataDir };
-  delete env.DATABASE_URL;
-  if (pgDb) env.DATABASE_URL = pgDb.url;
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', script, ...args], { env, cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Opens the database the tools wrote to (after they exited: PGlite allows one process at a time). */
-async function inspect<T>(read: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ databaseUrl: pgDb?.url ?? null, dataDir: path.join(dataDir, 'db') });
-  try {
-    return await read(database.db);
-  } finally {
-    await database.close();
-  }
-}
-
-const personCount = (db: Awaited<ReturnType<typeof openDatabase>>['db']) =>
+const personCount = (db: Db) =>
   db
     .selectFrom('registry_persons')
     .select((eb) => [eb.fn.countAll<string>().as('persons'), eb.fn.count<string>('photo_encrypted').as('photos')])
@@ -69,25 +32,25 @@ describe(`registry command-line tools (${process.env.DATABASE_URL ? 'postgres' :
   it.skipIf(!haveFaces)(
     `registry:import loads the shared demo citizens, then a second run updates them${haveFaces ? '' : ` (skipped: ${faceDataDir} absent)`}`,
     async () => {
-      const first = await run('src/cli/registry-import.ts', ['--file', sharedCsv]);
+      const first = await cli.run('registry-import', '--file', sharedCsv);
       expect(first.stderr).toBe('');
-      expect(first.code).toBe(0);
+      expect(first.status).toBe(0);
       expect(sharedPhotos).toBeGreaterThan(0);
       expect(first.stdout).toContain(`persons: ${sharedPersons} imported, 0 updated`);
       expect(first.stdout).toContain(`photos stored: ${sharedPhotos}`);
       expect(await inspect(personCount)).toEqual({ persons: sharedPersons, photos: sharedPhotos });
 
-      const second = await run('src/cli/registry-import.ts', ['--file', sharedCsv]);
-      expect(second.code).toBe(0);
+      const second = await cli.run('registry-import', '--file', sharedCsv);
+      expect(second.status).toBe(0);
       expect(second.stdout).toContain(`persons: 0 imported, ${sharedPersons} updated`);
       expect(second.stdout).toContain(`${sharedPersons} unchanged`);
     },
-    180_000,
+    CLI_TEST_TIMEOUT,
   );
 
   it('registry:import rejects a file with a bad row, names the line, imports nothing and exits non-zero', async () => {
     const before = await inspect(personCount);
-    const file = path.join(dataDir, 'bad.csv');
+    const file = path.join(cli.dir, 'bad.csv');
     fs.writeFileSync(
       file,
       [
@@ -97,26 +60,26 @@ describe(`registry command-line tools (${process.env.DATABASE_URL ? 'postgres' :
         '951207400216,+7 727 123 45 67,Смирнова,Ольга,,1995-12-07,F,',
       ].join('\r\n'),
     );
-    const result = await run('src/cli/registry-import.ts', ['--file', file]);
-    expect(result.code).toBe(1);
+    const result = await cli.run('registry-import', '--file', file);
+    expect(result.status).toBe(1);
     expect(result.stderr).toContain('2 problem(s); nothing was imported');
     expect(result.stderr).toContain('line 3, iin: check digit does not match');
     expect(result.stderr).toContain('line 4, phone: is not a Kazakhstan mobile number');
     expect(await inspect(personCount)).toEqual(before);
-  }, 120_000);
+  }, CLI_TEST_TIMEOUT);
 
   it('registry:import without --file prints the usage and exits 2', async () => {
-    const result = await run('src/cli/registry-import.ts', []);
-    expect(result.code).toBe(2);
+    const result = await cli.run('registry-import');
+    expect(result.status).toBe(2);
     expect(result.stderr).toContain('Usage: npm run registry:import -- --file');
-  }, 60_000);
+  }, CLI_TEST_TIMEOUT);
 
   it('registry:enroll adds one person with birth date and sex from the IIN, a phone and a photo, printing masked identifiers', async () => {
-    const photo = path.join(dataDir, 'me.jpg');
+    const photo = path.join(cli.dir, 'me.jpg');
     fs.writeFileSync(photo, await makeJpeg());
-    const result = await run('src/cli/registry-enroll.ts', ['--iin', '010823600213', '--phone', '8 776 123 00 04', '--photo', photo, '--first-name', 'Әйгерім']);
+    const result = await cli.run('registry-enroll', '--iin', '010823600213', '--phone', '8 776 123 00 04', '--photo', photo, '--first-name', 'Әйгерім');
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.status).toBe(0);
     expect(result.stdout).toContain('Enrolled 0108******13');
     expect(result.stdout).toContain('+7776***0004');
     expect(result.stdout).not.toContain('010823600213');
@@ -126,11 +89,11 @@ describe(`registry command-line tools (${process.env.DATABASE_URL ? 'postgres' :
     expect(person).toEqual({ first_name: 'Әйгерім', last_name: 'Тестова', birth_date: '2001-08-23', sex: 'F' });
     const binding = await inspect((db) => db.selectFrom('bmg_bindings').select('iin').where('phone', '=', '+77761230004').executeTakeFirst());
     expect(binding).toEqual({ iin: '010823600213' });
-  }, 120_000);
+  }, CLI_TEST_TIMEOUT);
 
   it('registry:enroll refuses an IIN with a wrong check digit with exit code 2', async () => {
-    const result = await run('src/cli/registry-enroll.ts', ['--iin', '010823600214']);
-    expect(result.code).toBe(2);
+    const result = await cli.run('registry-enroll', '--iin', '010823600214');
+    expect(result.status).toBe(2);
     expect(result.stderr).toContain('IIN_CHECKSUM');
-  }, 60_000);
+  }, CLI_TEST_TIMEOUT);
 });
