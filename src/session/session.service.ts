@@ -78,7 +78,10 @@ export class SessionService {
   async authenticate(token: string | undefined): Promise<CitizenPrincipal> {
     if (!token || token.length > 100) throw new AppError('SESSION_REQUIRED');
     const now = new Date();
-    const row = await store.findSessionByToken(this.db, this.tokenHash(token));
+    // One round trip: the session as it was, its last use moved in the same statement when the rule below holds.
+    const { idleTimeoutSeconds, absoluteTimeoutSeconds } = this.config.session;
+    const activeAfter = { createdAt: new Date(now.getTime() - absoluteTimeoutSeconds * 1000), lastSeenAt: new Date(now.getTime() - idleTimeoutSeconds * 1000) };
+    const row = await store.findAndTouchSession(this.db, this.tokenHash(token), now, activeAfter);
     if (!row) throw new AppError('SESSION_REQUIRED');
     const status = sessionStatus({ createdAt: new Date(row.created_at), lastSeenAt: new Date(row.last_seen_at), endedAt: row.ended_at }, now, this.config.session);
     if (status === 'ended') throw new AppError('SESSION_REQUIRED');
@@ -87,7 +90,6 @@ export class SessionService {
       await store.endSession(this.db, row.profile_id, row.id, reason, now);
       throw new AppError('SESSION_REQUIRED', { reason: row.blocked_at ? 'blocked' : 'expired' });
     }
-    await store.touchSession(this.db, row.id, now);
     const effective = effectiveAssurance({ baseAssurance: row.assurance, highAssuranceUntil: row.high_assurance_until ? new Date(row.high_assurance_until) : null }, now);
     return { sessionId: row.id, profileId: row.profile_id, assurance: effective.assurance, baseAssurance: row.assurance, highAssuranceUntil: effective.highUntil, token };
   }

@@ -89,24 +89,41 @@ export async function insertSession(
   return inserted !== undefined;
 }
 
-/** The session of a cookie with its Digital ID's block, in one round trip. */
-export async function findSessionByToken(conn: DbOrTx, tokenHash: Buffer) {
-  return conn
-    .selectFrom('citizen_sessions as s')
-    .innerJoin('digital_profiles as p', 'p.id', 's.profile_id')
-    .select(['s.id', 's.profile_id', 's.assurance', 's.high_assurance_until', 's.created_at', 's.last_seen_at', 's.ended_at', 'p.blocked_at'])
-    .where('s.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+/**
+ * The session of a cookie with its Digital ID's block, as it was, and in the same statement its last
+ * use moved to `now` — if it is still open, not blocked, and within both timeouts (`activeAfter`: the
+ * session-lifetime rule's cutoffs). The caller decides on the row returned with that same rule, so the
+ * touch happened exactly when the call is authenticated.
+ */
+export async function findAndTouchSession(conn: DbOrTx, tokenHash: Buffer, now: Date, activeAfter: { createdAt: Date; lastSeenAt: Date }) {
+  const { rows } = await sql<{
+    id: string;
+    profile_id: string;
+    assurance: Assurance;
+    high_assurance_until: Date | null;
+    created_at: Date;
+    last_seen_at: Date;
+    ended_at: Date | null;
+    blocked_at: Date | null;
+  }>`
+    with found as (
+      select s.id, s.profile_id, s.assurance, s.high_assurance_until, s.created_at, s.last_seen_at, s.ended_at, p.blocked_at
+      from citizen_sessions s join digital_profiles p on p.id = s.profile_id
+      where s.token_hash = ${tokenHash}),
+    touched as (
+      update citizen_sessions c set last_seen_at = ${now}
+      from found f
+      where c.id = f.id and c.ended_at is null and f.blocked_at is null
+        and c.created_at > ${activeAfter.createdAt} and c.last_seen_at > ${activeAfter.lastSeenAt}
+      returning c.id)
+    select * from found`.execute(conn);
+  return rows[0];
 }
 
 /** A passed face step-up: the open session is held at `high` until `until`. False when it has ended. */
 export async function raiseToHigh(conn: DbOrTx, id: string, until: Date): Promise<boolean> {
   const result = await conn.updateTable('citizen_sessions').set({ high_assurance_until: until }).where('id', '=', id).where('ended_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-export async function touchSession(conn: DbOrTx, id: string, now: Date): Promise<void> {
-  await conn.updateTable('citizen_sessions').set({ last_seen_at: now }).where('id', '=', id).where('ended_at', 'is', null).execute();
 }
 
 /** Ends one session of the Digital ID; false when it is not theirs or already ended. */
