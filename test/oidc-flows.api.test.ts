@@ -85,6 +85,11 @@ describe(`OpenID Connect flows on ${testDbKind}`, () => {
     const { tokens } = await tokensFor(server, rp, browser);
     const active = await oidc.tokenIntrospection(rp.config, tokens.access_token);
     expect(active).toMatchObject({ active: true, client_id: client.clientId, sub: tokens.claims()!.sub, scope: 'openid profile' });
+    // Another service learns nothing of this token and cannot end it.
+    const other = await relyingParty(server, await registerClient(server));
+    expect(await oidc.tokenIntrospection(other.config, tokens.access_token)).toEqual({ active: false });
+    await oidc.tokenRevocation(other.config, tokens.access_token).catch(() => undefined);
+    expect((await oidc.tokenIntrospection(rp.config, tokens.access_token)).active).toBe(true);
     await oidc.tokenRevocation(rp.config, tokens.access_token);
     expect((await oidc.tokenIntrospection(rp.config, tokens.access_token)).active).toBe(false);
     await expect(oidc.fetchUserInfo(rp.config, tokens.access_token, tokens.claims()!.sub)).rejects.toThrow();

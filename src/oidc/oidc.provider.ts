@@ -116,8 +116,10 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
       ctx.config.env !== 'production' && isLoopbackUrl(String(url)) ? fetch(url, { ...options, dispatcher: undefined } as RequestInit) : fetch(url, options as RequestInit),
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A service may introspect or revoke only the tokens issued to it: another service's token tells it
+      // nothing (active: false) and stays valid. The library's default lets any confidential client read them.
+      introspection: { enabled: true, allowedPolicy: ownTokensOnly },
+      revocation: { enabled: true, allowedPolicy: ownTokensOnly },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
       backchannelLogout: { enabled: true },
@@ -181,4 +183,8 @@ export function buildProvider(ctx: AppContext, clients: ClientService, keys: Pri
   });
   provider.on('server_error', (_kctx: unknown, err: Error) => ctx.logger.error({ err }, 'oidc-provider server error'));
   return provider;
+}
+
+function ownTokensOnly(_kctx: KoaContextWithOIDC, client: Client, token: { clientId?: string }): boolean {
+  return token.clientId === client.clientId;
 }
