@@ -1,5 +1,5 @@
 // SQL for BMG-update tickets.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { AssistantTicketsTable } from '../platform/db/schema.js';
 import type { Checklist, TicketStatus } from './assistant.rules.js';
@@ -23,8 +23,9 @@ export async function insertTicket(
       created_at: t.now,
       updated_at: t.now,
     })
-    // the partial unique index allows one open ticket per registration
-    .onConflict((oc) => oc.column('registration_id').where('status', '=', 'open').doNothing())
+    // The partial unique index allows one open ticket per registration. Its predicate is a literal, not a
+    // parameter: a prepared statement's generic plan cannot match a partial index to `status = $1`.
+    .onConflict((oc) => oc.column('registration_id').where('status', '=', sql.lit('open')).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
