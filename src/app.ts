@@ -2,7 +2,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { AppContext } from './app-context.js';
+import type { AppContext, Services } from './app-context.js';
 import type { TrustProxy } from './platform/config.js';
 import { installErrorHandler } from './platform/error-handler.js';
 import { AppError } from './platform/errors/app-error.js';
@@ -22,7 +22,6 @@ import { webRoutes } from './web/web.routes.js';
 import { sessionRoutes } from './session/session.routes.js';
 import { passkeyRoutes } from './session/passkey.routes.js';
 import { digitalIdStaffRoutes, profileRoutes } from './profile/profile.routes.js';
-import { startOidc } from './oidc/oidc.module.js';
 import { oidcRoutes } from './oidc/oidc.routes.js';
 import { interactionRoutes } from './oidc/interaction.routes.js';
 import { stepUpRoutes } from './biometrics/step-up.routes.js';
@@ -35,7 +34,7 @@ export const JSON_BODY_LIMIT = 16 * 1024;
 /** How often Node checks the header and request timeouts of open connections. */
 const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildApp(ctx: AppContext, services: Services): Promise<FastifyInstance> {
   const { http } = ctx.config;
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
@@ -113,24 +112,22 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     route.schema = { ...route.schema, response: { '4xx': errorRef, '5xx': errorRef, ...(route.schema?.response as Record<string, unknown> | undefined) } };
   });
 
-  await app.register(registrationRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(staffRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(assistantRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(moderationRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(registrationRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(staffRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(assistantRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(moderationRoutes(ctx, services), { prefix: '/api/v1' });
   await app.register(smsRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(videoCheckRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(passkeyRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(profileRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(digitalIdStaffRoutes(ctx), { prefix: '/api/v1' });
-  const oidc = await startOidc(ctx);
-  app.addHook('onClose', async () => oidc.stop());
-  await app.register(interactionRoutes(ctx, oidc), { prefix: '/api/v1' });
-  await app.register(grantRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(oidcClientStaffRoutes(ctx, oidc), { prefix: '/api/v1' });
-  await app.register(oidcRoutes(ctx, oidc));
-  await app.register(stepUpRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(phoneChangeRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(videoCheckRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(sessionRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(passkeyRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(profileRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(digitalIdStaffRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(interactionRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(grantRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(oidcClientStaffRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(oidcRoutes(ctx, services.oidc));
+  await app.register(stepUpRoutes(ctx, services), { prefix: '/api/v1' });
+  await app.register(phoneChangeRoutes(ctx, services), { prefix: '/api/v1' });
   await app.register(webRoutes(ctx)); // the citizen's web app at /, after every API route
   return app;
 }

@@ -219,7 +219,7 @@ describe(`face step-up on ${testDbKind}`, () => {
       // when the retention of video-check evidence runs, even long after the case.
       const enrolment = () => server.ctx.db.selectFrom('face_enrolments').selectAll().where('profile_id', '=', c.profileId).executeTakeFirst();
       expect(await enrolment()).toMatchObject({ video_check_id: c.registrationCheckId, pipeline_version: FACE_PIPELINE.version });
-      await runEvidenceRetention(server.ctx, new Date(Date.now() + 3 * 365 * 86_400_000));
+      await runEvidenceRetention(server.ctx, server.services.moderation, new Date(Date.now() + 3 * 365 * 86_400_000));
       expect((await enrolment())?.template_encrypted.length).toBeGreaterThan(4 * 1152);
 
       // Another person (s32), live (a passive check, as the fake camera of the e2e tests gives): the enrolled face does not match.

@@ -41,7 +41,7 @@ describe(`video check evidence retention on ${testDbKind}`, () => {
     await server.ctx.db.updateTable('moderation_cases').set({ status: 'approved', decided_at: now, evidence_delete_after: new Date(now.getTime() - 1000) }).where('id', '=', expired).execute();
     await server.ctx.db.updateTable('moderation_cases').set({ status: 'rejected', decided_at: now, evidence_delete_after: new Date(now.getTime() + 86_400_000) }).where('id', '=', kept).execute();
 
-    const result = await runEvidenceRetention(server.ctx, now);
+    const result = await runEvidenceRetention(server.ctx, server.services.moderation, now);
     expect(result.decided).toBe(1);
     const rows = await server.ctx.db.selectFrom('moderation_cases').select(['id', 'evidence_encrypted', 'evidence_deleted_at']).where('id', 'in', [expired, kept, open]).execute();
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -57,7 +57,7 @@ describe(`video check evidence retention on ${testDbKind}`, () => {
     const stale = await openCase(reg, longAgo);
     const checkId = randomUUID();
     await insertVideoCheck(server.ctx.db, { id: checkId, owner: { kind: 'registration', registrationId: reg }, challenges: ['BLINK'], clientIp: '127.0.0.1', now: longAgo, expiresAt: new Date(longAgo.getTime() + 180_000) });
-    const result = await runEvidenceRetention(server.ctx);
+    const result = await runEvidenceRetention(server.ctx, server.services.moderation);
     expect(result.abandonedCases).toBeGreaterThanOrEqual(1);
     const c = await server.ctx.db.selectFrom('moderation_cases').select('evidence_encrypted').where('id', '=', stale).executeTakeFirstOrThrow();
     expect(c.evidence_encrypted).toBeNull();
@@ -80,7 +80,7 @@ describe(`video check evidence retention on ${testDbKind}`, () => {
       hashes.set(name, hash);
       await server.ctx.db.insertInto('video_check_locks').values({ subject_kind: 'iin', subject_hash: hash, ...row }).execute();
     }
-    const result = await runEvidenceRetention(server.ctx, now);
+    const result = await runEvidenceRetention(server.ctx, server.services.moderation, now);
     expect(result.spentLocks).toBeGreaterThanOrEqual(2);
     const left = await server.ctx.db.selectFrom('video_check_locks').select('subject_hash').where('subject_hash', 'in', [...hashes.values()]).execute();
     const leftNames = [...hashes].filter(([, hash]) => left.some((r) => Buffer.compare(r.subject_hash, hash) === 0)).map(([name]) => name);
@@ -98,7 +98,7 @@ describe(`video check evidence retention on ${testDbKind}`, () => {
     await server.ctx.db.insertInto('digital_profiles').values({ id: profileId, iin: '900101300017', phone: `+7701${String(Date.now()).slice(-7)}`, registration_id: completed, verification_method: 'moderator', created_at: longAgo }).execute();
     await server.ctx.db.updateTable('face_enrolments').set({ profile_id: profileId }).where('registration_id', '=', completed).execute();
 
-    const result = await runEvidenceRetention(server.ctx);
+    const result = await runEvidenceRetention(server.ctx, server.services.moderation);
     expect(result.undecidedEnrolments).toBe(1);
     const left = await server.ctx.db.selectFrom('face_enrolments').select(['registration_id', 'profile_id']).where('registration_id', 'in', [completed, undecided]).execute();
     expect(left).toEqual([{ registration_id: completed, profile_id: profileId }]);

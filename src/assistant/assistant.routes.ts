@@ -2,17 +2,15 @@
 // /api/v1/staff/tickets (staff session cookie, role operator).
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { AppError } from '../platform/errors/app-error.js';
 import { requestLanguage } from '../platform/error-handler.js';
 import { isLanguage } from '../platform/i18n.js';
 import { authorizeRegistration } from '../registration/registration.service.js';
-import { StaffService } from '../staff/staff.service.js';
 import { principal, prepareStaffScope, staffGuard } from '../staff/staff.auth.js';
 import { StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
 import { errorRef } from '../platform/errors/error-body.js';
 import { VERIFICATION_CHECKLIST } from './assistant.rules.js';
-import { AssistantService } from './assistant.service.js';
 
 const CreateBody = Type.Object(
   {
@@ -63,11 +61,9 @@ const ResolveBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function assistantRoutes(ctx: AppContext): FastifyPluginAsync {
+export function assistantRoutes(ctx: AppContext, { assistant: service, staff }: Pick<Services, 'assistant' | 'staff'>): FastifyPluginAsync {
   return async (app) => {
     await prepareStaffScope(app);
-    const service = new AssistantService(ctx);
-    const staff = new StaffService(ctx.db, ctx.config);
     const operator = staffGuard(staff, 'tickets');
 
     app.post<{ Body: Static<typeof CreateBody> }>(

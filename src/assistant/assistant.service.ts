@@ -10,7 +10,7 @@ import { maskIin, maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { validateIin } from '../iin/iin.rules.js';
 import { authorizeRegistration, type RegistrationRow } from '../registration/registration.service.js';
-import { IinAttempts } from '../registration/iin-attempts.service.js';
+import type { IinAttempts } from '../registration/iin-attempts.service.js';
 import type { StaffPrincipal } from '../staff/staff.service.js';
 import { loginOf } from '../staff/staff.store.js';
 import { isClaimActive, mayWorkOn } from '../staff/claim.rules.js';
@@ -56,11 +56,10 @@ function describeForOperator(t: TicketWithStaff, now: Date, full: boolean) {
 }
 
 export class AssistantService {
-  private readonly iinAttempts: IinAttempts;
-
-  constructor(private readonly ctx: AppContext) {
-    this.iinAttempts = new IinAttempts(ctx);
-  }
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly iinAttempts: IinAttempts,
+  ) {}
 
   /** Opens a ticket, or returns the registration's open one (a second press shows the first). */
   async createTicket(

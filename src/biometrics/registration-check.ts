@@ -9,13 +9,13 @@ import { maskIin } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { completeRegistration, lockRegistration, sendToReview, type RegistrationRow } from '../registration/registration.service.js';
 import { RegistrationState } from '../registration/registration.rules.js';
-import { ModerationService } from '../moderation/moderation.service.js';
+import type { ModerationService } from '../moderation/moderation.service.js';
 import type { CheckPurpose, JudgedCheck } from './video-check.service.js';
 import { FACE_PIPELINE } from './match.rules.js';
 import { attachEnrolment, keepEnrolment } from './face-enrolment.store.js';
 import { round } from './video-check.service.js';
 
-export function registrationCheck(ctx: AppContext, registration: RegistrationRow): CheckPurpose {
+export function registrationCheck(ctx: AppContext, moderation: ModerationService, registration: RegistrationRow): CheckPurpose {
   return {
     owner: { kind: 'registration', registrationId: registration.id },
     // At AWAITING_VIDEO_CHECK the IIN is known (ready() refuses any other state).
@@ -35,7 +35,7 @@ export function registrationCheck(ctx: AppContext, registration: RegistrationRow
         await ctx.sms.enqueue(trx, { phone: registration.phone, language, purpose: 'video_check_passed', params: {} });
       } else if (judged.outcome === 'UNDER_REVIEW') {
         await sendToReview(trx, registration.id, judged.now);
-        await new ModerationService(ctx).openCase(trx, {
+        await moderation.openCase(trx, {
           registrationId: registration.id,
           videoCheckId: judged.checkId,
           similarity,

@@ -2,13 +2,10 @@
 // protocol (issue, then submit the frames as multipart) for the session's own citizen.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { errorRef } from '../platform/errors/error-body.js';
-import { SessionService } from '../session/session.service.js';
 import { citizen, citizenGuard, prepareCitizenScope } from '../session/session.auth.js';
 import { AssuranceSchema, citizenSecurity } from '../session/session.schemas.js';
-import { VideoCheckService } from './video-check.service.js';
-import { StepUpService } from './step-up.service.js';
 import { Issued, readSubmission, refuseOversized, registerFrameUploads } from './video-check.http.js';
 
 const tags = ['digital profile'];
@@ -25,14 +22,12 @@ const StepUpResult = Type.Object({
   lockedUntil: Type.Optional(Type.String({ format: 'date-time' })),
 });
 
-export function stepUpRoutes(ctx: AppContext): FastifyPluginAsync {
+export function stepUpRoutes(ctx: AppContext, { stepUps, videoChecks: checks, sessions }: Pick<Services, 'stepUps' | 'videoChecks' | 'sessions'>): FastifyPluginAsync {
   return async (app) => {
     await prepareCitizenScope(app);
     const vc = ctx.config.videoCheck;
     await registerFrameUploads(app, vc);
-    const checks = new VideoCheckService(ctx, ctx.engine);
-    const stepUps = new StepUpService(ctx, checks);
-    const guard = citizenGuard(new SessionService(ctx.db, ctx.config));
+    const guard = citizenGuard(sessions);
 
     app.post(
       '/me/step-up',

@@ -1,9 +1,8 @@
 // HTTP of the registration's video check: issue a check, then submit its frames (multipart). Thin: the service decides.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { authorizeRegistration, type RegistrationRow } from '../registration/registration.service.js';
-import { VideoCheckService } from './video-check.service.js';
 import { registrationCheck } from './registration-check.js';
 import { Issued, readSubmission, refuseOversized, registerFrameUploads, Result } from './video-check.http.js';
 
@@ -13,10 +12,9 @@ const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const CheckParams = Type.Object({ id: Type.String({ maxLength: 64 }), checkId: Type.String({ maxLength: 64 }) });
 
 /** The video check's routes; the engine pool and the retention job belong to the composition root (server.ts). */
-export function videoCheckRoutes(ctx: AppContext): FastifyPluginAsync {
+export function videoCheckRoutes(ctx: AppContext, { videoChecks: service, moderation }: Pick<Services, 'videoChecks' | 'moderation'>): FastifyPluginAsync {
   return async (app) => {
     const vc = ctx.config.videoCheck;
-    const service = new VideoCheckService(ctx, ctx.engine);
     await registerFrameUploads(app, vc);
 
     const authorized = new WeakMap<FastifyRequest, RegistrationRow>();
@@ -31,7 +29,7 @@ export function videoCheckRoutes(ctx: AppContext): FastifyPluginAsync {
         onRequest: authorize,
         schema: { tags, summary: 'Start a video check: its challenges and capture limits', security: secured, params: IdParams, response: { 201: Issued } },
       },
-      async (request, reply) => reply.status(201).send(await service.issue(registrationCheck(ctx, authorized.get(request)!), { clientIp: request.ip })),
+      async (request, reply) => reply.status(201).send(await service.issue(registrationCheck(ctx, moderation, authorized.get(request)!), { clientIp: request.ip })),
     );
 
     app.post(
@@ -50,7 +48,7 @@ export function videoCheckRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request) => {
         const { checkId } = request.params as { checkId: string };
         const { frames, timestamps } = await readSubmission(request, service, vc);
-        return service.submit(registrationCheck(ctx, authorized.get(request)!), checkId, frames, timestamps, { clientIp: request.ip });
+        return service.submit(registrationCheck(ctx, moderation, authorized.get(request)!), checkId, frames, timestamps, { clientIp: request.ip });
       },
     );
   };

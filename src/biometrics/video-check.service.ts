@@ -11,7 +11,7 @@ import { EngineError, type EnginePool } from './engine/engine.pool.js';
 import { analyzeCheck, type CheckAnalysis } from './video-check.analysis.js';
 import { assessReference, FACE_PIPELINE, type ReferenceTemplate } from './match.rules.js';
 import { citizenReasons, decideOutcome, goesToReview, reviewReasons, stepUpReasons, type ReviewReason, type VideoCheckOutcome } from './video-check.rules.js';
-import { VideoCheckLocks, type Person } from './video-check-lock.service.js';
+import type { VideoCheckLocks, Person } from './video-check-lock.service.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
 import * as store from './video-check.store.js';
 
@@ -81,14 +81,13 @@ export class VideoCheckService {
   private readonly setting: ChallengeSetting;
   // Reference templates computed from photos (when the registry holds none), or why a photo is unusable, by IIN.
   private readonly references = new Map<string, ReferenceTemplate>();
-  private readonly locks: VideoCheckLocks;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly pool: EnginePool,
+    private readonly locks: VideoCheckLocks,
   ) {
     this.setting = parseChallengeSetting(ctx.config.videoCheck.challenges);
-    this.locks = new VideoCheckLocks(ctx.config);
   }
 
   private get vc() {

@@ -1,12 +1,11 @@
 // /api/v1/staff/moderation/cases: the moderators' queue, case view, claim and decision.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
-import { StaffService } from '../staff/staff.service.js';
+import type { AppContext, Services } from '../app-context.js';
 import { principal, prepareStaffScope, staffGuard } from '../staff/staff.auth.js';
 import { StaffIdParams, staffSecurity } from '../staff/staff.schemas.js';
 import { errorRef } from '../platform/errors/error-body.js';
-import { MAX_DECISION_NOTE, ModerationService } from './moderation.service.js';
+import { MAX_DECISION_NOTE } from './moderation.service.js';
 
 const QueueQuery = Type.Object(
   {
@@ -82,11 +81,10 @@ const OneCase = Type.Object({ case: CaseSummary });
 const tags = ['moderation'];
 const errors = { 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef };
 
-export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
+export function moderationRoutes(ctx: AppContext, { moderation: service, staff }: Pick<Services, 'moderation' | 'staff'>): FastifyPluginAsync {
   return async (app) => {
     await prepareStaffScope(app);
-    const service = new ModerationService(ctx);
-    const moderator = staffGuard(new StaffService(ctx.db, ctx.config), 'moderation');
+    const moderator = staffGuard(staff, 'moderation');
 
     app.get<{ Querystring: Static<typeof QueueQuery> }>(
       '/staff/moderation/cases',

@@ -1,12 +1,10 @@
 // /api/v1/me/services: the services the citizen let see their data, and "revoke" for each.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { errorRef } from '../platform/errors/error-body.js';
-import { SessionService } from '../session/session.service.js';
 import { citizen, citizenGuard, prepareCitizenScope } from '../session/session.auth.js';
 import { citizenSecurity } from '../session/session.schemas.js';
-import { GrantService } from './grant.service.js';
 
 const Services = Type.Object({
   services: Type.Array(
@@ -25,11 +23,9 @@ const Params = Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 10
 
 const tags = ['digital profile'];
 
-export function grantRoutes(ctx: AppContext): FastifyPluginAsync {
+export function grantRoutes(ctx: AppContext, { sessions, grants }: Pick<Services, 'sessions' | 'grants'>): FastifyPluginAsync {
   return async (app) => {
     await prepareCitizenScope(app);
-    const sessions = new SessionService(ctx.db, ctx.config);
-    const grants = new GrantService(ctx.db);
     const guard = citizenGuard(sessions);
 
     app.get(

@@ -2,13 +2,10 @@
 // browser) need while a service waits for the citizen.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { errorRef } from '../platform/errors/error-body.js';
-import { SessionService } from '../session/session.service.js';
 import { citizen, citizenGuard, prepareCitizenScope } from '../session/session.auth.js';
 import { citizenSecurity } from '../session/session.schemas.js';
-import type { OidcModule } from './oidc.module.js';
-import { InteractionService } from './interaction.service.js';
 
 const Params = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 64 }) });
 const InteractionBody = Type.Object({
@@ -36,11 +33,9 @@ const ConsentBody = Type.Object(
 
 const tags = ['openid connect'];
 
-export function interactionRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsync {
+export function interactionRoutes(ctx: AppContext, { sessions, interactions }: Pick<Services, 'sessions' | 'interactions'>): FastifyPluginAsync {
   return async (app) => {
     await prepareCitizenScope(app);
-    const sessions = new SessionService(ctx.db, ctx.config);
-    const interactions = new InteractionService(ctx, oidc);
     const guard = citizenGuard(sessions);
 
     app.get<{ Params: Static<typeof Params> }>(

@@ -2,13 +2,11 @@
 // their edit and disable. Every change is audited with who made it and which fields changed.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { errorRef } from '../platform/errors/error-body.js';
-import { StaffService } from '../staff/staff.service.js';
 import { prepareStaffScope, principal, staffGuard } from '../staff/staff.auth.js';
 import { staffSecurity } from '../staff/staff.schemas.js';
 import { OIDC_SCOPES } from './oidc.rules.js';
-import type { OidcModule } from './oidc.module.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const NullableUrl = Type.Union([Url, Type.Null()]);
@@ -47,10 +45,9 @@ const Changes = Type.Object(
 
 const tags = ['staff'];
 
-export function oidcClientStaffRoutes(ctx: AppContext, oidc: OidcModule): FastifyPluginAsync {
+export function oidcClientStaffRoutes(ctx: AppContext, { staff, oidc }: Pick<Services, 'staff' | 'oidc'>): FastifyPluginAsync {
   return async (app) => {
     await prepareStaffScope(app);
-    const staff = new StaffService(ctx.db, ctx.config);
     const guard = staffGuard(staff, 'oidc_clients');
 
     app.get(

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { AppContext } from '../app-context.js';
+import type { SessionService } from '../session/session.service.js';
 import { ClientService } from './oidc-client.service.js';
 import { ensureSigningKey, loadSigningKeys } from './oidc.keys.js';
 import { buildProvider } from './oidc.provider.js';
@@ -21,11 +22,11 @@ export interface OidcModule {
   stop(): void;
 }
 
-export async function startOidc(ctx: AppContext): Promise<OidcModule> {
+export async function startOidc(ctx: AppContext, sessions: SessionService): Promise<OidcModule> {
   const clients = new ClientService(ctx.db, ctx.config);
   await ensureSigningKey(ctx.db, ctx.config);
   let keys = await loadSigningKeys(ctx.db, ctx.config);
-  let provider = buildProvider(ctx, clients, keys);
+  let provider = buildProvider(ctx, clients, sessions, keys);
   let callback = provider.callback();
 
   const fingerprint = (list: { kid: string }[]) => list.map((k) => k.kid).join(',');
@@ -33,7 +34,7 @@ export async function startOidc(ctx: AppContext): Promise<OidcModule> {
     const next = await loadSigningKeys(ctx.db, ctx.config);
     if (fingerprint(next) === fingerprint(keys)) return false;
     keys = next;
-    provider = buildProvider(ctx, clients, keys);
+    provider = buildProvider(ctx, clients, sessions, keys);
     callback = provider.callback();
     ctx.logger.info({ kids: keys.map((k) => k.kid) }, 'oidc signing keys reloaded');
     return true;

@@ -3,7 +3,7 @@
 import Provider, { interactionPolicy, type Client, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AppContext } from '../app-context.js';
 import { hmacSha256 } from '../platform/crypto.js';
-import { SessionService } from '../session/session.service.js';
+import type { SessionService } from '../session/session.service.js';
 import { SESSION_COOKIE } from '../session/session.auth.js';
 import { citizenClaims } from './oidc.claims.js';
 import { databaseAdapter, flushHeldWrites } from './oidc.adapter.js';
@@ -44,8 +44,7 @@ function isLoopbackUrl(url: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
-export function buildProvider(ctx: AppContext, clients: ClientService, keys: PrivateJwk[]): Provider {
-  const sessions = new SessionService(ctx.db, ctx.config);
+export function buildProvider(ctx: AppContext, clients: ClientService, sessions: SessionService, keys: PrivateJwk[]): Provider {
   const { Check, base } = interactionPolicy;
   const policy = base();
   const login = policy.get('login');

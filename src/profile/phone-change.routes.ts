@@ -2,18 +2,13 @@
 // a code sent to it → the change.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { requestLanguage } from '../platform/error-handler.js';
 import { isLanguage } from '../platform/i18n.js';
 import { errorRef } from '../platform/errors/error-body.js';
-import { SessionService } from '../session/session.service.js';
 import { citizen, citizenGuard, prepareCitizenScope, requireAssurance } from '../session/session.auth.js';
 import { citizenSecurity } from '../session/session.schemas.js';
-import { PhoneChangeService } from './phone-change.service.js';
-import { AssistantService } from '../assistant/assistant.service.js';
 import { CitizenTicket } from '../assistant/assistant.routes.js';
-import { AppError } from '../platform/errors/app-error.js';
-import { findProfile } from '../session/session.store.js';
 
 const StartBody = Type.Object(
   {
@@ -29,12 +24,10 @@ const OtpTiming = Type.Object({ expiresAt: Type.String({ format: 'date-time' }),
 const tags = ['digital profile'];
 const STEP_UP = 'Needs assurance high (a face step-up within 15 minutes): else 403 STEP_UP_REQUIRED.';
 
-export function phoneChangeRoutes(ctx: AppContext): FastifyPluginAsync {
+export function phoneChangeRoutes(ctx: AppContext, { phoneChanges: changes, sessions }: Pick<Services, 'phoneChanges' | 'sessions'>): FastifyPluginAsync {
   return async (app) => {
     await prepareCitizenScope(app);
-    const changes = new PhoneChangeService(ctx);
-    const tickets = new AssistantService(ctx);
-    const guard = [citizenGuard(new SessionService(ctx.db, ctx.config)), requireAssurance('high')];
+    const guard = [citizenGuard(sessions), requireAssurance('high')];
 
     app.post<{ Body: Static<typeof StartBody> }>(
       '/me/phone',
@@ -99,9 +92,7 @@ export function phoneChangeRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         const language = isLanguage(request.body.language) ? request.body.language : requestLanguage(request, ctx.config.defaultLanguage);
-        const profile = await findProfile(ctx.db, citizen(request).profileId);
-        if (!profile) throw new AppError('SESSION_REQUIRED');
-        const { created, ticket } = await tickets.createPhoneChangeTicket(profile, { phone: request.body.phone, language }, request.ip);
+        const { created, ticket } = await changes.assistantTicket(citizen(request), { phone: request.body.phone, language }, request.ip);
         return reply.status(created ? 201 : 200).send(ticket);
       },
     );

@@ -11,7 +11,8 @@ import { AppError } from '../platform/errors/app-error.js';
 import { maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
-import { OtpService, type OtpTiming } from '../otp/otp.service.js';
+import type { OtpService, OtpTiming } from '../otp/otp.service.js';
+import type { AssistantService } from '../assistant/assistant.service.js';
 import type { CitizenPrincipal } from '../session/session.service.js';
 import * as sessions from '../session/session.store.js';
 import * as store from './phone-change.store.js';
@@ -19,10 +20,17 @@ import * as store from './phone-change.store.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class PhoneChangeService {
-  private readonly otp: OtpService;
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly otp: OtpService,
+    private readonly tickets: AssistantService,
+  ) {}
 
-  constructor(private readonly ctx: AppContext) {
-    this.otp = new OtpService(ctx.config, ctx.sms);
+  /** After BMG_PHONE_MISMATCH: the virtual assistant's ticket for binding the new number (a second request returns the open one). */
+  async assistantTicket(principal: CitizenPrincipal, input: { phone: unknown; language: Language }, clientIp: string) {
+    const profile = await sessions.findProfile(this.ctx.db, principal.profileId);
+    if (!profile) throw new AppError('SESSION_REQUIRED');
+    return this.tickets.createPhoneChangeTicket(profile, input, clientIp);
   }
 
   async start(principal: CitizenPrincipal, input: { phone: unknown; language: Language; clientIp: string }): Promise<{ id: string; otp: OtpTiming }> {

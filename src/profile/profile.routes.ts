@@ -1,18 +1,14 @@
 // /api/v1/me: the digital profile, its activity, and "block my Digital ID"; and the staff (admin) unblock.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { requestLanguage } from '../platform/error-handler.js';
-import { SessionService } from '../session/session.service.js';
 import { citizen, citizenGuard, clearSessionCookie, prepareCitizenScope } from '../session/session.auth.js';
 import { AssuranceSchema, citizenSecurity, CSRF_DESCRIPTION } from '../session/session.schemas.js';
 import { errorRef } from '../platform/errors/error-body.js';
 import { ACTIVITY_TYPES } from '../session/session.rules.js';
-import { DigitalIdBlocks } from '../session/block.service.js';
-import { StaffService } from '../staff/staff.service.js';
 import { prepareStaffScope, principal, staffGuard } from '../staff/staff.auth.js';
 import { staffSecurity } from '../staff/staff.schemas.js';
-import { ProfileService } from './profile.service.js';
 
 const Me = Type.Object({
   lastName: Type.String(),
@@ -73,12 +69,9 @@ const DigitalIdForStaff = Type.Object({
 
 const tags = ['digital profile'];
 
-export function profileRoutes(ctx: AppContext): FastifyPluginAsync {
+export function profileRoutes(ctx: AppContext, { sessions, profiles, blocks }: Pick<Services, 'sessions' | 'profiles' | 'blocks'>): FastifyPluginAsync {
   return async (app) => {
     await prepareCitizenScope(app);
-    const sessions = new SessionService(ctx.db, ctx.config);
-    const profiles = new ProfileService(ctx);
-    const blocks = new DigitalIdBlocks(ctx);
     const guard = citizenGuard(sessions);
 
     app.get(
@@ -122,11 +115,9 @@ export function profileRoutes(ctx: AppContext): FastifyPluginAsync {
   };
 }
 
-export function digitalIdStaffRoutes(ctx: AppContext): FastifyPluginAsync {
+export function digitalIdStaffRoutes(ctx: AppContext, { staff, blocks }: Pick<Services, 'staff' | 'blocks'>): FastifyPluginAsync {
   return async (app) => {
     await prepareStaffScope(app);
-    const staff = new StaffService(ctx.db, ctx.config);
-    const blocks = new DigitalIdBlocks(ctx);
 
     app.get<{ Querystring: Static<typeof DigitalIdsQuery> }>(
       '/staff/digital-ids',

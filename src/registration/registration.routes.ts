@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { requestLanguage } from '../platform/error-handler.js';
 import { errorRef } from '../platform/errors/error-body.js';
 import { isLanguage } from '../platform/i18n.js';
 import { RegistrationState } from './registration.rules.js';
-import { authorizeRegistration, RegistrationService, type AuthorizedRow } from './registration.service.js';
+import { authorizeRegistration, type AuthorizedRow } from './registration.service.js';
 
 
 const OtpTiming = Type.Object({ expiresAt: Type.String({ format: 'date-time' }), resendAvailableAt: Type.String({ format: 'date-time' }) });
@@ -42,9 +42,8 @@ const Registration = Type.Object({
 const secured = [{ registrationToken: [] }];
 const tags = ['registration'];
 
-export function registrationRoutes(ctx: AppContext): FastifyPluginAsync {
+export function registrationRoutes(ctx: AppContext, { registrations: service }: Pick<Services, 'registrations'>): FastifyPluginAsync {
   return async (app) => {
-    const service = new RegistrationService(ctx);
     // Authorisation runs before body validation, so a caller without the token learns nothing about the body.
     const authorizedRegistrations = new WeakMap<FastifyRequest, AuthorizedRow>();
     const onRequest = async (request: FastifyRequest) => {

@@ -10,10 +10,10 @@ import { maskIin, maskName, maskPhone } from '../platform/masking.js';
 import { appendAudit, type AuditEvent } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { validateIin } from '../iin/iin.rules.js';
-import { OtpService, type OtpTiming, type OtpVerification } from '../otp/otp.service.js';
-import { VideoCheckLocks } from '../biometrics/video-check-lock.service.js';
+import type { OtpService, OtpTiming, OtpVerification } from '../otp/otp.service.js';
+import type { VideoCheckLocks } from '../biometrics/video-check-lock.service.js';
 import { FINAL_STATES, findTransition, isIdleExpired, NEVER_IDLE_STATES, RegistrationState } from './registration.rules.js';
-import { IinAttempts, type IinAttempt } from './iin-attempts.service.js';
+import type { IinAttempts, IinAttempt } from './iin-attempts.service.js';
 import * as store from './registration.store.js';
 import type { AuthorizedRow, RegistrationRow } from './registration.store.js';
 
@@ -119,15 +119,12 @@ function iinRefusal(result: { outcome: 'not_found' | 'bmg_mismatch' | 'already_r
 }
 
 export class RegistrationService {
-  private readonly otp: OtpService;
-  private readonly iinAttempts: IinAttempts;
-  private readonly locks: VideoCheckLocks;
-
-  constructor(private readonly ctx: AppContext) {
-    this.otp = new OtpService(ctx.config, ctx.sms);
-    this.iinAttempts = new IinAttempts(ctx);
-    this.locks = new VideoCheckLocks(ctx.config);
-  }
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly otp: OtpService,
+    private readonly iinAttempts: IinAttempts,
+    private readonly locks: VideoCheckLocks,
+  ) {}
 
   /** The registration with the video-check lock and attempts of its person and phone (kept across registrations). */
   async describe(registration: RegistrationRow) {

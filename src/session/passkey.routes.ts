@@ -1,13 +1,11 @@
 // /api/v1/sessions/passkey (sign-in with a passkey) and /api/v1/me/passkeys (the citizen's passkeys).
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { errorRef } from '../platform/errors/error-body.js';
 import { citizen, citizenGuard, prepareCitizenScope, setSessionCookie } from './session.auth.js';
 import { AssuranceSchema, citizenSecurity, CSRF_DESCRIPTION } from './session.schemas.js';
 import { AuthenticationOptions, AuthenticationResponse, Passkey, RegistrationOptions, RegistrationResponse } from './passkey.schemas.js';
-import { PasskeyService } from './passkey.service.js';
-import { SessionService } from './session.service.js';
 
 const SigninBody = Type.Object({ response: AuthenticationResponse }, { additionalProperties: false });
 const AddBody = Type.Object(
@@ -22,11 +20,9 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 const tags = ['sign-in and sessions'];
 
-export function passkeyRoutes(ctx: AppContext): FastifyPluginAsync {
+export function passkeyRoutes(ctx: AppContext, { passkeys, sessions }: Pick<Services, 'passkeys' | 'sessions'>): FastifyPluginAsync {
   return async (app) => {
     await prepareCitizenScope(app);
-    const sessions = new SessionService(ctx.db, ctx.config);
-    const passkeys = new PasskeyService(ctx, sessions);
     const guard = citizenGuard(sessions);
     const client = (request: { ip: string; headers: Record<string, string | string[] | undefined> }) => ({
       clientIp: request.ip,

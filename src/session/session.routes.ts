@@ -1,14 +1,12 @@
 // /api/v1/sessions (sign-in with a code, sign-out) and /api/v1/me/sessions (the citizen's sessions).
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
+import type { AppContext, Services } from '../app-context.js';
 import { requestLanguage } from '../platform/error-handler.js';
 import { isLanguage } from '../platform/i18n.js';
 import { citizen, citizenGuard, clearSessionCookie, prepareCitizenScope, setSessionCookie } from './session.auth.js';
 import { AssuranceSchema, citizenSecurity, CSRF_DESCRIPTION } from './session.schemas.js';
 import { errorRef } from '../platform/errors/error-body.js';
-import { SessionService } from './session.service.js';
-import { SigninService } from './signin.service.js';
 import { authorizeRegistration } from '../registration/registration.service.js';
 
 const StartBody = Type.Object(
@@ -37,11 +35,9 @@ const SessionSchema = Type.Object({
 
 const tags = ['sign-in and sessions'];
 
-export function sessionRoutes(ctx: AppContext): FastifyPluginAsync {
+export function sessionRoutes(ctx: AppContext, { sessions, signins }: Pick<Services, 'sessions' | 'signins'>): FastifyPluginAsync {
   return async (app) => {
     await prepareCitizenScope(app);
-    const sessions = new SessionService(ctx.db, ctx.config);
-    const signins = new SigninService(ctx, sessions);
     const guard = citizenGuard(sessions);
 
     app.post<{ Body: Static<typeof StartBody> }>(

@@ -9,11 +9,11 @@ import { AppError } from '../platform/errors/app-error.js';
 import { maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
-import { OtpService, type OtpTiming, type SmsInstead } from '../otp/otp.service.js';
+import type { OtpService, OtpTiming, SmsInstead } from '../otp/otp.service.js';
 import type { DbOrTx, Tx } from '../platform/db/database.js';
 import { constantTimeEqual } from '../platform/crypto.js';
 import { validateIin } from '../iin/iin.rules.js';
-import { DigitalIdBlocks } from './block.service.js';
+import type { DigitalIdBlocks } from './block.service.js';
 import type { SessionService } from './session.service.js';
 import { signinIdFor, type Assurance } from './session.rules.js';
 import { hashOtp } from '../otp/otp.rules.js';
@@ -26,16 +26,12 @@ const SMS_UNREGISTERED = (url: string) => ({ purpose: 'signin_unregistered', par
 const SMS_BLOCKED = { purpose: 'signin_blocked', params: {} } as const;
 
 export class SigninService {
-  private readonly otp: OtpService;
-  private readonly blocks: DigitalIdBlocks;
-
   constructor(
     private readonly ctx: AppContext,
     private readonly sessions: SessionService,
-  ) {
-    this.otp = new OtpService(ctx.config, ctx.sms);
-    this.blocks = new DigitalIdBlocks(ctx);
-  }
+    private readonly otp: OtpService,
+    private readonly blocks: DigitalIdBlocks,
+  ) {}
 
   async start(input: { phone: unknown; language: Language; clientIp: string }): Promise<{ id: string; otp: OtpTiming }> {
     const phone = normalizeKzMobile(input.phone);

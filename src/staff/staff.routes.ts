@@ -1,8 +1,8 @@
 // /api/v1/staff: sign-in, sign-out, who am I, password change, and (admin) the audit log.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AppContext } from '../app-context.js';
-import { StaffService, type StaffPrincipal } from './staff.service.js';
+import type { AppContext, Services } from '../app-context.js';
+import type { StaffPrincipal } from './staff.service.js';
 import { clearSessionCookie, deviceCookie, principal, prepareStaffScope, sessionToken, setDeviceCookie, setSessionCookie, staffGuard } from './staff.auth.js';
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from './staff-login-guard.js';
 import { StaffMe, staffSecurity } from './staff.schemas.js';
@@ -42,10 +42,9 @@ const AuditEvents = Type.Object({
 
 const tags = ['staff'];
 
-export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
+export function staffRoutes(ctx: AppContext, { staff: service }: Pick<Services, 'staff'>): FastifyPluginAsync {
   return async (app) => {
     await prepareStaffScope(app);
-    const service = new StaffService(ctx.db, ctx.config);
     const me = (staff: StaffPrincipal, token: string) => ({
       staff: { id: staff.id, login: staff.login, role: staff.role, passwordChangeRequired: staff.passwordChangeRequired },
       csrfToken: service.csrfToken(token),
