@@ -1,34 +1,12 @@
 // The provider's storage within one request (oidc-request-records.ts): a token found with its grant,
 // session and Digital ID in one read; a token request's writes held back and written as one statement.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/platform/config.js';
-import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.js';
-import { migrateToLatest } from '../src/platform/db/migrate.js';
+import { describe, expect, it } from 'vitest';
 import { databaseAdapter, flushHeldWrites } from '../src/oidc/oidc.adapter.js';
 import { withRequestRecords } from '../src/oidc/oidc-request-records.js';
-import { createPostgresDatabase } from './support/test-database.js';
+import { useTestDatabase } from './support/use-test-database.js';
 import { testDbKind } from './support/test-server.js';
 
-let database: DatabaseHandle;
-let dataDir: string;
-let dropPg: (() => Promise<void>) | null = null;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-oidc-records-'));
-  const pg = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
-  dropPg = pg ? pg.drop : null;
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '' });
-  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
-  await migrateToLatest(database.db);
-});
-afterAll(async () => {
-  await database?.close();
-  await dropPg?.();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const database = useTestDatabase({ poolSize: 4 });
 
 const noClients = { providerMetadata: async () => null };
 const stored = (id: string) => database.db.selectFrom('oidc_payloads').select(['id', 'consumed_at']).where('id', '=', id).executeTakeFirst();

@@ -1,35 +1,14 @@
 // The provider's storage adapter and signing keys against a real database (PGlite, or PostgreSQL with DATABASE_URL).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../src/platform/config.js';
-import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.js';
-import { migrateToLatest } from '../src/platform/db/migrate.js';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/platform/config.js';
 import { databaseAdapter } from '../src/oidc/oidc.adapter.js';
 import { ensureSigningKey, loadSigningKeys } from '../src/oidc/oidc.keys.js';
 import { deleteExpired } from '../src/oidc/oidc-payload.store.js';
-import { createPostgresDatabase } from './support/test-database.js';
+import { useTestDatabase } from './support/use-test-database.js';
 import { testDbKind } from './support/test-server.js';
 
-let database: DatabaseHandle;
-let config: Config;
-let dataDir: string;
-let dropPg: (() => Promise<void>) | null = null;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-oidc-store-'));
-  const pg = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
-  dropPg = pg ? pg.drop : null;
-  config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '' });
-  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
-  await migrateToLatest(database.db);
-});
-afterAll(async () => {
-  await database?.close();
-  await dropPg?.();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const database = useTestDatabase({ poolSize: 4 });
+const config = loadConfig({ NODE_ENV: 'test' });
 
 const noClients = { providerMetadata: async () => null };
 

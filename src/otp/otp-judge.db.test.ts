@@ -1,21 +1,15 @@
 // otp_judge (migration 0019) decides a code attempt inside the one-round-trip sign-in step: it must
 // answer as otp.rules `judgeAttempt` for every combination of the inputs that matter.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { useTestDatabase } from '../../test/support/use-test-database.js';
 import { judgeAttempt, type OtpAttempt } from './otp.rules.js';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const maxAttempts = 5;
 
 describe('otp_judge', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  }, 600_000);
-  afterAll(async () => {
-    await database?.close();
-  });
+  const database = useTestDatabase();
 
   it('otp_judge answers as judgeAttempt for every status, attempt count, expiry and match', async () => {
     const cases = [];

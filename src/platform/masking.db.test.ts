@@ -1,18 +1,12 @@
 // mask_phone and mask_name (migrations 0019, 0021) mask inside the one-round-trip steps what
 // masking.ts masks everywhere else: both must give the same text.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { useTestDatabase } from '../../test/support/use-test-database.js';
 import { maskName, maskPhone } from './masking.js';
 
 describe('masking in SQL', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  }, 600_000);
-  afterAll(async () => {
-    await database?.close();
-  });
+  const database = useTestDatabase();
 
   it('mask_phone masks as maskPhone', async () => {
     const phones = ['+77011234567', '+77770000001', '1234567', '12345678', ''];

@@ -3,23 +3,15 @@
 // the two transactions run on two connections at once (both have read the old state before either
 // writes); on PGlite, one connection, they run one after the other.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../platform/errors/app-error.js';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { useTestDatabase } from '../../test/support/use-test-database.js';
 import { RegistrationState, type TransitionActor } from './registration.rules.js';
 import * as store from './registration.store.js';
 
 const S = RegistrationState;
 const testDbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await database?.close();
-});
+const database = useTestDatabase();
 
 async function registrationIn(state: RegistrationState): Promise<string> {
   const id = randomUUID();

@@ -39,11 +39,12 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function openTestDatabase(): Promise<TestDatabase> {
+/** `poolSize`: PostgreSQL connections (default as the server's); PGlite always has one. */
+export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-db-'));
   const adminUrl = process.env.DATABASE_URL;
   const pgDb = adminUrl ? await createPostgresDatabase(adminUrl) : null;
-  const database = await openDatabase({ databaseUrl: pgDb?.url ?? null, dataDir });
+  const database = await openDatabase({ databaseUrl: pgDb?.url ?? null, dataDir, poolSize: options.poolSize });
   await migrateToLatest(database.db);
   return {
     db: database.db,

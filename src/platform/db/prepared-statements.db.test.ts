@@ -1,20 +1,15 @@
 // Parameterised statements run as named prepared statements (prepared-statements.ts), on PGlite and
 // on PostgreSQL (DATABASE_URL): prepared once per connection, and a statement whose table changed
 // shape under it is prepared again instead of failing on every call.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { useTestDatabase } from '../../../test/support/use-test-database.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   await sql`create table prepared_probe (id int primary key, label text not null)`.execute(database.db);
   await sql`insert into prepared_probe values (1, 'one'), (2, 'two')`.execute(database.db);
-});
-
-afterAll(async () => {
-  await database?.close();
 });
 
 const probe = (id: number) => database.db.selectFrom('prepared_probe' as any).selectAll().where('id', '=', id).execute();
