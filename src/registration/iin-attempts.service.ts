@@ -26,6 +26,13 @@ type FailedOutcome = Extract<store.IinAttemptOutcome, 'not_found' | 'bmg_mismatc
 type LookupOutcome = 'not_found' | 'bmg_mismatch';
 type FailedAudit = Extract<AuditEvent, { type: 'iin.not_found' | 'bmg.mismatch' }>;
 
+/** The citizen's move an accepted lookup makes, checked against the transition table. */
+function acceptMove() {
+  const move = findTransition(RegistrationState.AWAITING_IIN, RegistrationState.AWAITING_VIDEO_CHECK, 'citizen');
+  if (!move) throw new AppError('INVALID_STATE', { state: RegistrationState.AWAITING_IIN });
+  return move;
+}
+
 export class IinAttempts {
   constructor(private readonly ctx: AppContext) {}
 
@@ -43,23 +50,11 @@ export class IinAttempts {
 
   /** Records a lookup about to be made, or refuses it (429); at the registration's limit it ends the registration. */
   async begin(registration: RegistrationRow, iin: string, clientIp: string): Promise<IinAttempt> {
-    const now = new Date();
-    const id = randomUUID();
+    const start = this.start(registration, iin, clientIp);
     // One round trip (iin_attempt_begin): the locks, the counts, and the attempt or the refusal.
-    const result = await store.beginAttempt(this.ctx.db, {
-      id,
-      registrationId: registration.id,
-      phoneHash: this.phoneHash(registration.phone),
-      iinHash: this.iinHash(iin),
-      clientIp,
-      now,
-      windowSeconds: IIN_ATTEMPT_WINDOW_SECONDS,
-      limits: this.limits,
-      end: this.end(registration, clientIp),
-      limitedAudit: { type: 'iin.attempts_limited', subject: maskPhone(registration.phone) },
-    });
-    this.refuseUnrecorded(result, now);
-    return { id, registrationId: registration.id };
+    const result = await store.beginAttempt(this.ctx.db, start);
+    this.refuseUnrecorded(result, start.now);
+    return { id: start.id, registrationId: registration.id };
   }
 
   /**
@@ -73,33 +68,44 @@ export class IinAttempts {
     clientIp: string,
     f: { failedAudits: { notFound: Extract<FailedAudit, { type: 'iin.not_found' }>; mismatch: Extract<FailedAudit, { type: 'bmg.mismatch' }> }; lockSubjects: ReadonlyArray<{ kind: string; hash: Buffer }> },
   ): Promise<({ outcome: 'accepted'; maskedName: string } | { outcome: FailedOutcome; attemptsLeft: number }) & { locks: SubjectLock[] }> {
-    const now = new Date();
-    const accept = findTransition(RegistrationState.AWAITING_IIN, RegistrationState.AWAITING_VIDEO_CHECK, 'citizen');
-    if (!accept) throw new AppError('INVALID_STATE', { state: RegistrationState.AWAITING_IIN });
+    const start = this.start(registration, iin, clientIp);
     const result = await store.stepInOneCall(this.ctx.db, {
+      ...start,
+      phone: registration.phone,
+      iin,
+      subject: maskIin(iin),
+      acceptTo: acceptMove().to,
+      failedAudits: f.failedAudits,
+      lockSubjects: f.lockSubjects,
+    });
+    this.refuseUnrecorded(result, start.now);
+    const concluded = this.concluded(result);
+    return concluded.outcome === 'accepted' ? { ...concluded, maskedName: result.maskedName ?? '', locks: result.locks } : { ...concluded, locks: result.locks };
+  }
+
+  /** A lookup to record before it is made (a new attempt id, now). */
+  private start(registration: RegistrationRow, iin: string, clientIp: string): store.AttemptStart {
+    return {
       id: randomUUID(),
       registrationId: registration.id,
-      phone: registration.phone,
       phoneHash: this.phoneHash(registration.phone),
-      iin,
       iinHash: this.iinHash(iin),
       clientIp,
-      now,
+      now: new Date(),
       windowSeconds: IIN_ATTEMPT_WINDOW_SECONDS,
       limits: this.limits,
       end: this.end(registration, clientIp),
       limitedAudit: { type: 'iin.attempts_limited', subject: maskPhone(registration.phone) },
-      subject: maskIin(iin),
-      acceptTo: accept.to,
-      failedAudits: f.failedAudits,
-      lockSubjects: f.lockSubjects,
-    });
-    this.refuseUnrecorded(result, now);
+    };
+  }
+
+  /** A recorded lookup's outcome: the registration had left AWAITING_IIN (409), accepted, or a failure with the lookups left. */
+  private concluded(result: { outcome: store.IinAttemptOutcome | 'state' | null; state: string | undefined; failed: number }): { outcome: 'accepted' } | { outcome: FailedOutcome; attemptsLeft: number } {
     if (result.outcome === 'state' || result.outcome === null) {
       throw new AppError('INVALID_STATE', { state: result.state ?? 'UNKNOWN', expected: RegistrationState.AWAITING_IIN });
     }
-    if (result.outcome === 'accepted') return { outcome: 'accepted', maskedName: result.maskedName ?? '', locks: result.locks };
-    return { outcome: result.outcome as FailedOutcome, attemptsLeft: iinAttemptsLeft(result.failed, this.limits), locks: result.locks };
+    if (result.outcome === 'accepted') return { outcome: 'accepted' };
+    return { outcome: result.outcome as FailedOutcome, attemptsLeft: iinAttemptsLeft(result.failed, this.limits) };
   }
 
   /** The answers of a lookup that was not recorded: no such registration, another state, or a limit. */
@@ -121,26 +127,19 @@ export class IinAttempts {
     registration: RegistrationRow,
     f: { iin: string; clientIp: string; outcome: 'accepted'; maskedName: string } | { iin: string; clientIp: string; outcome: LookupOutcome; audit: FailedAudit },
   ): Promise<{ outcome: 'accepted' } | { outcome: FailedOutcome; attemptsLeft: number }> {
-    const now = new Date();
-    const move = findTransition(RegistrationState.AWAITING_IIN, RegistrationState.AWAITING_VIDEO_CHECK, 'citizen');
-    if (!move) throw new AppError('INVALID_STATE', { state: RegistrationState.AWAITING_IIN });
     const result = await store.finishAttempt(this.ctx.db, {
       id: attempt.id,
       registrationId: attempt.registrationId,
       outcome: f.outcome,
-      now,
+      now: new Date(),
       clientIp: f.clientIp,
       subject: maskIin(f.iin),
-      accept: { move, iin: f.iin, maskedName: f.outcome === 'accepted' ? f.maskedName : null },
+      accept: { move: acceptMove(), iin: f.iin, maskedName: f.outcome === 'accepted' ? f.maskedName : null },
       failedAudit: f.outcome === 'accepted' ? null : f.audit,
       limitPerRegistration: this.limits.perRegistration,
       end: this.end(registration, f.clientIp),
     });
-    if (result.outcome === 'state') {
-      throw new AppError('INVALID_STATE', { state: result.state ?? 'UNKNOWN', expected: RegistrationState.AWAITING_IIN });
-    }
-    if (result.outcome === 'accepted') return { outcome: 'accepted' };
-    return { outcome: result.outcome as FailedOutcome, attemptsLeft: iinAttemptsLeft(result.failed, this.limits) };
+    return this.concluded(result);
   }
 
   /** The registry did not answer: not the citizen's attempt. */

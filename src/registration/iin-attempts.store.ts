@@ -36,36 +36,32 @@ export interface EndOfRegistration {
   audit: Extract<AuditEvent, { type: 'iin.attempts_exceeded' }>;
 }
 
-/**
- * A lookup about to be made, in one round trip (iin_attempt_begin, migration 0012): under the
- * registration's row lock and the phone's lock, the lookups used so far are counted and the lookup is
- * recorded — or refused: at the registration's limit it ends (`end`), at the phone's or IP's daily
- * limit the refusal is audited. `state` is the registration's as found (undefined: none); nothing
- * happens unless it is `end.move.from`.
- */
-export async function beginAttempt(
-  conn: DbOrTx,
-  a: {
-    id: string;
-    registrationId: string;
-    phoneHash: Buffer;
-    iinHash: Buffer;
-    clientIp: string;
-    now: Date;
-    windowSeconds: number;
-    limits: { perRegistration: number; perPhonePerDay: number; perIpPerDay: number };
-    end: EndOfRegistration;
-    limitedAudit: { type: 'iin.attempts_limited'; subject: string };
-  },
-): Promise<{ state: string | undefined; used: IinAttemptsUsed; recorded: boolean }> {
-  const { end } = a;
-  const { rows } = await sql<{ state: string | null; reg_count: number; phone_count: number; phone_oldest: Date | null; ip_count: number; ip_oldest: Date | null; recorded: boolean }>`
-    select * from iin_attempt_begin(
-      ${a.registrationId}, ${end.move.from}, ${a.id}, ${a.phoneHash}, ${a.iinHash}, ${a.clientIp},
-      ${a.now}, ${a.windowSeconds}::int, ${a.limits.perRegistration}::int, ${a.limits.perPhonePerDay}::int, ${a.limits.perIpPerDay}::int,
-      ${end.move.to}, ${end.reason}, ${end.audit.type}, ${JSON.stringify(end.audit.details)}::jsonb,
-      ${a.limitedAudit.type}, ${a.limitedAudit.subject})`.execute(conn);
-  const row = rows[0];
+/** A lookup to record (or refuse) before it is made: what iin_attempt_begin and iin_step take first. */
+export interface AttemptStart {
+  id: string;
+  registrationId: string;
+  phoneHash: Buffer;
+  iinHash: Buffer;
+  clientIp: string;
+  now: Date;
+  windowSeconds: number;
+  limits: { perRegistration: number; perPhonePerDay: number; perIpPerDay: number };
+  end: EndOfRegistration;
+  limitedAudit: { type: 'iin.attempts_limited'; subject: string };
+}
+
+/** The counts iin_attempt_begin and iin_step answer with. */
+interface UsedRow {
+  state: string | null;
+  reg_count: number;
+  phone_count: number;
+  phone_oldest: Date | null;
+  ip_count: number;
+  ip_oldest: Date | null;
+  recorded: boolean;
+}
+
+function startOf(row: UsedRow): { state: string | undefined; used: IinAttemptsUsed; recorded: boolean } {
   return {
     state: row.state ?? undefined,
     used: {
@@ -75,6 +71,27 @@ export async function beginAttempt(
     },
     recorded: row.recorded,
   };
+}
+
+/** The audit types iin_attempt_finish and iin_step write for an accepted lookup. */
+const ACCEPTED_AUDITS = { accepted: 'iin.accepted', already: 'iin.already_registered' } as const satisfies Record<string, AuditEvent['type']>;
+
+/**
+ * A lookup about to be made, in one round trip (iin_attempt_begin, migration 0012): under the
+ * registration's row lock and the phone's lock, the lookups used so far are counted and the lookup is
+ * recorded — or refused: at the registration's limit it ends (`end`), at the phone's or IP's daily
+ * limit the refusal is audited. `state` is the registration's as found (undefined: none); nothing
+ * happens unless it is `end.move.from`.
+ */
+export async function beginAttempt(conn: DbOrTx, a: AttemptStart): Promise<{ state: string | undefined; used: IinAttemptsUsed; recorded: boolean }> {
+  const { end } = a;
+  const { rows } = await sql<UsedRow>`
+    select * from iin_attempt_begin(
+      ${a.registrationId}, ${end.move.from}, ${a.id}, ${a.phoneHash}, ${a.iinHash}, ${a.clientIp},
+      ${a.now}, ${a.windowSeconds}::int, ${a.limits.perRegistration}::int, ${a.limits.perPhonePerDay}::int, ${a.limits.perIpPerDay}::int,
+      ${end.move.to}, ${end.reason}, ${end.audit.type}, ${JSON.stringify(end.audit.details)}::jsonb,
+      ${a.limitedAudit.type}, ${a.limitedAudit.subject})`.execute(conn);
+  return startOf(rows[0]);
 }
 
 /**
@@ -101,8 +118,7 @@ export async function finishAttempt(
   },
 ): Promise<{ outcome: IinAttemptOutcome | 'state'; state: string | undefined; failed: number }> {
   const { end, accept } = f;
-  const accepted: AuditEvent['type'] = 'iin.accepted';
-  const already: AuditEvent['type'] = 'iin.already_registered';
+  const { accepted, already } = ACCEPTED_AUDITS;
   const { rows } = await sql<{ outcome: IinAttemptOutcome | 'state'; state: string | null; failed: number | null }>`
     select * from iin_attempt_finish(
       ${f.id}, ${f.registrationId}, ${f.outcome}, ${f.now}, ${f.clientIp}, ${f.subject},
@@ -121,19 +137,9 @@ export async function finishAttempt(
  */
 export async function stepInOneCall(
   conn: DbOrTx,
-  a: {
-    id: string;
-    registrationId: string;
+  a: AttemptStart & {
     phone: string;
-    phoneHash: Buffer;
     iin: string;
-    iinHash: Buffer;
-    clientIp: string;
-    now: Date;
-    windowSeconds: number;
-    limits: { perRegistration: number; perPhonePerDay: number; perIpPerDay: number };
-    end: EndOfRegistration;
-    limitedAudit: { type: 'iin.attempts_limited'; subject: string };
     /** The masked IIN: the subject of the lookup's audit events. */
     subject: string;
     acceptTo: string;
@@ -150,23 +156,17 @@ export async function stepInOneCall(
   locks: Array<{ failedChecks: number; lockedUntil: Date | null; updatedAt: Date }>;
 }> {
   const { end, failedAudits } = a;
-  const accepted: AuditEvent['type'] = 'iin.accepted';
-  const already: AuditEvent['type'] = 'iin.already_registered';
-  const { rows } = await sql<{
-    state: string | null;
-    reg_count: number;
-    phone_count: number;
-    phone_oldest: Date | null;
-    ip_count: number;
-    ip_oldest: Date | null;
-    recorded: boolean;
-    outcome: IinAttemptOutcome | 'state' | null;
-    failed: number | null;
-    masked_name: string | null;
-    lock_failed_checks: number[] | null;
-    lock_locked_until: Array<Date | null> | null;
-    lock_updated_at: Date[] | null;
-  }>`
+  const { accepted, already } = ACCEPTED_AUDITS;
+  const { rows } = await sql<
+    UsedRow & {
+      outcome: IinAttemptOutcome | 'state' | null;
+      failed: number | null;
+      masked_name: string | null;
+      lock_failed_checks: number[] | null;
+      lock_locked_until: Array<Date | null> | null;
+      lock_updated_at: Date[] | null;
+    }
+  >`
     select * from iin_step(
       ${a.registrationId}, ${end.move.from}, ${a.id}, ${a.phone}, ${a.phoneHash}, ${a.iin}, ${a.iinHash}, ${a.clientIp},
       ${a.now}, ${a.windowSeconds}::int, ${a.limits.perRegistration}::int, ${a.limits.perPhonePerDay}::int, ${a.limits.perIpPerDay}::int,
@@ -180,13 +180,7 @@ export async function stepInOneCall(
   const lockedUntil = row.lock_locked_until ?? [];
   const updatedAt = row.lock_updated_at ?? [];
   return {
-    state: row.state ?? undefined,
-    used: {
-      registration: row.reg_count,
-      phone: { count: row.phone_count, oldest: row.phone_oldest ? new Date(row.phone_oldest) : null },
-      ip: { count: row.ip_count, oldest: row.ip_oldest ? new Date(row.ip_oldest) : null },
-    },
-    recorded: row.recorded,
+    ...startOf(row),
     outcome: row.outcome,
     failed: row.failed ?? 0,
     maskedName: row.masked_name,
