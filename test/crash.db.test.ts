@@ -2,7 +2,7 @@
 // is in the database and every SMS queued for it is sent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from './support/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,15 +14,6 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-crash-'));
 let databaseUrl: string | undefined;
 let dropDatabase: (() => Promise<void>) | undefined;
 let child: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startProcess(port: number): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

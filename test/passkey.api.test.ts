@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { freePort } from './support/free-port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
 import { citizenBrowser, citizenWithDigitalId, signIn, type CitizenBrowser } from './support/citizen-session.js';
@@ -7,17 +7,6 @@ import { hmacSha256 } from '../src/platform/crypto.js';
 
 let server: TestServer;
 let origin: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   // The relying party is PUBLIC_URL: the test server's own origin, as a browser would see it.

@@ -1,22 +1,11 @@
 // A relying party (openid-client 6) and a citizen's browser (a cookie jar, redirects followed by hand)
 // against the real server on a loopback port whose address is its PUBLIC_URL (the issuer).
-import net from 'node:net';
+import { freePort } from './free-port.js';
 import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from './test-server.js';
 import { expect } from 'vitest';
 import { citizenWithDigitalId, nextSms, outbox } from './citizen-session.js';
 import { ClientService } from '../../src/oidc/oidc-client.service.js';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startOidcTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const port = await freePort();

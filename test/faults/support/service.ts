@@ -1,18 +1,10 @@
 // The real service as a child process (src/main.ts, as `npm start` runs it) on a free port, and the
 // steady load the fault tests put on it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import readline from 'node:readline';
+import { freePort } from '../../support/free-port.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+export { freePort };
 
 export interface ServiceLogLine {
   level: number;
