@@ -83,4 +83,23 @@ describe('the IIN step: embedded registry (one call) and http registry (three ca
     expect(viaEmbedded.answers[0]).toMatchObject({ status: 409, body: { error: { code: 'ALREADY_REGISTERED', details: { attemptsLeft: 4 } } } });
     expect(viaEmbedded.attempts).toEqual(['already_registered']);
   });
+
+  it('answers PHONE_IN_USE at the IIN step for a number another Digital ID has, whether BMG binds it to the typed IIN already or not (no futile assistant ticket)', async () => {
+    const previous = await addCitizen(embedded);
+    for (const server of [embedded, remote]) {
+      const first = await submit(server, previous.phone, [previous.iin]);
+      await server.ctx.db.transaction().execute((trx) => completeRegistration(trx, first.id, 'video_check'));
+    }
+    // The number went to someone new: first BMG still binds it to the old holder, then (an operator) to them.
+    const newcomer = await addCitizen(embedded, { bindPhone: false });
+    const next = await addCitizen(embedded, { phone: previous.phone });
+    const { viaEmbedded } = await both(next, [newcomer.iin, next.iin]);
+    expect(viaEmbedded.answers.map((a) => [a.status, a.body.error.code, a.body.error.details])).toEqual([
+      [409, 'PHONE_IN_USE', { attemptsLeft: 4 }],
+      [409, 'PHONE_IN_USE', { attemptsLeft: 3 }],
+    ]);
+    expect(viaEmbedded.attempts).toEqual(['phone_in_use', 'phone_in_use']);
+    expect(viaEmbedded.registration).toMatchObject({ state: 'AWAITING_IIN', iin: null });
+    expect(viaEmbedded.audit.map((e) => e.type).filter((t) => t.startsWith('iin.') || t.startsWith('bmg.'))).toEqual(['iin.phone_in_use', 'iin.phone_in_use']);
+  });
 });

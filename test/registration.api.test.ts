@@ -212,6 +212,27 @@ describe(`registration API on ${testDbKind}`, () => {
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('ALREADY_REGISTERED');
     });
+
+    it.each([
+      ['kk', 'басқа Digital ID'],
+      ['ru', 'другом Digital ID'],
+      ['en', 'another Digital ID'],
+    ])('answers PHONE_IN_USE in %s at the IIN step, before any video check, when another Digital ID has the phone', async (lang, text) => {
+      const first = await startVerified();
+      const previous = await addCitizen(server, { phone: first.phone });
+      await server.request('POST', `/api/v1/registrations/${first.id}/iin`, { token: first.token, body: { iin: previous.iin } });
+      await server.ctx.db.transaction().execute((trx) => completeRegistration(trx, first.id, 'video_check'));
+      // The number now belongs to someone else in BMG (an operator rebound it); the old Digital ID keeps it.
+      const next = await addCitizen(server, { phone: first.phone });
+
+      const second = await startVerified(first.phone);
+      const res = await server.request('POST', `/api/v1/registrations/${second.id}/iin`, { token: second.token, body: { iin: next.iin }, headers: { 'accept-language': lang } });
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'PHONE_IN_USE', details: { attemptsLeft: 4 } });
+      expect(res.body.error.message).toContain(text);
+      const row = await server.ctx.db.selectFrom('registrations').select(['state', 'iin']).where('id', '=', second.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ state: 'AWAITING_IIN', iin: null });
+    });
   });
 
   describe('the registration token and state', () => {

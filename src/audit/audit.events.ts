@@ -14,6 +14,8 @@ export interface AuditEventDetails {
   'iin.accepted': undefined;
   'iin.not_found': undefined;
   'iin.already_registered': undefined;
+  // the IIN has no Digital ID but the phone is another's (written by iin_attempt_finish, migration 0028)
+  'iin.phone_in_use': undefined;
   'iin.attempts_limited': { retryAfter: number };
   'iin.attempts_exceeded': { limit: number };
   'bmg.mismatch': { phone: string };

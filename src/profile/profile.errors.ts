@@ -1,4 +1,4 @@
-import { defineErrors } from '../platform/errors/app-error.js';
+import { defineErrors, withDetails } from '../platform/errors/app-error.js';
 
 export const profileErrors = defineErrors({
   PHONE_UNCHANGED: {
@@ -9,14 +9,17 @@ export const profileErrors = defineErrors({
       en: 'This number is already the one of your Digital ID. Enter the new number.',
     },
   },
-  PHONE_IN_USE: {
+  // One Digital ID per phone: at the IIN step (attemptsLeft: the registration's lookups), at a change of
+  // phone, and when a registration completes. A number the operator gave to someone new may still be an
+  // older Digital ID's: the support centre sorts that out.
+  PHONE_IN_USE: withDetails<{ attemptsLeft: number } | undefined>()({
     status: 409,
     message: {
-      kk: 'Бұл нөмір басқа Digital ID-де қолданылады.',
-      ru: 'Этот номер уже используется в другом Digital ID.',
-      en: 'This number is already used by another Digital ID.',
+      kk: 'Бұл нөмір басқа Digital ID-де қолданылады. Өзіңіздің басқа нөміріңізді пайдаланыңыз немесе бұл нөмір енді сіздікі болса, қолдау орталығына жүгініңіз.',
+      ru: 'Этот номер уже используется в другом Digital ID. Укажите другой свой номер или, если этот номер теперь ваш, обратитесь в центр поддержки.',
+      en: 'This number is already used by another Digital ID. Use another number of yours or, if this number is now yours, contact the support centre.',
     },
-  },
+  }),
   PHONE_CHANGE_NOT_FOUND: {
     status: 404,
     message: {

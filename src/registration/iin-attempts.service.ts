@@ -21,8 +21,8 @@ export interface IinAttempt {
   registrationId: string;
 }
 
-type FailedOutcome = Extract<store.IinAttemptOutcome, 'not_found' | 'bmg_mismatch' | 'already_registered'>;
-/** What the registry's answer makes of a lookup (a known IIN may still turn out 'already_registered'). */
+type FailedOutcome = Extract<store.IinAttemptOutcome, 'not_found' | 'bmg_mismatch' | 'already_registered' | 'phone_in_use'>;
+/** What the registry's answer makes of a lookup (a known IIN may still turn out 'already_registered' or 'phone_in_use'). */
 type LookupOutcome = 'not_found' | 'bmg_mismatch';
 type FailedAudit = Extract<AuditEvent, { type: 'iin.not_found' | 'bmg.mismatch' }>;
 
@@ -119,7 +119,8 @@ export class IinAttempts {
 
   /**
    * The lookup's outcome in one round trip (iin_attempt_finish). Accepted: the registration moves on
-   * with the person — unless the IIN already has a digital profile (then a failure, 'already_registered').
+   * with the person — unless the IIN already has a digital profile (then a failure, 'already_registered'),
+   * or another Digital ID has the phone ('phone_in_use').
    * A failure is audited and counted: `attemptsLeft` 0 means the registration has ended.
    */
   async finish(

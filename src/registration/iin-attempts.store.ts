@@ -96,8 +96,9 @@ export async function beginAttempt(conn: DbOrTx, a: AttemptStart): Promise<{ sta
 
 /**
  * A lookup's outcome in one round trip (iin_attempt_finish, migration 0012), under the registration's
- * row lock. 'accepted' moves the registration on (`accept`) with the person — unless the IIN already
- * has a digital profile: then it is recorded as 'already_registered'. A failure is audited and counted;
+ * row lock (its body: migration 0028). 'accepted' moves the registration on (`accept`) with the person —
+ * unless the IIN already has a digital profile ('already_registered') or another Digital ID has the
+ * registration's phone ('phone_in_use', also instead of 'bmg_mismatch'): then that is recorded. A failure is audited and counted;
  * the registration's last allowed failure ends it (`end`). Returns what was recorded ('state': the
  * registration had left `accept.move.from`, nothing was written) and, after a failure, the registration's failed lookups.
  */

@@ -111,10 +111,12 @@ function otpError(verification: Exclude<OtpVerification, { ok: true }>): AppErro
 }
 
 /** The error of a failed lookup; with no attempts left the registration has ended. */
-function iinRefusal(result: { outcome: 'not_found' | 'bmg_mismatch' | 'already_registered'; attemptsLeft: number }): AppError {
+function iinRefusal(result: { outcome: 'not_found' | 'bmg_mismatch' | 'already_registered' | 'phone_in_use'; attemptsLeft: number }): AppError {
   if (result.attemptsLeft === 0) return new AppError('IIN_ATTEMPTS_EXCEEDED');
   if (result.outcome === 'not_found') return new AppError('PERSON_NOT_FOUND', { attemptsLeft: result.attemptsLeft });
   if (result.outcome === 'bmg_mismatch') return new AppError('BMG_PHONE_MISMATCH', { assistant: true, attemptsLeft: result.attemptsLeft });
+  // One Digital ID per phone: known here already, not first when the video check completes the registration.
+  if (result.outcome === 'phone_in_use') return new AppError('PHONE_IN_USE', { attemptsLeft: result.attemptsLeft });
   return new AppError('ALREADY_REGISTERED', { attemptsLeft: result.attemptsLeft });
 }
 

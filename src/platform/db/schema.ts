@@ -266,7 +266,7 @@ export interface IinAttemptsTable {
   phone_hash: Buffer;
   iin_hash: Buffer;
   client_ip: string;
-  outcome: 'pending' | 'accepted' | 'not_found' | 'bmg_mismatch' | 'already_registered' | 'unavailable';
+  outcome: 'pending' | 'accepted' | 'not_found' | 'bmg_mismatch' | 'already_registered' | 'phone_in_use' | 'unavailable';
   created_at: Timestamp;
 }
 
