@@ -43,10 +43,10 @@ async function steppedUpCitizen() {
 }
 
 /** Starts a change to a new number BMG binds to the citizen's IIN; returns the change and its code. */
-async function startChange(c: { browser: CitizenBrowser; iin: string }, newPhone = randomPhone()) {
+async function startChange(c: { browser: CitizenBrowser; iin: string }, newPhone = randomPhone(), language?: string) {
   await server.ctx.registry.bindPhone(newPhone, c.iin);
   const before = (await outbox(server, newPhone))[0]?.id;
-  const res = await c.browser.request('POST', '/api/v1/me/phone', { body: { phone: newPhone } });
+  const res = await c.browser.request('POST', '/api/v1/me/phone', { body: { phone: newPhone, ...(language ? { language } : {}) } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const sms = await nextSms(server, newPhone, before);
   expect(sms.purpose).toBe('phone_change_code');
@@ -192,6 +192,23 @@ describe(`change of phone on ${testDbKind}`, () => {
     const beforeSignin = (await outbox(server, c.phone))[0]?.id;
     await server.request('POST', '/api/v1/sessions', { body: { phone: c.phone } });
     expect((await nextSms(server, c.phone, beforeSignin)).purpose).toBe('signin_unregistered');
+  });
+
+  it.each([
+    ['kk', 'бұғаттаңыз', 'қолдау орталығына'],
+    ['ru', 'заблокируйте Digital ID', 'центр поддержки'],
+    ['en', 'block your Digital ID', 'support centre'],
+  ])('tells the old number in %s what to do if the change was not theirs: block the Digital ID, or the support centre', async (language, block, support) => {
+    const c = await steppedUpCitizen();
+    const change = await startChange(c, randomPhone(), language);
+    const beforeOld = (await outbox(server, c.phone))[0]?.id;
+    const ok = await c.browser.request('POST', `/api/v1/me/phone/${change.id}/otp`, { body: { code: change.code } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const notice = await nextSms(server, c.phone, beforeOld);
+    expect(notice.purpose).toBe('phone_changed');
+    expect(notice.body).toContain(block);
+    expect(notice.body).toContain(support);
+    expect(notice.body).toContain(server.config.supportUrls[language as 'kk' | 'ru' | 'en']);
   });
 
   it('limits wrong codes as for every code: after 5 the right one no longer works; the change belongs to its session', async () => {

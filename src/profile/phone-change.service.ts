@@ -104,8 +104,14 @@ export class PhoneChangeService {
         clientIp,
         details: { changeId: change.id, oldPhone: maskPhone(profile.phone), newPhone: maskPhone(change.new_phone) },
       });
-      // The old number hears of it: if the change was not theirs, they can block the Digital ID.
-      await this.ctx.sms.enqueue(trx, { phone: profile.phone, language: change.language as Language, purpose: 'phone_changed', params: { phone: maskPhone(change.new_phone) } });
+      // The old number hears of it: if the change was not theirs, they block the Digital ID (the text says how).
+      const language = change.language as Language;
+      await this.ctx.sms.enqueue(trx, {
+        phone: profile.phone,
+        language,
+        purpose: 'phone_changed',
+        params: { phone: maskPhone(change.new_phone), url: this.ctx.config.supportUrls[language] },
+      });
       return { ok: true as const, phoneMasked: maskPhone(change.new_phone) };
     });
     if (!outcome.ok) throw outcome.error;

@@ -71,10 +71,12 @@ export const SMS_TEXTS = {
     ru: 'Digital ID: код смены номера {code}, {minutes} мин. Никому не сообщайте.',
     en: 'Digital ID: number change code {code}. Valid {minutes} min. Do not share it.',
   },
+  // The old number cannot ask for a code any more (it is no longer the Digital ID's): the citizen blocks it
+  // in a session still open or after a passkey sign-in, or through the support centre ({url}).
   phone_changed: {
-    kk: 'Digital ID: нөміріңіз {phone} нөміріне ауыстырылды. Бұл сіз болмасаңыз, қолдау қызметіне жүгініңіз.',
-    ru: 'Digital ID: номер вашего Digital ID изменён на {phone}. Если это были не вы, обратитесь в поддержку.',
-    en: 'Digital ID: the number of your Digital ID was changed to {phone}. If this was not you, contact support.',
+    kk: 'Digital ID: нөміріңіз {phone} нөміріне ауыстырылды. Бұл сіз болмасаңыз, Digital ID-ді профильде дереу бұғаттаңыз немесе қолдау орталығына жүгініңіз: {url}',
+    ru: 'Digital ID: номер вашего Digital ID изменён на {phone}. Если это были не вы, срочно заблокируйте Digital ID в профиле или обратитесь в центр поддержки: {url}',
+    en: 'Digital ID: the number of your Digital ID was changed to {phone}. If this was not you, block your Digital ID at once in your profile or contact the support centre: {url}',
   },
   digital_id_unblocked: {
     kk: 'Digital ID: сіздің Digital ID қайта ашылды. Кіре аласыз.',
