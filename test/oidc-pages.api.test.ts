@@ -1,6 +1,7 @@
 // The pages oidc-provider renders itself (RP-initiated logout, signed out, errors): in the language the
 // service asks (ui_locales), else the one chosen in the web app (did_lang cookie), else the browser's,
-// else DEFAULT_LANGUAGE; the web app's look under the route's CSP; the support-centre link on each.
+// else DEFAULT_LANGUAGE; the web app's look under the route's CSP; the support-centre link on each. The
+// web app's sign-in and consent pages get the same language through the interaction URL (?lang=).
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
@@ -41,6 +42,16 @@ async function wrongRedirectPage(headers: Record<string, string> = {}, params: R
   const start = await authorizationUrl(rp, { redirect_uri: 'https://evil.example.com/callback', ...params });
   const browser = new Browser(server);
   return browser.fetch(start.url.href, { headers });
+}
+
+/** Requests without ui_locales and the language each should get: did_lang, else Accept-Language, else DEFAULT_LANGUAGE. */
+function withoutUiLocales(): Array<[Record<string, string>, Language]> {
+  return [
+    [{ cookie: 'did_lang=en', 'accept-language': 'kk' }, 'en'],
+    [{ cookie: 'did_lang=de', 'accept-language': 'de, kk;q=0.8, ru;q=0.5' }, 'kk'],
+    [{ 'accept-language': 'en-GB,en;q=0.9' }, 'en'],
+    [{}, server.config.defaultLanguage],
+  ];
 }
 
 describe(`the provider's own pages on ${testDbKind}`, () => {
@@ -130,17 +141,36 @@ describe(`the provider's own pages on ${testDbKind}`, () => {
   });
 
   it('without ui_locales: the language chosen in the web app (did_lang cookie), else Accept-Language, else DEFAULT_LANGUAGE', async () => {
-    const cases: Array<[Record<string, string>, Language]> = [
-      [{ cookie: 'did_lang=en', 'accept-language': 'kk' }, 'en'],
-      [{ cookie: 'did_lang=de', 'accept-language': 'de, kk;q=0.8, ru;q=0.5' }, 'kk'],
-      [{ 'accept-language': 'en-GB,en;q=0.9' }, 'en'],
-      [{}, server.config.defaultLanguage],
-    ];
+    const cases = withoutUiLocales();
     for (const [headers, language] of cases) {
       const page = pageOf(await wrongRedirectPage(headers));
       expect(page.lang, JSON.stringify(headers)).toBe(language);
       expect(page.h1).toBe(PROVIDER_PAGE_TEXTS[language].error.heading);
       expect(decode(page.html)).toContain(oauthErrorMessage(language, 'invalid_redirect_uri'));
+    }
+  });
+
+  it("sends the citizen to the web app's sign-in and consent pages in the same language (?lang=): ui_locales first, kept from sign-in to consent", async () => {
+    const rp = await relyingParty(server, await registerClient(server));
+    const { browser } = await signedInBrowser(server);
+    const start = await authorizationUrl(rp, { ui_locales: 'de kk-KZ ru' });
+    const signin = await browser.fetch(start.url.href, { headers: { 'accept-language': 'en' } });
+    expect(signin.location).toMatch(/\/signin\?interaction=[^&]+&lang=kk$/);
+    const uid = new URL(signin.location!).searchParams.get('interaction')!;
+    const login = await browser.fetch(`/api/v1/interactions/${uid}/login`, { method: 'POST', headers: { 'accept-language': 'en' } });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    const consent = await browser.fetch(new URL(login.body.redirectTo, server.url).href, { headers: { 'accept-language': 'en' } });
+    expect(new URL(consent.location!).pathname).toMatch(/^\/consent\/[^/]+$/);
+    expect(new URL(consent.location!).search).toBe('?lang=kk');
+  });
+
+  it('without ui_locales the sign-in page gets the language the provider pages would: did_lang, else Accept-Language, else DEFAULT_LANGUAGE', async () => {
+    const rp = await relyingParty(server, await registerClient(server));
+    const cases = withoutUiLocales();
+    for (const [headers, language] of cases) {
+      const start = await authorizationUrl(rp);
+      const res = await new Browser(server).fetch(start.url.href, { headers });
+      expect(new URL(res.location!).searchParams.get('lang'), JSON.stringify(headers)).toBe(language);
     }
   });
 });

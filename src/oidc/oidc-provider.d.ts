@@ -87,6 +87,8 @@ declare module 'oidc-provider' {
       provider: Provider;
     };
     cookies: { get(name: string, options?: Record<string, unknown>): string | undefined };
+    /** A request header (Koa's ctx.get). */
+    get(header: string): string;
     req: IncomingMessage;
     [key: string]: unknown;
   }

@@ -15,7 +15,7 @@ import { ACR_VALUES, asksRegistryClaims, assuranceOfAcr, requiredAssurance, SCOP
 import { recalledDigitalId } from './oidc-request-records.js';
 import * as accounts from './oidc-account.store.js';
 import { listGrants } from './oidc-payload.store.js';
-import { isFormPostPage, providerPages } from './provider-pages.js';
+import { isFormPostPage, pageLanguage, providerPages } from './provider-pages.js';
 import { isLanguage } from '../platform/i18n.js';
 
 export const OIDC_PREFIX = '/oidc';
@@ -34,9 +34,13 @@ export function issuerOf(ctx: AppContext): string {
   return ctx.config.http.publicUrl + OIDC_PREFIX;
 }
 
-/** Where the web app takes over: sign-in (and step-up) first, then the consent page. Relative to PUBLIC_URL. */
-export function interactionPath(uid: string, prompt: string): string {
-  return prompt === 'login' ? `/signin?interaction=${encodeURIComponent(uid)}` : `/consent/${encodeURIComponent(uid)}`;
+/**
+ * Where the web app takes over: sign-in (and step-up) first, then the consent page. Relative to PUBLIC_URL.
+ * `?lang=` is the page's language as the provider's own pages choose it (provider-pages `pageLanguage`).
+ */
+export function interactionPath(uid: string, prompt: string, language: string): string {
+  const lang = `lang=${encodeURIComponent(language)}`;
+  return prompt === 'login' ? `/signin?interaction=${encodeURIComponent(uid)}&${lang}` : `/consent/${encodeURIComponent(uid)}?${lang}`;
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -144,7 +148,8 @@ export function buildProvider(ctx: AppContext, clients: ClientService, sessions:
       return grant;
     },
     interactions: {
-      url: (_kctx: KoaContextWithOIDC, interaction: { uid: string; prompt: { name: string } }) => interactionPath(interaction.uid, interaction.prompt.name),
+      url: (kctx: KoaContextWithOIDC, interaction: { uid: string; prompt: { name: string }; params: { ui_locales?: unknown } }) =>
+        interactionPath(interaction.uid, interaction.prompt.name, pageLanguage(kctx, ctx.config, interaction.params.ui_locales)),
       policy,
     },
     cookies: {

@@ -60,8 +60,14 @@ function fromUiLocales(value: unknown): Language | null {
   return null;
 }
 
-export function pageLanguage(kctx: PageContext, config: Config): Language {
-  const requested = fromUiLocales(kctx.oidc?.params?.ui_locales) ?? fromUiLocales(kctx.query?.ui_locales);
+/**
+ * The language of a page the citizen sees while a service waits: the service's ui_locales (`uiLocales`:
+ * an interaction's, else the request's), else the web app's choice (did_lang), else Accept-Language,
+ * else DEFAULT_LANGUAGE. The provider's own pages and the web app's sign-in and consent pages (the
+ * interaction URL carries it as ?lang=) use this one order.
+ */
+export function pageLanguage(kctx: Pick<PageContext, 'query' | 'cookies' | 'get'> & { oidc?: { params?: Record<string, unknown> } }, config: Config, uiLocales?: unknown): Language {
+  const requested = fromUiLocales(uiLocales) ?? fromUiLocales(kctx.oidc?.params?.ui_locales) ?? fromUiLocales(kctx.query?.ui_locales);
   if (requested) return requested;
   const chosen = kctx.cookies.get(LANGUAGE_COOKIE, { signed: false });
   if (isLanguage(chosen)) return chosen;

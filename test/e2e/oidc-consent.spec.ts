@@ -184,3 +184,15 @@ test('a service that asks for a face check: the citizen signed in with a code co
   await expect(idToken.locator('[data-claim="amr"]')).toContainText('face');
   await tab.context().close();
 });
+
+test("a service that asks for the citizen's language (ui_locales=kk) gets Digital ID's sign-in page in Kazakh, in an English browser", async ({ browser }, testInfo) => {
+  test.skip(!demo, 'the demo service was not registered (E2E_DEMO_SERVICE)');
+  const tab = await newPage(browser, 'en');
+  await tab.goto(`${rp!.url}/login?ui_locales=kk`);
+  await expect(tab).toHaveURL(/\/signin\?interaction=[^&]+&lang=kk$/);
+  await expect(tab.locator('html')).toHaveAttribute('lang', 'kk');
+  await expect(tab.getByText(oidcText('kk', 'continue.to', { client: SERVICE }))).toBeVisible();
+  await expect(tab.getByLabel(accountText('kk', 'signin.phone'))).toBeVisible();
+  await snap(tab, testInfo, 'signin-for-service-ui-locales-kk');
+  await tab.context().close();
+});

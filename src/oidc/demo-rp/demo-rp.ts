@@ -117,6 +117,9 @@ export async function startDemoRp(options: DemoRpOptions): Promise<{ server: htt
         nonce: pending.nonce,
       };
       if (url.searchParams.get('acr') === 'high') params.acr_values = 'urn:did:acr:high';
+      // A service may ask for the citizen's language (/login?ui_locales=kk): Digital ID's pages then speak it.
+      const uiLocales = url.searchParams.get('ui_locales');
+      if (uiLocales) params.ui_locales = uiLocales.slice(0, 64);
       return redirect(client.buildAuthorizationUrl(config, params).href);
     }
 
