@@ -35,7 +35,7 @@ export function stepUpRoutes(ctx: AppContext, { stepUps, videoChecks: checks, se
         onRequest: guard,
         schema: {
           tags,
-          summary: "Start a face step-up: a video check against the Digital ID's registry photo; its challenges and capture limits",
+          summary: "Start a face step-up: a video check against the Digital ID's enrolled face (the registry photo for one made before faces were kept); its challenges and capture limits",
           security: citizenSecurity,
           response: { 201: Issued, 401: errorRef, 403: errorRef, 423: errorRef, 429: errorRef },
         },
