@@ -1,14 +1,19 @@
 // npm run bench:oidc — the OpenID Connect provider under load, on PGlite and on PostgreSQL: the token
 // endpoint exchanging authorization codes (PKCE, client_secret_basic, a signed ID token each) and
-// refreshing (rotated refresh tokens: each connection follows its own chain, with fetch), and userinfo, beside a
-// floor measured in the same run: a bare Fastify route in the same process. Prints req/s and latency
-// percentiles, CPU per request (Node: the app and the load generator share the process; PostgreSQL: every
-// process of its server, bench/pg-stats.ts) and from these the requests one core carries, set against
-// Keycloak's sizing anchor (per vCPU: 15 password logins/s, 120 refresh-token requests/s).
+// refreshing (rotated refresh tokens: each connection follows its own chain), and userinfo, beside a
+// floor measured in the same run: a bare Fastify route in the same process. The load comes from a child
+// process (bench/support/load-process.ts), so this process's CPU is the app's alone (on PGlite with its
+// embedded database). Prints req/s and latency percentiles, CPU per request (Node: the app; the load
+// generator's apart; PostgreSQL: every process of its server, bench/pg-stats.ts) and from these the
+// requests one core carries, set against Keycloak's sizing anchor (per vCPU: 15 password logins/s,
+// 120 refresh-token requests/s).
 // Env: BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_CODES (1500); BENCH_DATABASE_URL uses an existing
-// PostgreSQL instead of starting one of our own.
+// PostgreSQL instead of starting one of our own; BENCH_ONLY=pglite|postgres runs one database;
+// BENCH_CPU_PROFILE=dir writes the app process's CPU profile of each scenario there (.cpuprofile).
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type autocannon from 'autocannon';
+import { Session } from 'node:inspector/promises';
 import Fastify from 'fastify';
 import * as oidc from 'openid-client';
 import { ClientService } from '../src/oidc/oidc-client.service.js';
@@ -16,25 +21,23 @@ import { citizenWithDigitalId } from '../test/support/citizen-session.js';
 import { authorizationUrl, Browser, interactionUid, relyingParty, startOidcTestServer, type RelyingParty } from '../test/support/oidc-rp.js';
 import type { TestServer } from '../test/support/test-server.js';
 import { PgStats } from './pg-stats.js';
-import { benchHeader, benchPostgres, cpuMs, measure, percentOfFloor, printTable } from './support/load.js';
+import { benchHeader, benchPostgres, cpuMs, percentOfFloor, printTable } from './support/load.js';
+import { measureFromChild, type LoadPlan, type ProcessMeasured } from './support/load-process.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 // Codes live 60 s: made just before the exchange, as many as it can take in that time.
 const CODES = Number(process.env.BENCH_CODES ?? 1500);
+const ONLY = process.env.BENCH_ONLY;
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 const KEYCLOAK_PER_VCPU = { logins: 15, refreshes: 120 };
 const REDIRECT_URI = 'https://rp.bench.example/callback';
 
-interface Row {
+interface Row extends Omit<ProcessMeasured, 'firstRefusal' | 'dbSample'> {
   db: string;
   scenario: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  requests: number;
-  nodeCpuMs: number;
+  /** This process's CPU when no request comes (pg-boss polling, timers), ms per second, measured before the database's scenarios. */
+  idleMsPerSecond: number;
   dbCpuMs: number | null;
 }
 const rows: Row[] = [];
@@ -43,67 +46,39 @@ let stats: PgStats | null = null;
 /** The first refused answer of each scenario, printed: a benchmark of refusals measures nothing. */
 const firstRefusals = new Map<string, string>();
 
-async function scenario(db: string, name: string, opts: autocannon.Options): Promise<Row> {
-  for (const request of opts.requests ?? []) {
-    const own = request.onResponse;
-    request.onResponse = (status, body, context, headers) => {
-      if (status >= 300 && !firstRefusals.has(`${db} ${name}`)) firstRefusals.set(`${db} ${name}`, `${status} ${body.slice(0, 300)}`);
-      if (typeof own === 'function') own(status, body, context, headers);
-    };
-  }
-  const { dbSample, ...m } = await measure(opts, stats);
-  const row: Row = { db, scenario: name, ...m, dbCpuMs: dbSample ? dbSample.cpuMs / Math.max(1, m.requests) : null };
-  rows.push(row);
-  return row;
+/** The app process's CPU profile over one scenario, when BENCH_CPU_PROFILE names a folder. */
+function profiler(name: string) {
+  if (!PROFILE_DIR) return undefined;
+  const session = new Session();
+  return {
+    async start() {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+    },
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      fs.mkdirSync(PROFILE_DIR, { recursive: true });
+      fs.writeFileSync(path.join(PROFILE_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
 }
 
-/** One sequential chain per connection for DURATION seconds (each request needs the previous answer). */
-async function chains(db: string, name: string, seeds: string[], step: (value: string) => Promise<{ status: number; body: string; next: string }>): Promise<Row> {
-  await stats?.reset();
-  const cpuBefore = process.cpuUsage();
-  const latencies: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
+/** The app process's CPU with no request coming, ms per second. */
+async function idleCpu(seconds: number): Promise<number> {
+  const before = process.cpuUsage();
   const started = performance.now();
-  const until = started + DURATION * 1000;
-  await Promise.all(
-    seeds.map(async (seed) => {
-      let value = seed;
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        try {
-          const answer = await step(value);
-          latencies.push(performance.now() - t0);
-          if (answer.status >= 300) {
-            non2xx++;
-            if (!firstRefusals.has(`${db} ${name}`)) firstRefusals.set(`${db} ${name}`, `${answer.status} ${answer.body.slice(0, 300)}`);
-            return;
-          }
-          value = answer.next;
-        } catch {
-          errors++;
-          return;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const sorted = latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
-  const sample = (await stats?.read()) ?? null;
-  const row: Row = {
-    db,
-    scenario: name,
-    rps: Math.round(latencies.length / seconds),
-    p50: pct(0.5),
-    p99: pct(0.99),
-    non2xx,
-    errors,
-    requests: latencies.length,
-    nodeCpuMs: cpuMs(cpu) / Math.max(1, latencies.length),
-    dbCpuMs: sample ? sample.cpuMs / Math.max(1, latencies.length) : null,
-  };
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return cpuMs(process.cpuUsage(before)) / ((performance.now() - started) / 1000);
+}
+let idleMsPerSecond = 0;
+
+async function scenario(db: string, name: string, plan: LoadPlan): Promise<Row> {
+  const { dbSample, firstRefusal, ...m } = await measureFromChild(plan, stats, profiler(`${db}-${name}`));
+  if (firstRefusal && !name.startsWith('floor')) firstRefusals.set(`${db} ${name}`, firstRefusal);
+  const row: Row = { db, scenario: name, ...m, idleMsPerSecond, dbCpuMs: dbSample ? dbSample.cpuMs / Math.max(1, m.requests) : null };
   rows.push(row);
   return row;
 }
@@ -140,7 +115,8 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
     const rp = await relyingParty(server, { ...client, redirectUri: REDIRECT_URI });
     const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret!)}`).toString('base64')}`;
     const tokenHeaders = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
-    await scenario(kind, 'floor: bare route', { url: `${floorUrl}/floor`, connections: CONNECTIONS, duration: DURATION });
+    idleMsPerSecond = await idleCpu(3);
+    await scenario(kind, 'floor: bare route', { kind: 'requests', url: floorUrl, connections: CONNECTIONS, seconds: DURATION, method: 'GET', path: '/floor', variants: [{ headers: {} }], cycle: true });
 
     // A code used twice, or a rotated refresh token used again, revokes its whole grant (oidc-provider's
     // replay defence): each refresh chain is another citizen's grant, so one broken chain stops only itself.
@@ -156,21 +132,19 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
       accessTokens.push(tokens.access_token);
     }
 
-    let user = 0;
     await scenario(kind, 'userinfo', {
+      kind: 'requests',
       url: server.url,
       connections: CONNECTIONS,
-      duration: DURATION,
-      requests: [{ method: 'GET', path: '/oidc/me', setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${accessTokens[user++ % accessTokens.length]}` } }) }],
+      seconds: DURATION,
+      method: 'GET',
+      path: '/oidc/me',
+      variants: accessTokens.map((token) => ({ headers: { authorization: `Bearer ${token}` } })),
+      cycle: true,
     });
 
-    // Rotated refresh tokens: each answer carries the next token, so every connection is a chain of its own
-    // (autocannon prepares a connection's next request before it hands over the answer).
-    await chains(kind, 'token: refresh (rotated)', initialRefresh, async (refresh) => {
-      const res = await fetch(`${server.url}/oidc/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'refresh_token', refresh_token: refresh }) });
-      const body = await res.text();
-      return { status: res.status, body, next: res.status === 200 ? (JSON.parse(body) as { refresh_token: string }).refresh_token : refresh };
-    });
+    // Rotated refresh tokens: each answer carries the next token, so every connection is a chain of its own.
+    await scenario(kind, 'token: refresh (rotated)', { kind: 'refresh-chains', url: `${server.url}/oidc/token`, headers: tokenHeaders, seeds: initialRefresh, seconds: DURATION });
 
     // Codes for the exchange: the session and the grant exist, so each authorization redirects at once.
     const browser = new Browser(server);
@@ -186,22 +160,21 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
       codes.push({ code, verifier: start.verifier });
     }
     const authorizeRate = codes.length / ((Date.now() - made) / 1000);
-    let next = 0;
+    // Never a code twice (that would revoke the grant): past the last, an unknown one.
+    const exchange = (c: { code: string; verifier: string }) => ({
+      headers: tokenHeaders,
+      body: form({ grant_type: 'authorization_code', code: c.code, redirect_uri: REDIRECT_URI, code_verifier: c.verifier }),
+    });
     await scenario(kind, `token: code exchange (${codes.length} codes)`, {
+      kind: 'requests',
       url: server.url,
       connections: CONNECTIONS,
       amount: codes.length,
-      requests: [
-        {
-          method: 'POST',
-          path: '/oidc/token',
-          setupRequest: (req) => {
-            // Never a code twice (that would revoke the grant): past the last, an unknown one.
-            const c = codes[next++] ?? { code: 'spent', verifier: 'spent' };
-            return { ...req, headers: tokenHeaders, body: form({ grant_type: 'authorization_code', code: c.code, redirect_uri: REDIRECT_URI, code_verifier: c.verifier }) };
-          },
-        },
-      ],
+      method: 'POST',
+      path: '/oidc/token',
+      variants: codes.map(exchange),
+      cycle: false,
+      exhausted: exchange({ code: 'spent', verifier: 'spent' }),
     });
     console.log(`${kind}: ${codes.length} authorizations without interaction (session and grant in place) at ${authorizeRate.toFixed(0)}/s, one at a time`);
     await floorApp.close();
@@ -213,16 +186,21 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
 }
 
 console.log(benchHeader('bench:oidc', CONNECTIONS, DURATION));
-await benchDatabase('pglite');
-const postgres = await benchPostgres(null);
-if (postgres.note) console.log(postgres.note);
-try {
-  if (postgres.server) await benchDatabase('postgres', postgres.server);
-} finally {
-  postgres.own?.destroy();
+if (ONLY !== 'postgres') await benchDatabase('pglite');
+if (ONLY !== 'pglite') {
+  const postgres = await benchPostgres(null);
+  if (postgres.note) console.log(postgres.note);
+  try {
+    if (postgres.server) await benchDatabase('postgres', postgres.server);
+  } finally {
+    postgres.own?.destroy();
+  }
 }
 
-const perCore = (r: Row) => 1000 / (r.nodeCpuMs + (r.dbCpuMs ?? 0));
+/** The app's CPU a request costs beyond what it spends with no request coming. */
+const ownCpuMs = (r: Row) => Math.max(0, r.nodeCpuMs - (r.idleMsPerSecond * r.seconds) / Math.max(1, r.requests));
+/** Requests one core carries: what is left of a second after the idle work, over each request's own CPU (app and PostgreSQL). */
+const perCore = (r: Row) => (1000 - r.idleMsPerSecond) / (ownCpuMs(r) + (r.dbCpuMs ?? 0));
 printTable<Row>(
   [
     { title: 'database', value: (r) => r.db },
@@ -233,21 +211,24 @@ printTable<Row>(
     { title: '% of floor', numeric: true, value: (r) => percentOfFloor(rows, r) },
     { title: 'non-2xx', numeric: true, value: (r) => r.non2xx },
     { title: 'errors', numeric: true, value: (r) => r.errors },
-    { title: 'Node CPU ms/req', numeric: true, value: (r) => r.nodeCpuMs.toFixed(2) },
+    { title: 'app Node CPU ms/req', numeric: true, value: (r) => r.nodeCpuMs.toFixed(2) },
+    { title: 'of which idle work', numeric: true, value: (r) => (r.nodeCpuMs - ownCpuMs(r)).toFixed(2) },
     { title: 'PostgreSQL CPU ms/req', numeric: true, value: (r) => (r.dbCpuMs === null ? '—' : r.dbCpuMs.toFixed(2)) },
     { title: 'req/s per core', numeric: true, value: (r) => Math.round(perCore(r)) },
+    { title: 'load generator CPU ms/req', numeric: true, value: (r) => r.loadCpuMs.toFixed(2) },
   ],
   rows,
 );
 for (const [scenarioName, answer] of firstRefusals) console.log(`first refusal in ${scenarioName}: ${answer}`);
-console.log(`\nPer core against Keycloak's sizing anchor (per vCPU: ${KEYCLOAK_PER_VCPU.logins} password logins/s, ${KEYCLOAK_PER_VCPU.refreshes} refresh-token requests/s):`);
-for (const r of rows.filter((x) => !x.scenario.startsWith('floor'))) {
-  const anchor = r.scenario.includes('refresh') ? KEYCLOAK_PER_VCPU.refreshes : r.scenario.includes('code') ? KEYCLOAK_PER_VCPU.logins : null;
-  if (anchor === null) continue;
-  console.log(`  ${r.db} ${r.scenario}: ${Math.round(perCore(r))}/s per core = ${(perCore(r) / anchor).toFixed(1)}× Keycloak's ${anchor}/s`);
+console.log(`\nPer core against Keycloak's sizing anchor (per vCPU: ${KEYCLOAK_PER_VCPU.refreshes} refresh-token requests/s, ${KEYCLOAK_PER_VCPU.logins} password logins/s):`);
+for (const r of rows) {
+  const againstLogins = r.scenario.includes('code') ? `, ${(perCore(r) / KEYCLOAK_PER_VCPU.logins).toFixed(1)}× its ${KEYCLOAK_PER_VCPU.logins} logins/s` : '';
+  console.log(`  ${r.db} ${r.scenario}: ${Math.round(perCore(r))}/s per core = ${(perCore(r) / KEYCLOAK_PER_VCPU.refreshes).toFixed(1)}× Keycloak's ${KEYCLOAK_PER_VCPU.refreshes} refreshes/s${againstLogins}`);
 }
 console.log(
-  "  Per core = 1000 / (Node CPU + PostgreSQL CPU per request); Node's share includes the load generator in the same process, so it overstates the provider's cost." +
+  `  Per core = (1000 − the app's idle CPU, ${rows.map((r) => r.idleMsPerSecond).filter((v, i, a) => a.indexOf(v) === i).map((v) => v.toFixed(0)).join(' / ')} ms/s) / (app Node CPU per request − its idle share + PostgreSQL CPU per request):` +
+    ' the load generator runs in a child process and is not counted (its CPU is shown apart);' +
+    ' on PGlite the database runs inside the app process and is counted in its Node CPU.' +
     " Keycloak's login includes the password check; the code exchange here is the token half of a sign-in (the SMS code or passkey check is measured by bench:api).",
 );
 process.exit(rows.some((r) => r.errors > 0 || (r.non2xx > 0 && !r.scenario.startsWith('floor'))) ? 1 : 0);

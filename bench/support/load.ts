@@ -8,13 +8,17 @@ import autocannon from 'autocannon';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../../test/faults/support/own-postgres.js';
 import type { DbSample, PgStats } from '../pg-stats.js';
 
-export interface Measured {
+/** How a scenario's requests were answered: throughput, latency percentiles (ms), refusals, failures. */
+export interface Answered {
   rps: number;
   p50: number;
   p99: number;
   non2xx: number;
   errors: number;
   requests: number;
+}
+
+export interface Measured extends Answered {
   /** Node's CPU (user + system) per request, ms. */
   nodeCpuMs: number;
   /** The process's event-loop delay over the run, p99 ms (app and load generator share the loop). */
