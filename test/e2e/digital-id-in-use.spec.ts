@@ -2,12 +2,12 @@
 // → add a passkey → sign out → sign in with the passkey alone (assurance substantial) → end the session
 // of another device → confirm with the face (step-up: assurance high, the full IIN, until when) → the
 // change of phone form → remove the passkey. Each stage is a test.step.
-// Its own person (s32, its own fake camera), so it runs beside the happy path's d9 in the same server.
+// Its own person (d3, its own fake camera), so it runs beside the happy path's d9 in the same server.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { citizen, LANGUAGES, openWizard, passIin, passPhoneAndCode, snap, text, videoCheckApiPresent, type Language } from './support.js';
 import { accountText, addPasskeyOnProfile, pressStart, reachDone, signInWithCode, signInWithPasskey, virtualAuthenticator } from './account-support.js';
 
-const person = citizen('photos/s32.jpg');
+const person = citizen('photos/d3.jpg');
 
 /**
  * Phone, code, IIN, camera and a recorded check. This person moves in the recording, so "Start" can turn

@@ -5,7 +5,7 @@ import { citizen, reachReview, recordVideoCheck, snap, videoCheckApiPresent } fr
 test("another person's face sends the registration to review, with an SMS promised (kk)", async ({ page, request }, testInfo) => {
   test.setTimeout(300_000);
   test.skip(!(await videoCheckApiPresent(request)), 'the video-check API (POST /api/v1/registrations/{id}/video-checks) is not deployed yet');
-  await recordVideoCheck(page, request, testInfo, 'kk', citizen('photos/d3.jpg'));
+  await recordVideoCheck(page, request, testInfo, 'kk', citizen('photos/s32.jpg'));
   await reachReview(page, 'kk');
   await snap(page, testInfo, 'under-review');
 });

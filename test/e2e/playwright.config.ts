@@ -48,7 +48,7 @@ export default defineConfig({
     { name: 'still-replay', testMatch: 'still-replay.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_STILL_REPLAY) } },
     { name: 'other-person', testMatch: 'other-person.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
     { name: 'staff-console', testMatch: 'staff*.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_OTHER_PERSON) } },
-    // Sign in with Digital ID as s32, whose Digital ID digital-id-in-use (listed first, so it runs first) made, or made
+    // Sign in with Digital ID as d3, whose Digital ID digital-id-in-use (listed first, so it runs first) made, or made
     // here when run alone; not d9: the happy path ends by blocking d9 (a lost phone).
     { name: 'oidc', testMatch: /oidc[\w-]*\.spec\.ts/, use: { launchOptions: camera(process.env.E2E_CAMERA_DIGITAL_ID_IN_USE) } },
     { name: 'security-headers', testMatch: 'security-headers.spec.ts', use: { launchOptions: camera(process.env.E2E_CAMERA_GENUINE) } },
