@@ -170,6 +170,18 @@ describe(`registration API on ${testDbKind}`, () => {
       expect(res.body).toEqual({ state: 'AWAITING_VIDEO_CHECK', person: { maskedName: 'Асқар С.' }, lockedUntil: null, attemptsLeft: 3 });
     });
 
+    it('answers alike for a registration started before its phone keys were kept with it (migration 0023)', async () => {
+      const r = await startVerified();
+      await sql`update registrations set iin_attempt_phone_hash = null, lock_phone_hash = null where id = ${r.id}`.execute(server.ctx.db);
+      const stranger = await addCitizen(server, { bindPhone: true });
+      const mismatch = await server.request('POST', `/api/v1/registrations/${r.id}/iin`, { token: r.token, body: { iin: stranger.iin } });
+      expect([mismatch.status, mismatch.body.error.code, mismatch.body.error.details.attemptsLeft]).toEqual([409, 'BMG_PHONE_MISMATCH', 4]);
+      const citizen = await addCitizen(server, { phone: r.phone });
+      const res = await server.request('POST', `/api/v1/registrations/${r.id}/iin`, { token: r.token, body: { iin: citizen.iin } });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ state: 'AWAITING_VIDEO_CHECK', person: { maskedName: 'Асқар С.' }, lockedUntil: null, attemptsLeft: 3 });
+    });
+
     it.each([
       ['12345', 'IIN_FORMAT'],
       ['88031231101４', 'IIN_FORMAT'],
@@ -251,6 +263,25 @@ describe(`registration API on ${testDbKind}`, () => {
       const other = await start();
       const res = await server.request('GET', `/api/v1/registrations/${r.id}`, { token: other.token });
       expect(res.status).toBe(401);
+    });
+
+    it('checks the token before the body: without it a malformed, mistyped or oversized body answers 401', async () => {
+      const r = await start();
+      for (const step of ['otp', 'iin']) {
+        const path = `/api/v1/registrations/${r.id}/${step}`;
+        const bodies: Array<{ body: unknown; headers?: Record<string, string> }> = [
+          { body: '{"code": ' },
+          { body: { code: 123456, iin: 880312311013 } },
+          { body: { code: 'x'.repeat(200_000) } },
+          { body: 'code=123456', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        ];
+        for (const { body, headers } of bodies) {
+          const wrong = await server.request('POST', path, { token: 'x'.repeat(43), body, headers });
+          expect([wrong.status, wrong.body.error.code], `${step} ${String(body).slice(0, 20)}`).toEqual([401, 'UNAUTHORIZED']);
+        }
+        const own = await server.request('POST', path, { token: r.token, body: '{"code": ' });
+        expect([own.status, own.body.error.code], step).toEqual([400, 'MALFORMED_JSON']);
+      }
     });
 
     it('answers INVALID_STATE for a step out of order', async () => {

@@ -33,8 +33,12 @@ export class VideoCheckLocks {
 
   /** The keys of the person's lock rows (HMACs of the IIN and the phone), for a statement that reads them itself. */
   subjects(person: Person): store.SubjectKey[] {
-    const key = (kind: store.SubjectKey['kind'], value: string) => ({ kind, hash: hmacSha256(this.config.secretKey, 'video-check-subject', kind, value) });
-    return person.iin ? [key('iin', person.iin), key('phone', person.phone)] : [key('phone', person.phone)];
+    return person.iin ? [this.subject('iin', person.iin), this.subject('phone', person.phone)] : [this.subject('phone', person.phone)];
+  }
+
+  /** One subject's key (a registration keeps its phone's from the start: registration_iin_step). */
+  subject(kind: store.SubjectKey['kind'], value: string): store.SubjectKey {
+    return { kind, hash: hmacSha256(this.config.secretKey, 'video-check-subject', kind, value) };
   }
 
   /** The lock in force and the attempts left, for the citizen's screen. */

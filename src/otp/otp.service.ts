@@ -8,14 +8,14 @@ import { AppError } from '../platform/errors/app-error.js';
 import type { PreparedSms, SmsOutbound } from '../sms/sms.outbound.js';
 import type { SmsParams, SmsPurpose } from '../sms/sms.texts.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
-import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpAttempt, type OtpRules, type OtpVerification } from './otp.rules.js';
+import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpRules, type OtpVerification } from './otp.rules.js';
 import * as store from './otp.store.js';
-import type { LatestCode, OtpOwner } from './otp.store.js';
+import type { OtpOwner } from './otp.store.js';
 
 /** An SMS sent in place of the code: any purpose with exactly its params. */
 export type SmsInstead = { [P in SmsPurpose]: { purpose: P; params: SmsParams<P> } }[SmsPurpose];
 
-export type { LatestCode, OtpOwner };
+export type { OtpOwner };
 
 /** The code's owner: a registration (by its id), a sign-in or a change of phone. */
 type OwnerInput =
@@ -150,29 +150,11 @@ export class OtpService {
     return new AppError('OTP_RESEND_TOO_EARLY', { retryAfter }, { 'retry-after': String(retryAfter) });
   }
 
-  /**
-   * The latest code read without a lock, and what the typed code does to it (otp.rules.ts): the
-   * caller writes `attempt.record` only if the code is still as read (`recordOtpAttempt`), else judges again.
-   */
-  async judge(
-    conn: DbOrTx,
-    registrationId: string,
-    code: string,
-    now: Date,
-    /** The latest code as already read unlocked (with the registration, in one statement): not read again. */
-    known?: { latest: LatestCode | undefined },
-  ): Promise<{ latest: { id: string; attempts: number } | undefined; attempt: OtpAttempt }> {
-    const latest = known ? known.latest : await store.latestCode(conn, ownerOf(registrationId));
-    const matches = latest !== undefined && otpMatches(this.config.secretKey, registrationId, code, latest.code_hmac);
-    const attempt = judgeAttempt(latest && { status: latest.status, expiresAt: new Date(latest.expires_at), attempts: latest.attempts }, matches, this.config.otp, now);
-    return { latest, attempt };
-  }
-
-  /** Records the attempt whatever its result: the caller must commit before reporting a failure. */
   private limitsOf(purpose: OtpOwner['purpose']): Pick<OtpRules, 'sendLimitPerPhone' | 'sendLimitPerIp' | 'sendLimitWindowSeconds'> {
     return purpose === 'signin' ? this.config.session : purpose === 'phone_change' ? this.config.phoneChange : this.config.otp;
   }
 
+  /** Records the attempt whatever its result: the caller must commit before reporting a failure. */
   async verify(conn: DbOrTx, ownerOrRegistrationId: string | OtpOwner, code: string, now: Date): Promise<OtpVerification> {
     const owner = ownerOf(ownerOrRegistrationId);
     const latest = await store.latestCodeForUpdate(conn, owner);

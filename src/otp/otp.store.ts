@@ -65,20 +65,6 @@ export async function insertCode(
     .execute();
 }
 
-/** What judging an attempt needs of a code. */
-export interface LatestCode {
-  id: string;
-  code_hmac: Buffer;
-  status: 'active' | 'used' | 'voided' | 'exhausted';
-  attempts: number;
-  expires_at: Date;
-}
-
-/** The latest code of `owner`, unlocked: a writer checks it is unchanged (see registration.store `recordOtpAttempt`). */
-export async function latestCode(conn: DbOrTx, owner: OtpOwner) {
-  return conn.selectFrom('otp_codes').selectAll().where(ownerColumn(owner), '=', owner.id).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-}
-
 export async function latestCodeForUpdate(conn: DbOrTx, owner: OtpOwner) {
   return conn
     .selectFrom('otp_codes')

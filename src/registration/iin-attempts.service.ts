@@ -40,7 +40,8 @@ export class IinAttempts {
     return this.ctx.config.registration.iinAttempts;
   }
 
-  private phoneHash(phone: string): Buffer {
+  /** The phone's key among the lookups (kept with the registration from its start: `withToken`). */
+  phoneHash(phone: string): Buffer {
     return hmacSha256(this.ctx.config.secretKey, 'iin-attempt-phone', phone);
   }
 
@@ -81,6 +82,53 @@ export class IinAttempts {
     this.refuseUnrecorded(result, start.now);
     const concluded = this.concluded(result);
     return concluded.outcome === 'accepted' ? { ...concluded, maskedName: result.maskedName ?? '', locks: result.locks } : { ...concluded, locks: result.locks };
+  }
+
+  /**
+   * The lookup and its token check in one round trip (registration_iin_step), for a registry that
+   * answers inside our database: the registration is authorised and touched as
+   * `authorizeRegistration` does (its row as found is returned for the caller to decide on), then, in
+   * AWAITING_IIN, `inOneCall` with the phone and its keys as stored at the start. `step` is null when
+   * no lookup was made: not authorised, another state (`registration.state`), or a registration
+   * without its phone's keys (`keysMissing`: started before they were stored).
+   */
+  async withToken(
+    registrationId: string,
+    auth: { tokenHash: Buffer; closed: readonly string[]; neverIdle: readonly string[]; expiresAt: Date },
+    iin: string,
+    clientIp: string,
+    now: Date,
+    lockIinHash: Buffer,
+  ): Promise<{
+    registration: { token_hash: Buffer; state: string; expires_at: Date } | undefined;
+    keysMissing: boolean;
+    step: (({ outcome: 'accepted'; maskedName: string } | { outcome: FailedOutcome; attemptsLeft: number }) & { locks: SubjectLock[] }) | null;
+  }> {
+    const end = findTransition(RegistrationState.AWAITING_IIN, RegistrationState.REJECTED, 'system');
+    if (!end) throw new AppError('INVALID_STATE', { state: RegistrationState.AWAITING_IIN });
+    const result = await store.stepWithToken(this.ctx.db, {
+      auth,
+      id: randomUUID(),
+      registrationId,
+      iin,
+      iinHash: this.iinHash(iin),
+      lockIinHash,
+      clientIp,
+      now,
+      windowSeconds: IIN_ATTEMPT_WINDOW_SECONDS,
+      limits: this.limits,
+      end: { move: end, reason: IIN_ATTEMPTS_EXCEEDED, audit: { type: 'iin.attempts_exceeded', details: { limit: this.limits.perRegistration } } },
+      limitedAuditType: 'iin.attempts_limited',
+      subject: maskIin(iin),
+      acceptTo: acceptMove().to,
+      failedAuditTypes: { notFound: 'iin.not_found', mismatch: 'bmg.mismatch' },
+    });
+    if (!result.step) return { registration: result.registration, keysMissing: result.keysMissing, step: null };
+    this.refuseUnrecorded(result.step, now);
+    const concluded = this.concluded(result.step);
+    const locks = result.step.locks;
+    const step = concluded.outcome === 'accepted' ? { ...concluded, maskedName: result.step.maskedName ?? '', locks } : { ...concluded, locks };
+    return { registration: result.registration, keysMissing: false, step };
   }
 
   /** A lookup to record before it is made (a new attempt id, now). */

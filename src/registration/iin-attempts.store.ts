@@ -147,27 +147,11 @@ export async function stepInOneCall(
     failedAudits: { notFound: Extract<AuditEvent, { type: 'iin.not_found' }>; mismatch: Extract<AuditEvent, { type: 'bmg.mismatch' }> };
     lockSubjects: ReadonlyArray<{ kind: string; hash: Buffer }>;
   },
-): Promise<{
-  state: string | undefined;
-  used: IinAttemptsUsed;
-  recorded: boolean;
-  outcome: IinAttemptOutcome | 'state' | null;
-  failed: number;
-  maskedName: string | null;
-  locks: Array<{ failedChecks: number; lockedUntil: Date | null; updatedAt: Date }>;
-}> {
+): Promise<StepResult> {
   const { end, failedAudits } = a;
   const { accepted, already } = ACCEPTED_AUDITS;
-  const { rows } = await sql<
-    UsedRow & {
-      outcome: IinAttemptOutcome | 'state' | null;
-      failed: number | null;
-      masked_name: string | null;
-      lock_failed_checks: number[] | null;
-      lock_locked_until: Array<Date | null> | null;
-      lock_updated_at: Date[] | null;
-    }
-  >`
+  const { rows } = await sql<StepRow>`
+
     select * from iin_step(
       ${a.registrationId}, ${end.move.from}, ${a.id}, ${a.phone}, ${a.phoneHash}, ${a.iin}, ${a.iinHash}, ${a.clientIp},
       ${a.now}, ${a.windowSeconds}::int, ${a.limits.perRegistration}::int, ${a.limits.perPhonePerDay}::int, ${a.limits.perIpPerDay}::int,
@@ -177,7 +161,27 @@ export async function stepInOneCall(
       ${failedAudits.notFound.type}, ${JSON.stringify(failedAudits.notFound.details ?? {})}::jsonb,
       ${failedAudits.mismatch.type}, ${JSON.stringify(failedAudits.mismatch.details)}::jsonb,
       ${a.lockSubjects.map((s) => s.kind)}::text[], ${a.lockSubjects.map((s) => s.hash)}::bytea[])`.execute(conn);
-  const row = rows[0];
+  return stepResult(rows[0]);
+}
+
+/** What iin_step answers. */
+type StepRow = UsedRow & {
+  outcome: IinAttemptOutcome | 'state' | null;
+  failed: number | null;
+  masked_name: string | null;
+  lock_failed_checks: number[] | null;
+  lock_locked_until: Array<Date | null> | null;
+  lock_updated_at: Date[] | null;
+};
+
+export type StepResult = ReturnType<typeof startOf> & {
+  outcome: IinAttemptOutcome | 'state' | null;
+  failed: number;
+  maskedName: string | null;
+  locks: Array<{ failedChecks: number; lockedUntil: Date | null; updatedAt: Date }>;
+};
+
+function stepResult(row: StepRow): StepResult {
   const lockedUntil = row.lock_locked_until ?? [];
   const updatedAt = row.lock_updated_at ?? [];
   return {
@@ -191,4 +195,48 @@ export async function stepInOneCall(
       updatedAt: new Date(updatedAt[i]),
     })),
   };
+}
+
+/**
+ * The IIN step with its token check in one round trip (registration_iin_step, migration 0023): the
+ * registration's row locked and touched as registration.store `findAndTouch` does, then — if
+ * authorised, in `end.move.from` and with its phone's keys (stored at the start) — `stepInOneCall`
+ * with the phone, its keys and its masked forms taken from the row. Returns the row's token hash,
+ * state and idle expiry as found (`registration` undefined: none) for the caller's authorisation;
+ * `step` is null when no step was made (not authorised, another state, or `keysMissing`).
+ */
+export async function stepWithToken(
+  conn: DbOrTx,
+  a: {
+    auth: { tokenHash: Buffer; closed: readonly string[]; neverIdle: readonly string[]; expiresAt: Date };
+    id: string;
+    registrationId: string;
+    iin: string;
+    iinHash: Buffer;
+    lockIinHash: Buffer;
+    clientIp: string;
+    now: Date;
+    windowSeconds: number;
+    limits: { perRegistration: number; perPhonePerDay: number; perIpPerDay: number };
+    end: { move: CheckedMove; reason: string; audit: { type: 'iin.attempts_exceeded'; details: { limit: number } } };
+    limitedAuditType: 'iin.attempts_limited';
+    /** The masked IIN: the subject of the lookup's audit events. */
+    subject: string;
+    acceptTo: string;
+    failedAuditTypes: { notFound: 'iin.not_found'; mismatch: 'bmg.mismatch' };
+  },
+): Promise<{ registration: { token_hash: Buffer; state: string; expires_at: Date } | undefined; keysMissing: boolean; step: StepResult | null }> {
+  const { auth, end } = a;
+  const { accepted, already } = ACCEPTED_AUDITS;
+  const { rows } = await sql<StepRow & { reg_token_hash: Buffer | null; reg_state: string | null; reg_expires_at: Date | null; keys_missing: boolean | null }>`
+    select * from registration_iin_step(
+      ${a.registrationId}, ${auth.tokenHash}, ${[...auth.closed]}::text[], ${[...auth.neverIdle]}::text[], ${a.now}, ${auth.expiresAt},
+      ${end.move.from}, ${a.id}, ${a.iin}, ${a.iinHash}, ${a.clientIp},
+      ${a.windowSeconds}::int, ${a.limits.perRegistration}::int, ${a.limits.perPhonePerDay}::int, ${a.limits.perIpPerDay}::int,
+      ${end.move.to}, ${end.reason}, ${end.audit.type}, ${JSON.stringify(end.audit.details)}::jsonb, ${a.limitedAuditType},
+      ${a.subject}, ${a.acceptTo}, ${accepted}, ${already},
+      ${a.failedAuditTypes.notFound}, ${a.failedAuditTypes.mismatch}, ${a.lockIinHash})`.execute(conn);
+  const row = rows[0];
+  const registration = row.reg_state === null ? undefined : { token_hash: row.reg_token_hash!, state: row.reg_state, expires_at: row.reg_expires_at! };
+  return { registration, keysMissing: row.keys_missing === true, step: row.recorded === null ? null : stepResult(row) };
 }

@@ -5,7 +5,7 @@ import { requestLanguage } from '../platform/error-handler.js';
 import { errorRef } from '../platform/errors/error-body.js';
 import { isLanguage } from '../platform/i18n.js';
 import { RegistrationState } from './registration.rules.js';
-import { authorizeRegistration, type AuthorizedRow } from './registration.service.js';
+import { authorizeRegistration, type RegistrationRow } from './registration.service.js';
 
 
 const OtpTiming = Type.Object({ expiresAt: Type.String({ format: 'date-time' }), resendAvailableAt: Type.String({ format: 'date-time' }) });
@@ -45,15 +45,10 @@ const tags = ['registration'];
 export function registrationRoutes(ctx: AppContext, { registrations: service }: Pick<Services, 'registrations'>): FastifyPluginAsync {
   return async (app) => {
     // Authorisation runs before body validation, so a caller without the token learns nothing about the body.
-    const authorizedRegistrations = new WeakMap<FastifyRequest, AuthorizedRow>();
+    const authorizedRegistrations = new WeakMap<FastifyRequest, RegistrationRow>();
     const onRequest = async (request: FastifyRequest) => {
       const { id } = request.params as IdParams;
       authorizedRegistrations.set(request, await authorizeRegistration(ctx, id, request.headers.authorization));
-    };
-    // The code step reads the registration's latest code in the same statement.
-    const onCodeRequest = async (request: FastifyRequest) => {
-      const { id } = request.params as IdParams;
-      authorizedRegistrations.set(request, await authorizeRegistration(ctx, id, request.headers.authorization, { withLatestCode: true }));
     };
     // A finished registration's token still reads its outcome; it opens no step.
     const onRead = async (request: FastifyRequest) => {
@@ -61,6 +56,15 @@ export function registrationRoutes(ctx: AppContext, { registrations: service }: 
       authorizedRegistrations.set(request, await authorizeRegistration(ctx, id, request.headers.authorization, { allowFinished: true }));
     };
     const authorize = async (request: FastifyRequest) => authorizedRegistrations.get(request)!;
+    // A step that checks the token inside its own statement (one round trip) has no onRequest hook: an
+    // error before its handler (a body that does not parse or validate) is answered only after the
+    // token was checked, so such a caller still learns nothing about the body.
+    const stepsReached = new WeakSet<FastifyRequest>();
+    const reached = (request: FastifyRequest) => stepsReached.add(request);
+    const authorizeFirst = async (error: Error, request: FastifyRequest) => {
+      if (!stepsReached.has(request)) await authorizeRegistration(ctx, (request.params as IdParams).id, request.headers.authorization);
+      throw error;
+    };
 
     app.post<{ Body: Static<typeof StartBody> }>(
       '/registrations',
@@ -102,7 +106,7 @@ export function registrationRoutes(ctx: AppContext, { registrations: service }: 
     app.post<{ Params: IdParams; Body: Static<typeof OtpBody> }>(
       '/registrations/:id/otp',
       {
-        onRequest: onCodeRequest,
+        errorHandler: authorizeFirst,
         schema: {
           tags,
           summary: 'Check the one-time code',
@@ -112,13 +116,16 @@ export function registrationRoutes(ctx: AppContext, { registrations: service }: 
           response: { 200: Type.Object({ state: StateEnum }), 401: errorRef, 409: errorRef, 410: errorRef, 422: errorRef, 429: errorRef },
         },
       },
-      async (request) => service.verifyOtp(await authorize(request), request.body.code, request.ip),
+      async (request) => {
+        reached(request);
+        return service.verifyOtp(request.params.id, request.headers.authorization, request.body.code, request.ip);
+      },
     );
 
     app.post<{ Params: IdParams; Body: Static<typeof IinBody> }>(
       '/registrations/:id/iin',
       {
-        onRequest,
+        errorHandler: authorizeFirst,
         schema: {
           tags,
           summary: 'Submit the IIN: validated, then checked in the population registry and in BMG against the proven phone',
@@ -142,7 +149,10 @@ export function registrationRoutes(ctx: AppContext, { registrations: service }: 
           },
         },
       },
-      async (request) => service.submitIin(await authorize(request), request.body.iin, request.ip),
+      async (request) => {
+        reached(request);
+        return service.submitIin(request.params.id, request.headers.authorization, request.body.iin, request.ip);
+      },
     );
 
     app.get<{ Params: IdParams }>(

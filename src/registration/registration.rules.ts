@@ -57,3 +57,24 @@ export function isIdleExpired(state: string, expiresAt: Date, now: Date): boolea
   if ((NEVER_IDLE_STATES as readonly string[]).includes(state)) return false;
   return expiresAt.getTime() <= now.getTime();
 }
+
+export type AuthorizationRefusal = 'REGISTRATION_NOT_FOUND' | 'UNAUTHORIZED' | 'REGISTRATION_FINISHED' | 'REGISTRATION_EXPIRED';
+
+/**
+ * Why a step call is refused, from the registration's row as found (undefined: none) and whether the
+ * call's token is its own; null: authorised. `closed`: the states the call may not act in (a
+ * finished registration's token only reads). The database's one-statement authorisations
+ * (`findAndTouch`, `registration_authorize`) touch the row exactly when this answers null.
+ */
+export function authorizationRefusal(
+  row: { state: string; expires_at: Date } | undefined,
+  tokenMatches: boolean,
+  closed: readonly string[],
+  now: Date,
+): AuthorizationRefusal | null {
+  if (!row) return 'REGISTRATION_NOT_FOUND';
+  if (!tokenMatches) return 'UNAUTHORIZED';
+  if (closed.includes(row.state)) return 'REGISTRATION_FINISHED';
+  if (isIdleExpired(row.state, new Date(row.expires_at), now)) return 'REGISTRATION_EXPIRED';
+  return null;
+}

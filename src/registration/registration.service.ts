@@ -10,14 +10,15 @@ import { maskIin, maskName, maskPhone } from '../platform/masking.js';
 import { appendAudit, type AuditEvent } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
 import { validateIin } from '../iin/iin.rules.js';
-import type { OtpService, OtpTiming, OtpVerification } from '../otp/otp.service.js';
+import type { OtpService, OtpTiming } from '../otp/otp.service.js';
+import { hashOtp } from '../otp/otp.rules.js';
 import type { VideoCheckLocks } from '../biometrics/video-check-lock.service.js';
-import { FINAL_STATES, findTransition, isIdleExpired, NEVER_IDLE_STATES, RegistrationState } from './registration.rules.js';
+import { authorizationRefusal, FINAL_STATES, findTransition, NEVER_IDLE_STATES, RegistrationState } from './registration.rules.js';
 import type { IinAttempts, IinAttempt } from './iin-attempts.service.js';
 import * as store from './registration.store.js';
-import type { AuthorizedRow, RegistrationRow } from './registration.store.js';
+import type { RegistrationRow } from './registration.store.js';
 
-export type { AuthorizedRow, RegistrationRow };
+export type { RegistrationRow };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,6 +35,28 @@ function assertState(registration: RegistrationRow, expected: RegistrationState)
 }
 
 /**
+ * The bearer token of a step call, as its HMAC: 401 without a well-formed token, 404 for an id that
+ * cannot be a registration's. Checked before the database is asked.
+ */
+function credentials(ctx: AppContext, id: string, authorization: string | undefined): Buffer {
+  const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')?.[1];
+  if (!token) throw new AppError('UNAUTHORIZED');
+  if (!UUID.test(id)) throw new AppError('REGISTRATION_NOT_FOUND');
+  return tokenHash(ctx, token);
+}
+
+/**
+ * 404 unknown, 401 another token, 409 REGISTRATION_FINISHED for a closed state, 410 idle for too
+ * long (registration.rules `authorizationRefusal`), from the registration's row as it was found. The
+ * database touched the row in the same statement exactly when none of these applies.
+ */
+function assertAuthorized(row: { token_hash: Buffer; state: string; expires_at: Date } | undefined, hash: Buffer, closed: readonly string[], now: Date): void {
+  const refusal = authorizationRefusal(row, row !== undefined && constantTimeEqual(hash, row.token_hash), closed, now);
+  if (refusal === 'REGISTRATION_FINISHED') throw new AppError(refusal, { state: row!.state });
+  if (refusal) throw new AppError(refusal);
+}
+
+/**
  * Resolves the registration a step call is about: 401 without a valid bearer token, 404 for an
  * unknown id, 410 once idle for longer than the timeout, 409 REGISTRATION_FINISHED once completed or
  * rejected (its token then only reads: `allowFinished`). A valid call extends the idle expiry.
@@ -42,13 +65,10 @@ export async function authorizeRegistration(
   ctx: AppContext,
   id: string,
   authorization: string | undefined,
-  options: { allowFinished?: boolean; withLatestCode?: boolean } = {},
-): Promise<AuthorizedRow> {
-  const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')?.[1];
-  if (!token) throw new AppError('UNAUTHORIZED');
-  if (!UUID.test(id)) throw new AppError('REGISTRATION_NOT_FOUND');
+  options: { allowFinished?: boolean } = {},
+): Promise<RegistrationRow> {
+  const hash = credentials(ctx, id, authorization);
   // One round trip: the row as it was, extended in the same statement when the checks below pass.
-  const hash = tokenHash(ctx, token);
   const now = new Date();
   const closed = options.allowFinished ? [] : FINAL_STATES;
   const registration = await store.findAndTouch(ctx.db, id, {
@@ -57,13 +77,9 @@ export async function authorizeRegistration(
     neverIdle: NEVER_IDLE_STATES,
     now,
     expiresAt: idleExpiry(ctx, now),
-    withLatestCode: options.withLatestCode,
   });
-  if (!registration) throw new AppError('REGISTRATION_NOT_FOUND');
-  if (!constantTimeEqual(hash, registration.token_hash)) throw new AppError('UNAUTHORIZED');
-  if ((closed as readonly string[]).includes(registration.state)) throw new AppError('REGISTRATION_FINISHED', { state: registration.state });
-  if (isIdleExpired(registration.state, new Date(registration.expires_at), now)) throw new AppError('REGISTRATION_EXPIRED');
-  return registration;
+  assertAuthorized(registration, hash, closed, now);
+  return registration!;
 }
 
 // The moves other domains ask for: the video check (system) and moderators. They never write the
@@ -103,13 +119,6 @@ export async function rejectRegistration(trx: Tx, registrationId: string, reason
   await store.transition(trx, registrationId, { from: RegistrationState.UNDER_REVIEW, to: RegistrationState.REJECTED, by: 'moderator' }, { rejection_reason: reason }, now);
 }
 
-/** A code attempt that keeps losing to concurrent ones (a script hammering one registration) gives up. */
-const OTP_ATTEMPT_ROUNDS = 5;
-
-function otpError(verification: Exclude<OtpVerification, { ok: true }>): AppError {
-  return verification.code === 'OTP_INVALID' ? new AppError('OTP_INVALID', { attemptsLeft: verification.attemptsLeft }) : new AppError(verification.code);
-}
-
 /** The error of a failed lookup; with no attempts left the registration has ended. */
 function iinRefusal(result: { outcome: 'not_found' | 'bmg_mismatch' | 'already_registered' | 'phone_in_use'; attemptsLeft: number }): AppError {
   if (result.attemptsLeft === 0) return new AppError('IIN_ATTEMPTS_EXCEEDED');
@@ -146,6 +155,7 @@ export class RegistrationService {
       id,
       tokenHash: tokenHash(this.ctx, token),
       phone,
+      phoneKeys: { iinAttempts: this.iinAttempts.phoneHash(phone), lock: this.locks.subject('phone', phone).hash },
       language: input.language,
       clientIp: input.clientIp,
       now,
@@ -185,48 +195,65 @@ export class RegistrationService {
     return { otp: code.timing };
   }
 
-  async verifyOtp(registration: AuthorizedRow, code: string, clientIp: string): Promise<{ state: RegistrationState }> {
-    assertState(registration, RegistrationState.AWAITING_OTP);
+  /**
+   * The code step in one round trip (registration_code_step): the token checked and the idle expiry
+   * extended as `authorizeRegistration` does, then the attempt recorded whatever the result (committed
+   * before a failure is reported, so wrong guesses always count), the move and the audit event.
+   */
+  async verifyOtp(id: string, authorization: string | undefined, code: string, clientIp: string): Promise<{ state: RegistrationState }> {
+    const hash = credentials(this.ctx, id, authorization);
     const now = new Date();
-    const subject = maskPhone(registration.phone);
-    const base = { actor: 'citizen', registrationId: registration.id, subject, clientIp } as const;
-    const move = { from: RegistrationState.AWAITING_OTP, to: RegistrationState.AWAITING_IIN, by: 'citizen' } as const;
-    // Two round trips: authorise with the code read, then record the attempt (and the move) in one statement that
-    // holds only if the code is unchanged — a concurrent attempt makes this one judge again. The
-    // attempt is committed before a failure is reported, so wrong guesses always count.
-    for (let round = 1; ; round++) {
-      // The first round judges the code read with the registration (authorizeRegistration `withLatestCode`).
-      const { latest, attempt } = await this.otp.judge(this.ctx.db, registration.id, code, now, round === 1 ? registration.latestCode : undefined);
-      const verification = attempt.verification;
-      if (!latest || !attempt.record) {
-        // Nothing to record on the code (expired, used up, replaced): only the refusal is audited — if
-        // the registration still awaits its code; a concurrent right code may have used it and moved on.
-        if (verification.ok) throw new AppError('INTERNAL_ERROR');
-        const audited = await store.auditInState(this.ctx.db, registration.id, RegistrationState.AWAITING_OTP, { ...base, type: 'otp.failed', details: { reason: verification.code } });
-        if (!audited) await this.refuseMoved(registration.id, RegistrationState.AWAITING_OTP);
-        throw otpError(verification);
-      }
-      const audit: AuditEvent = verification.ok
-        ? { ...base, type: 'otp.verified' }
-        : { ...base, type: verification.code === 'OTP_INVALID' && verification.attemptsLeft === 0 ? 'otp.locked' : 'otp.failed', details: { reason: verification.code } };
-      const outcome = await store.recordOtpAttempt(this.ctx.db, {
-        registrationId: registration.id,
-        code: latest,
-        record: attempt.record,
-        move: verification.ok ? move : null,
-        expectedState: RegistrationState.AWAITING_OTP,
-        audit,
-        now,
-      });
-      if (outcome === 'state') await this.refuseMoved(registration.id, RegistrationState.AWAITING_OTP);
-      if (outcome === 'changed' && round < OTP_ATTEMPT_ROUNDS) continue;
-      if (outcome === 'changed') throw new AppError('RATE_LIMITED', { retryAfter: 1 }, { 'retry-after': '1' });
-      if (!verification.ok) throw otpError(verification);
-      return { state: RegistrationState.AWAITING_IIN };
-    }
+    const result = await store.codeStep(this.ctx.db, {
+      id,
+      tokenHash: hash,
+      closed: FINAL_STATES,
+      neverIdle: NEVER_IDLE_STATES,
+      now,
+      expiresAt: idleExpiry(this.ctx, now),
+      move: { from: RegistrationState.AWAITING_OTP, to: RegistrationState.AWAITING_IIN, by: 'citizen' },
+      codeHmac: hashOtp(this.ctx.config.secretKey, id, code),
+      maxAttempts: this.ctx.config.otp.maxAttempts,
+      clientIp,
+      audit: { verified: 'otp.verified', failed: 'otp.failed', locked: 'otp.locked' },
+    });
+    assertAuthorized(result.registration, hash, FINAL_STATES, now);
+    const { verification } = result;
+    if (verification === null) throw new AppError('INVALID_STATE', { state: result.registration!.state, expected: RegistrationState.AWAITING_OTP });
+    if (verification === 'OTP_INVALID') throw new AppError('OTP_INVALID', { attemptsLeft: result.attemptsLeft ?? 0 });
+    if (verification !== 'ok') throw new AppError(verification);
+    return { state: RegistrationState.AWAITING_IIN };
   }
 
+  /**
+   * The IIN step: with the embedded registry in one round trip (registration_iin_step: the token
+   * checked and the idle expiry extended as `authorizeRegistration` does, then the lookup), else
+   * authorised first and looked up in three calls around the registry's.
+   */
   async submitIin(
+    id: string,
+    authorization: string | undefined,
+    iinInput: string,
+    clientIp: string,
+  ): Promise<{ state: RegistrationState; person: { maskedName: string }; lockedUntil: string | null; attemptsLeft: number }> {
+    const hash = credentials(this.ctx, id, authorization);
+    // A malformed IIN is answered after the token and the state, as it always was.
+    if (this.ctx.registry.checksInDatabase && validateIin(iinInput).ok) {
+      const now = new Date();
+      const auth = { tokenHash: hash, closed: FINAL_STATES, neverIdle: NEVER_IDLE_STATES, expiresAt: idleExpiry(this.ctx, now) };
+      const result = await this.iinAttempts.withToken(id, auth, iinInput, clientIp, now, this.locks.subject('iin', iinInput).hash);
+      assertAuthorized(result.registration, hash, FINAL_STATES, now);
+      const found = result.registration!;
+      if (result.step) {
+        if (result.step.outcome !== 'accepted') throw iinRefusal(result.step);
+        return this.accepted(result.step.maskedName, this.locks.statusOf(result.step.locks));
+      }
+      if (!result.keysMissing) throw new AppError('INVALID_STATE', { state: found.state, expected: RegistrationState.AWAITING_IIN });
+    }
+    // Started before its phone's keys were kept, a malformed IIN, or a registry outside the database.
+    return this.submitIinAuthorized(await authorizeRegistration(this.ctx, id, authorization), iinInput, clientIp);
+  }
+
+  private async submitIinAuthorized(
     registration: RegistrationRow,
     iinInput: string,
     clientIp: string,
@@ -271,12 +298,6 @@ export class RegistrationService {
   /** The answer to an accepted IIN. The person may already be locked out of video checks by an earlier registration: say so at once. */
   private accepted(maskedName: string, lock: { lockedUntil: Date | null; attemptsLeft: number }) {
     return { state: RegistrationState.AWAITING_VIDEO_CHECK, person: { maskedName }, lockedUntil: lock.lockedUntil?.toISOString() ?? null, attemptsLeft: lock.attemptsLeft };
-  }
-
-  /** 409 INVALID_STATE for a registration that left `expected` while the step ran. */
-  private async refuseMoved(registrationId: string, expected: RegistrationState): Promise<never> {
-    const current = await store.findRegistration(this.ctx.db, registrationId);
-    throw new AppError('INVALID_STATE', { state: current?.state ?? 'UNKNOWN', expected });
   }
 }
 

@@ -3,8 +3,8 @@ import type { DbOrTx } from '../platform/db/database.js';
 import type { RegistrationsTable } from '../platform/db/schema.js';
 import { sql, type Selectable } from 'kysely';
 import { AppError } from '../platform/errors/app-error.js';
-import type { LatestCode, PreparedOtp } from '../otp/otp.service.js';
-import type { AuditEvent } from '../audit/audit.store.js';
+import type { PreparedOtp } from '../otp/otp.service.js';
+import type { AuditEvent, AuditEventType } from '../audit/audit.store.js';
 import { findTransition, INITIAL_STATE, type RegistrationState, type TransitionActor } from './registration.rules.js';
 
 export type RegistrationRow = Selectable<RegistrationsTable>;
@@ -83,7 +83,7 @@ export async function insertDigitalProfile(
 }
 
 /**
- * A start in one round trip (registration_start, migration 0011): under the phone's lock, the send
+ * A start in one round trip (registration_start, migrations 0011 and 0023): under the phone's lock, the send
  * limits are counted and either the registration, its first code, the SMS with its job and the audit
  * event are written, or only the refusal's audit event. Returns the limit that refused it, if any.
  */
@@ -93,6 +93,8 @@ export async function startRegistration(
     id: string;
     tokenHash: Buffer;
     phone: string;
+    /** The phone's keys the IIN step needs (registration_iin_step, migration 0023). */
+    phoneKeys: { iinAttempts: Buffer; lock: Buffer };
     language: string;
     clientIp: string;
     now: Date;
@@ -107,6 +109,7 @@ export async function startRegistration(
   const { rows } = await sql<{ refused: 'phone' | 'ip' | null; oldest: Date | null }>`
     select refused, oldest from registration_start(
       ${r.id}, ${r.tokenHash}, ${INITIAL_STATE}, ${r.phone}, ${r.language}, ${r.now}, ${r.expiresAt},
+      ${r.phoneKeys.iinAttempts}, ${r.phoneKeys.lock},
       ${r.clientIp}, ${code.windowStart}, ${r.limits.phone}::int, ${r.limits.ip}::int,
       ${code.id}, ${code.codeHmac}, ${code.expiresAt}, ${code.resendAvailableAt},
       ${m.queue}, ${m.id}, ${m.body}, ${m.bodyEncrypted},
@@ -155,90 +158,66 @@ export async function resendCode(
   };
 }
 
-/** A registration as authorised, with its latest code when the step asked for it (`withLatestCode`). */
-export type AuthorizedRow = RegistrationRow & { latestCode?: { latest: LatestCode | undefined } };
-
 /**
  * The registration as it was, and in the same statement its idle expiry extended — if the token
  * matches, its state is not one of `closed`, and it has not idled out (`neverIdle` states do not).
  * The caller decides on the row returned with the same rules (registration.rules.ts), so the touch
- * happened exactly when the call is authorised. `withLatestCode`: the registration's latest code
- * too, read unlocked as the code step reads it (it saves that step a round trip).
+ * happened exactly when the call is authorised.
  */
 export async function findAndTouch(
   conn: DbOrTx,
   id: string,
-  t: { tokenHash: Buffer; closed: readonly string[]; neverIdle: readonly string[]; now: Date; expiresAt: Date; withLatestCode?: boolean },
-): Promise<AuthorizedRow | undefined> {
-  const codeColumns = t.withLatestCode
-    ? sql`, c.id as code_id, c.code_hmac as code_hmac, c.status as code_status, c.attempts as code_attempts, c.expires_at as code_expires_at`
-    : sql``;
-  const codeJoin = t.withLatestCode
-    ? sql`left join lateral (select id, code_hmac, status, attempts, expires_at from otp_codes where registration_id = r.id order by created_at desc limit 1) c on true`
-    : sql``;
-  const { rows } = await sql<RegistrationRow & Partial<{ code_id: string | null; code_hmac: Buffer; code_status: LatestCode['status']; code_attempts: number; code_expires_at: Date }>>`
+  t: { tokenHash: Buffer; closed: readonly string[]; neverIdle: readonly string[]; now: Date; expiresAt: Date },
+): Promise<RegistrationRow | undefined> {
+  const { rows } = await sql<RegistrationRow>`
     with touched as (
       update registrations set updated_at = ${t.now}, expires_at = ${t.expiresAt}
       where id = ${id} and token_hash = ${t.tokenHash}
         and state <> all(${[...t.closed]}::text[])
         and (state = any(${[...t.neverIdle]}::text[]) or expires_at > ${t.now})
       returning id)
-    select r.* ${codeColumns} from registrations r ${codeJoin} where r.id = ${id}`.execute(conn);
-  const row = rows[0];
-  if (!row || !t.withLatestCode) return row;
-  const { code_id, code_hmac, code_status, code_attempts, code_expires_at, ...registration } = row;
-  const latest = code_id ? { id: code_id, code_hmac: code_hmac!, status: code_status!, attempts: code_attempts!, expires_at: code_expires_at! } : undefined;
-  return { ...registration, latestCode: { latest } };
+    select r.* from registrations r where r.id = ${id}`.execute(conn);
+  return rows[0];
 }
+
+export type CodeVerification = 'ok' | 'OTP_INVALID' | 'OTP_EXPIRED' | 'OTP_ATTEMPTS_EXCEEDED';
 
 /**
- * One attempt at the registration's code, in one statement: the registration's row is locked (as
- * every attempt and resend locks it, so they follow one another) while its state is still `move.from`;
- * the attempt is recorded only if the code is still as it was read (same attempts, still active);
- * then the audit event, and — for a right code — the move (checked against the transition table, as
- * `transition` does). 'changed': the code moved on since it was read (judge it again); 'state': the
- * registration is no longer in `move.from`.
+ * The code step in one round trip (registration_code_step, migration 0022): the registration's row
+ * locked and touched as `findAndTouch` does, then — if authorised and still in `move.from` — its
+ * latest code judged (`otp_judge`), the attempt recorded whatever the result, the move (checked
+ * against the transition table first, as `transition` does) for a right code, and the audit event.
+ * Returns the row's token hash, state and idle expiry as found (`registration` undefined: none) for
+ * the caller's authorisation, and the verification (null: not authorised, or in another state).
  */
-export async function recordOtpAttempt(
+export async function codeStep(
   conn: DbOrTx,
   a: {
-    registrationId: string;
-    code: { id: string; attempts: number };
-    record: { attempts: number; status: string };
-    move: { from: RegistrationState; to: RegistrationState; by: TransitionActor } | null;
-    expectedState: RegistrationState;
-    audit: AuditEvent;
+    id: string;
+    tokenHash: Buffer;
+    closed: readonly string[];
+    neverIdle: readonly string[];
     now: Date;
+    expiresAt: Date;
+    move: { from: RegistrationState; to: RegistrationState; by: TransitionActor };
+    codeHmac: Buffer;
+    maxAttempts: number;
+    clientIp: string;
+    audit: { verified: Extract<AuditEventType, 'otp.verified'>; failed: Extract<AuditEventType, 'otp.failed'>; locked: Extract<AuditEventType, 'otp.locked'> };
   },
-): Promise<'recorded' | 'changed' | 'state'> {
-  const allowed = a.move ? findTransition(a.move.from, a.move.to, a.move.by) : null;
-  if (a.move && !allowed) throw new AppError('INVALID_STATE', { state: a.move.from });
-  const { audit } = a;
-  const { rows } = await sql<{ locked: string; recorded: string }>`
-    with reg as (
-      select id from registrations where id = ${a.registrationId} and state = ${a.expectedState} for update),
-    code as (
-      update otp_codes set attempts = ${a.record.attempts}::int, status = ${a.record.status}
-      where id = ${a.code.id} and attempts = ${a.code.attempts}::int and status = 'active' and exists (select 1 from reg)
-      returning registration_id),
-    moved as (
-      update registrations set state = ${allowed?.to ?? null}, updated_at = ${a.now}
-      where ${allowed !== null} and id in (select registration_id from code) and state = ${allowed?.from ?? null}
-      returning id),
-    audit as (
-      insert into audit_events (type, actor, registration_id, subject, client_ip, details)
-      select ${audit.type}, ${audit.actor}, registration_id, ${audit.subject ?? null}, ${audit.clientIp ?? null}, ${JSON.stringify(audit.details ?? {})}::jsonb from code)
-    select (select count(*) from reg) as locked, (select count(*) from code) as recorded, (select count(*) from moved) as moved`.execute(conn);
-  if (Number(rows[0].locked) === 0) return 'state';
-  return Number(rows[0].recorded) === 1 ? 'recorded' : 'changed';
-}
-
-/** Appends the audit event only while the registration is in `state`; false when it is not (nothing written). */
-export async function auditInState(conn: DbOrTx, registrationId: string, state: RegistrationState, audit: AuditEvent): Promise<boolean> {
-  const { rows } = await sql<{ id: string }>`
-    insert into audit_events (type, actor, registration_id, subject, client_ip, details)
-    select ${audit.type}, ${audit.actor}, id, ${audit.subject ?? null}, ${audit.clientIp ?? null}, ${JSON.stringify(audit.details ?? {})}::jsonb
-    from registrations where id = ${registrationId} and state = ${state}
-    returning id`.execute(conn);
-  return rows.length > 0;
+): Promise<{
+  registration: { token_hash: Buffer; state: string; expires_at: Date } | undefined;
+  verification: CodeVerification | null;
+  attemptsLeft: number | null;
+}> {
+  const allowed = findTransition(a.move.from, a.move.to, a.move.by);
+  if (!allowed) throw new AppError('INVALID_STATE', { state: a.move.from });
+  const { rows } = await sql<{ reg_token_hash: Buffer | null; reg_state: string | null; reg_expires_at: Date | null; verification: CodeVerification | null; attempts_left: number | null }>`
+    select * from registration_code_step(
+      ${a.id}, ${a.tokenHash}, ${[...a.closed]}::text[], ${[...a.neverIdle]}::text[], ${a.now}, ${a.expiresAt},
+      ${allowed.from}, ${allowed.to}, ${a.codeHmac}, ${a.maxAttempts}::int, ${a.clientIp},
+      ${a.audit.verified}, ${a.audit.failed}, ${a.audit.locked})`.execute(conn);
+  const row = rows[0];
+  const registration = row.reg_state === null ? undefined : { token_hash: row.reg_token_hash!, state: row.reg_state, expires_at: row.reg_expires_at! };
+  return { registration, verification: row.verification, attemptsLeft: row.attempts_left };
 }

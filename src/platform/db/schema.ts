@@ -17,6 +17,9 @@ export interface RegistrationsTable {
   updated_at: Timestamp;
   expires_at: Timestamp;
   completed_at: NullableTimestamp;
+  /** The phone's keys the IIN step needs (HMACs; migration 0023): null for a registration started before. */
+  iin_attempt_phone_hash: ColumnType<Buffer | null, Buffer | null | undefined, never>;
+  lock_phone_hash: ColumnType<Buffer | null, Buffer | null | undefined, never>;
 }
 
 export interface OtpCodesTable {
