@@ -1,9 +1,10 @@
 // Staff (admin) find a Digital ID by IIN or phone, or list the blocked ones: masked, with how and when it
-// was blocked and the last unblock; only admins; every look-up audited with the query masked.
+// was blocked and the last unblock; only admins; every look-up audited with the query masked. Staff block
+// one at the citizen's request (the support centre) when the citizen cannot do it themselves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
 import { randomIin } from './support/citizens.js';
-import { citizenWithDigitalId, signIn } from './support/citizen-session.js';
+import { citizenWithDigitalId, nextSms, outbox, signIn } from './support/citizen-session.js';
 import { signedInStaff, type StaffClient } from './support/staff-client.js';
 
 let server: TestServer;
@@ -78,6 +79,37 @@ describe(`GET /api/v1/staff/digital-ids (${testDbKind})`, () => {
     expect(checksum.status).toBe(422);
     expect(checksum.body.error.code).toMatch(/^IIN_(CHECKSUM|DATE)$/);
     expect((await search(admin, 'x'.repeat(41))).status).toBe(400);
+  });
+
+  it("blocks a Digital ID at the citizen's request (admin, with a note): every session ends, sign-in is refused, audited, SMS; listed as blocked by staff", async () => {
+    const citizen = await citizenWithDigitalId(server);
+    const browser = await signIn(server, citizen.phone);
+    const before = (await outbox(server, citizen.phone))[0]?.id;
+    const moderator = await signedInStaff(server, 'moderator');
+    const note = 'Phone number changed without them; called the support centre, identity checked by questions';
+    expect((await moderator.request('POST', '/api/v1/staff/digital-ids/block', { body: { iin: citizen.iin, note } })).status).toBe(403);
+    const noNote = await admin.request('POST', '/api/v1/staff/digital-ids/block', { body: { iin: citizen.iin, note: '' } });
+    expect(noNote.status).toBe(400);
+    expect((await browser.request('GET', '/api/v1/me')).status).toBe(200);
+
+    const blocked = await admin.request('POST', '/api/v1/staff/digital-ids/block', { body: { iin: citizen.iin, note } });
+    expect(blocked.status, JSON.stringify(blocked.body)).toBe(204);
+    expect((await browser.request('GET', '/api/v1/me')).status).toBe(401);
+    const notice = await nextSms(server, citizen.phone, before);
+    expect(notice.purpose).toBe('digital_id_blocked');
+    // A sign-in answers as for anyone; its SMS says the Digital ID is blocked and carries no code.
+    expect((await server.request('POST', '/api/v1/sessions', { body: { phone: citizen.phone } })).status).toBe(201);
+    expect((await nextSms(server, citizen.phone, notice.id)).purpose).toBe('signin_blocked');
+    const audit = await server.ctx.db.selectFrom('audit_events').select(['actor', 'details']).where('type', '=', 'digital_id.blocked').where('subject', '=', maskedIin(citizen.iin)).executeTakeFirstOrThrow();
+    expect(audit).toEqual({ actor: `staff:${admin.login}`, details: { via: 'staff', sessionId: null, sessionsEnded: 1, note } });
+    const listed = (await search(admin, citizen.iin)).body.digitalIds[0];
+    expect(listed).toMatchObject({ blockedAt: expect.any(String), lastBlock: { via: 'staff', by: admin.login, sessionsEnded: 1 } });
+
+    const again = await admin.request('POST', '/api/v1/staff/digital-ids/block', { body: { iin: citizen.iin, note }, headers: { 'accept-language': 'ru' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'DIGITAL_ID_ALREADY_BLOCKED', message: 'Этот Digital ID уже заблокирован.' });
+    const unknown = await admin.request('POST', '/api/v1/staff/digital-ids/block', { body: { iin: randomIin(), note } });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'DIGITAL_ID_NOT_FOUND']);
   });
 
   it('is for admins only', async () => {

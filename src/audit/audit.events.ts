@@ -56,7 +56,8 @@ export interface AuditEventDetails {
   'session.ended': { sessionId: string };
   'session.revoked': { sessionId: string; by: string };
   'session.ended_everywhere': { sessionId: string; ended: number };
-  'digital_id.blocked': { via: 'session' | 'sms_code'; sessionId: string | null; sessionsEnded: number };
+  // via staff: an administrator at the citizen's request (the support centre), with the operator's note
+  'digital_id.blocked': { via: 'session' | 'sms_code' | 'staff'; sessionId: string | null; sessionsEnded: number; note?: string };
   'digital_id.unblocked': { note: string; blockedAt: string };
   // passkeys of the Digital ID (src/session/passkey.service.ts); a passkey sign-in is session.started, method passkey
   'passkey.added': { passkeyId: string; sessionId: string; aaguid: string };

@@ -36,10 +36,15 @@ const Activity = Type.Object({
     }),
   ),
 });
-const UnblockBody = Type.Object(
+/** A staff decision on a Digital ID: its IIN (typed, from the document or the caller) and the operator's reason. */
+const StaffDecisionBody = Type.Object(
   {
     iin: Type.String({ maxLength: 32 }),
-    note: Type.String({ minLength: 1, maxLength: 500, description: "The operator's check of the person (document, how it was checked)" }),
+    note: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: "The operator's check of the person: for an unblock the identity document; for a block who asked and how they were checked",
+    }),
   },
   { additionalProperties: false },
 );
@@ -58,7 +63,10 @@ const DigitalIdForStaff = Type.Object({
   lastBlock: Type.Union([
     Type.Object({
       at: Type.String({ format: 'date-time' }),
-      via: Type.Union([Type.Literal('session'), Type.Literal('sms_code')], { description: 'From the signed-in profile, or with the SMS code and the IIN' }),
+      via: Type.Union([Type.Literal('session'), Type.Literal('sms_code'), Type.Literal('staff')], {
+        description: 'From the signed-in profile, with the SMS code and the IIN, or by staff at the citizen\'s request',
+      }),
+      by: Type.Union([Type.String(), Type.Null()], { description: 'Staff login, when staff blocked it' }),
       sessionsEnded: Type.Integer(),
       ipMasked: Type.Union([Type.String(), Type.Null()]),
     }),
@@ -134,7 +142,7 @@ export function digitalIdStaffRoutes(ctx: AppContext, { staff, blocks }: Pick<Se
       async (request) => ({ digitalIds: await blocks.findForStaff({ query: request.query.q, actor: principal(request).actor, clientIp: request.ip }) }),
     );
 
-    app.post<{ Body: Static<typeof UnblockBody> }>(
+    app.post<{ Body: Static<typeof StaffDecisionBody> }>(
       '/staff/digital-ids/unblock',
       {
         preHandler: staffGuard(staff, 'digital_ids'),
@@ -142,12 +150,31 @@ export function digitalIdStaffRoutes(ctx: AppContext, { staff, blocks }: Pick<Se
           tags: ['staff'],
           summary: "Unblock a citizen's Digital ID after an operator's check (admin); audited, the citizen gets an SMS",
           security: staffSecurity,
-          body: UnblockBody,
+          body: StaffDecisionBody,
           response: { 204: Type.Null(), 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
         },
       },
       async (request, reply) => {
         await blocks.unblockByStaff({ ...request.body, actor: principal(request).actor, clientIp: request.ip, language: ctx.config.defaultLanguage });
+        return reply.status(204).send();
+      },
+    );
+
+    app.post<{ Body: Static<typeof StaffDecisionBody> }>(
+      '/staff/digital-ids/block',
+      {
+        preHandler: staffGuard(staff, 'digital_ids'),
+        schema: {
+          tags: ['staff'],
+          summary:
+            "Block a citizen's Digital ID at their request through the support centre (admin), when they can no longer block it themselves (e.g. its number was changed without them): every session ends, every sign-in is refused; audited, SMS",
+          security: staffSecurity,
+          body: StaffDecisionBody,
+          response: { 204: Type.Null(), 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
+        },
+      },
+      async (request, reply) => {
+        await blocks.blockByStaff({ ...request.body, actor: principal(request).actor, clientIp: request.ip, language: ctx.config.defaultLanguage });
         return reply.status(204).send();
       },
     );

@@ -1,6 +1,8 @@
 // Block my Digital ID (a lost phone): every session ends and every sign-in is refused at once, in one
-// transaction with the audit record and the SMS. Only staff (admin) lift the block, after an operator's
-// check of the person, and that is audited too.
+// transaction with the audit record and the SMS. The citizen blocks it (signed in, or with the sign-in
+// code and the IIN), or — when neither is left to them, e.g. after a change of phone that was not theirs —
+// staff (admin) block it at their request through the support centre. Only staff (admin) lift the block,
+// after an operator's check of the person; both are audited.
 import type { AppContext } from '../app-context.js';
 import type { Language } from '../platform/config.js';
 import type { Tx } from '../platform/db/database.js';
@@ -20,7 +22,7 @@ export interface DigitalIdForStaff {
   maskedName: string | null;
   registeredAt: string;
   blockedAt: string | null;
-  lastBlock: { at: string; via: 'session' | 'sms_code'; sessionsEnded: number; ipMasked: string | null } | null;
+  lastBlock: { at: string; via: 'session' | 'sms_code' | 'staff'; by: string | null; sessionsEnded: number; ipMasked: string | null } | null;
   lastUnblock: { at: string; by: string; note: string } | null;
 }
 
@@ -38,21 +40,26 @@ export class DigitalIdBlocks {
     });
   }
 
-  /** Blocks the (locked, unblocked) Digital ID in `trx`: every session ends, audit record and SMS join the transaction. */
+  /**
+   * Blocks the (locked, unblocked) Digital ID in `trx`: every session ends, audit record and SMS join the
+   * transaction. By the citizen (in a session, or with the sign-in code: `sessionId` null) or by staff.
+   */
   async block(
     trx: Tx,
     profile: { id: string; iin: string; phone: string },
-    by: { sessionId: string | null; language: Language; clientIp: string | null; now: Date },
+    by: { sessionId: string | null; language: Language; clientIp: string | null; now: Date; staff?: { actor: `staff:${string}`; note: string } },
   ): Promise<void> {
     await store.setProfileBlocked(trx, profile.id, by.now);
     const ended = await store.endAllSessions(trx, profile.id, 'blocked', by.now);
     await appendAudit(trx, {
       type: 'digital_id.blocked',
-      actor: 'citizen',
+      actor: by.staff?.actor ?? 'citizen',
       profileId: profile.id,
       subject: maskIin(profile.iin),
       clientIp: by.clientIp,
-      details: { via: by.sessionId ? 'session' : 'sms_code', sessionId: by.sessionId, sessionsEnded: ended },
+      details: by.staff
+        ? { via: 'staff', sessionId: null, sessionsEnded: ended, note: by.staff.note }
+        : { via: by.sessionId ? 'session' : 'sms_code', sessionId: by.sessionId, sessionsEnded: ended },
     });
     await this.ctx.sms.enqueue(trx, { phone: profile.phone, language: by.language, purpose: 'digital_id_blocked', params: {} });
   }
@@ -101,13 +108,30 @@ export class DigitalIdBlocks {
         lastBlock: block
           ? {
               at: new Date(block.at).toISOString(),
-              via: block.details.via === 'session' ? 'session' : 'sms_code',
+              via: block.details.via === 'session' ? 'session' : block.details.via === 'staff' ? 'staff' : 'sms_code',
+              by: block.actor.startsWith('staff:') ? block.actor.replace(/^staff:/, '') : null,
               sessionsEnded: Number(block.details.sessionsEnded ?? 0),
               ipMasked: maskIp(block.client_ip),
             }
           : null,
         lastUnblock: unblock ? { at: new Date(unblock.at).toISOString(), by: unblock.actor.replace(/^staff:/, ''), note: String(unblock.details.note ?? '') } : null,
       };
+    });
+  }
+
+  /**
+   * Staff (admin): blocks the Digital ID of this IIN at the citizen's request (the support centre), e.g.
+   * when its number was changed without them and neither a session nor the number's code is left to
+   * them. The note says who asked and how the operator checked them.
+   */
+  async blockByStaff(input: { iin: string; note: string; actor: `staff:${string}`; clientIp: string | null; language: Language }): Promise<void> {
+    const check = validateIin(input.iin);
+    if (!check.ok) throw new AppError(check.code);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const profile = await store.findProfileByIin(trx, input.iin, { forUpdate: true });
+      if (!profile) throw new AppError('DIGITAL_ID_NOT_FOUND');
+      if (profile.blocked_at) throw new AppError('DIGITAL_ID_ALREADY_BLOCKED');
+      await this.block(trx, profile, { sessionId: null, language: input.language, clientIp: input.clientIp, now: new Date(), staff: { actor: input.actor, note: input.note } });
     });
   }
 

@@ -66,6 +66,14 @@ export const sessionErrors = defineErrors({
       en: 'The IIN does not match this Digital ID.',
     },
   },
+  DIGITAL_ID_ALREADY_BLOCKED: {
+    status: 409,
+    message: {
+      kk: 'Бұл Digital ID бұғатталған.',
+      ru: 'Этот Digital ID уже заблокирован.',
+      en: 'This Digital ID is already blocked.',
+    },
+  },
   DIGITAL_ID_NOT_BLOCKED: {
     status: 409,
     message: {

@@ -72,6 +72,7 @@ export const staffApi = {
     call<Reply<'POST /api/v1/staff/moderation/cases/{id}/decision', 200>>('POST', `/moderation/cases/${id}/decision`, { decision, reason, note }),
   digitalIds: (query: string) => call<Reply<'GET /api/v1/staff/digital-ids', 200>>('GET', `/digital-ids?q=${encodeURIComponent(query)}`),
   unblock: (iin: string, note: string) => call<null>('POST', '/digital-ids/unblock', { iin, note }),
+  block: (iin: string, note: string) => call<null>('POST', '/digital-ids/block', { iin, note }),
   oidcClients: () => call<Reply<'GET /api/v1/staff/oidc-clients', 200>>('GET', '/oidc-clients'),
   updateOidcClient: (clientId: string, changes: OidcClientChanges) => call<OidcClientForStaff>('PATCH', `/oidc-clients/${encodeURIComponent(clientId)}`, changes),
   tickets: (status: string) => call<TicketList>('GET', `/tickets?status=${encodeURIComponent(status)}`),
