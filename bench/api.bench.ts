@@ -124,6 +124,8 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
     OTP_SEND_LIMIT_PER_PHONE: '1000',
     IIN_ATTEMPTS_PER_IP_PER_DAY: '1000000',
     SIGNIN_SEND_LIMIT_PER_IP: '1000000',
+    // The sign-in resend scenario asks for a new code at once.
+    OTP_RESEND_COOLDOWN_SECONDS: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const server = await startServer(config, { seedDemo: false });

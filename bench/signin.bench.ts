@@ -1,6 +1,6 @@
 // bench:api's sign-in rows (issue 12), beside the registration steps: the citizens who just registered
 // (their registrations completed here, as a passed video check would) start a sign-in (POST /sessions:
-// a code stored and an SMS queued), enter the code (POST /sessions/{id}/otp: a session opened), and
+// a code stored and an SMS queued), ask for a new code (its resend), enter the code (POST /sessions/{id}/otp: a session opened), and
 // read their profile with the session cookie (GET /api/v1/me).
 import type autocannon from 'autocannon';
 import type { RunningServer } from '../src/server.js';
@@ -50,7 +50,18 @@ export async function benchSignin(server: RunningServer, registered: Array<{ id:
     ],
   });
 
-  const messages = await server.ctx.db.selectFrom('sms_messages').select(['id', 'phone', 'body_encrypted']).where('purpose', '=', 'signin_code').execute();
+  // A new code for each (the bench's resend cooldown is 0): the previous one stops working.
+  const resendQueue = [...handles.values()];
+  let r = 0;
+  await tools.scenario(tools.kind, 'sign-in resend (POST /sessions/{id}/otp/resend)', {
+    connections: tools.connections,
+    amount: resendQueue.length,
+    url: server.url,
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `/api/v1/sessions/${resendQueue[r++ % resendQueue.length]}/otp/resend`, headers: tools.json() }) }],
+  });
+
+  // The latest code of each phone (a resend voided the first).
+  const messages = await server.ctx.db.selectFrom('sms_messages').select(['id', 'phone', 'body_encrypted']).where('purpose', '=', 'signin_code').orderBy('created_at').execute();
   const codeOf = new Map(messages.map((m) => [m.phone, /\b(\d{6})\b/.exec(openBody(server.ctx.config.encryptionKey, m) ?? '')?.[1] ?? '']));
   const pending = [...handles].map(([phone, handle]) => ({ handle, code: codeOf.get(phone) ?? '' }));
   const cookies: string[] = [];

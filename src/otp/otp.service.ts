@@ -6,14 +6,10 @@ import type { Config, Language } from '../platform/config.js';
 import type { DbOrTx } from '../platform/db/database.js';
 import { AppError } from '../platform/errors/app-error.js';
 import type { PreparedSms, SmsOutbound } from '../sms/sms.outbound.js';
-import type { SmsParams, SmsPurpose } from '../sms/sms.texts.js';
 import { limitRetryAfter } from '../platform/limits.rules.js';
 import { codeTiming, generateOtp, hashOtp, judgeAttempt, otpMatches, resendRetryAfter, sendRetryAfter, sendWindowStart, type OtpRules, type OtpVerification } from './otp.rules.js';
 import * as store from './otp.store.js';
 import type { OtpOwner } from './otp.store.js';
-
-/** An SMS sent in place of the code: any purpose with exactly its params. */
-export type SmsInstead = { [P in SmsPurpose]: { purpose: P; params: SmsParams<P> } }[SmsPurpose];
 
 export type { OtpOwner };
 
@@ -64,11 +60,6 @@ export class OtpService {
       language: Language;
       now: Date;
       isResend: boolean;
-      /**
-       * Send this SMS instead of the code. The code is still made and stored, so checking it answers
-       * exactly as for a sent one (a sign-in to a phone with no Digital ID must look like any other).
-       */
-      instead?: SmsInstead;
       /** The SMS purpose carrying the code (default `otp`). */
       smsPurpose?: 'otp' | 'signin_code' | 'phone_change_code';
     },
@@ -102,14 +93,13 @@ export class OtpService {
       expiresAt,
       resendAvailableAt,
     });
-    const sms: SmsInstead = input.instead ?? { purpose: input.smsPurpose ?? 'otp', params: { code } };
-    await this.sms.enqueue(conn, { phone: input.phone, language: input.language, ...sms });
+    await this.sms.enqueue(conn, { phone: input.phone, language: input.language, purpose: input.smsPurpose ?? 'otp', params: { code } });
     return { expiresAt: expiresAt.toISOString(), resendAvailableAt: resendAvailableAt.toISOString() };
   }
 
   /**
    * A new code with its SMS, for a step that writes both in its own statement (the owner's send
-   * limits count from `windowStart`). `instead`: the SMS sent in place of the code, as in `issue`.
+   * limits count from `windowStart`).
    */
   prepare(
     input: OwnerInput & { phone: string; language: Language; now: Date; smsPurpose?: 'otp' | 'signin_code' | 'phone_change_code' },

@@ -47,6 +47,11 @@ export async function setProfileBlocked(conn: DbOrTx, id: string, blockedAt: Dat
   await conn.updateTable('digital_profiles').set({ blocked_at: blockedAt }).where('id', '=', id).execute();
 }
 
+/** The sign-in of a handle as it is, unlocked (a resend reads its phone and language before its one call). */
+export async function findSignin(conn: DbOrTx, handleHash: Buffer) {
+  return conn.selectFrom('signins').select(['id', 'phone', 'language', 'status', 'expires_at']).where('handle_hash', '=', handleHash).executeTakeFirst();
+}
+
 export async function findSigninForUpdate(conn: DbOrTx, handleHash: Buffer) {
   return conn.selectFrom('signins').selectAll().where('handle_hash', '=', handleHash).forUpdate().executeTakeFirst();
 }
@@ -248,4 +253,52 @@ export async function verifySignin(
       ${session.id}, ${session.tokenHash}, ${session.method}, ${session.assurance}, ${session.userAgent},
       ${v.audit.failed}, ${v.audit.started})`.execute(conn);
   return { outcome: rows[0].outcome, attemptsLeft: rows[0].attempts_left };
+}
+
+/**
+ * A sign-in's resend in one round trip (signin_resend, migration 0024): under the sign-in's row lock
+ * it must still be pending (SIGNIN_NOT_FOUND / SIGNIN_EXPIRED otherwise); the latest code's cooldown,
+ * the sign-in send limits under the phone's lock, then the active code voided and the new one with
+ * the SMS that fits the Digital ID (`sms`: the code, how to register, or that it is blocked) and its
+ * job. Refused (cooldown or a limit): nothing written.
+ */
+export async function resendSignin(
+  conn: DbOrTx,
+  s: {
+    handleHash: Buffer;
+    id: string;
+    clientIp: string;
+    now: Date;
+    limits: { phone: number; ip: number };
+    code: PreparedOtp;
+    sms: { code: PreparedSms; unregistered: PreparedSms; blocked: PreparedSms };
+  },
+): Promise<
+  | { outcome: 'ok'; sms: PreparedSms }
+  | { outcome: 'refused'; refused: 'cooldown'; resendAvailableAt: Date | null }
+  | { outcome: 'refused'; refused: 'phone' | 'ip'; oldest: Date | null }
+  | { outcome: 'SIGNIN_NOT_FOUND' | 'SIGNIN_EXPIRED' }
+> {
+  const { code } = s;
+  const choices = [s.sms.code, s.sms.unregistered, s.sms.blocked];
+  const m = s.sms.code;
+  const { rows } = await sql<{
+    outcome: 'ok' | 'refused' | 'SIGNIN_NOT_FOUND' | 'SIGNIN_EXPIRED';
+    refused: 'cooldown' | 'phone' | 'ip' | null;
+    oldest: Date | null;
+    resend_available_at: Date | null;
+    sms: number | null;
+  }>`
+    select * from signin_resend(
+      ${s.handleHash}, ${s.id}, ${s.now}, ${s.clientIp},
+      ${code.windowStart}, ${s.limits.phone}::int, ${s.limits.ip}::int,
+      ${code.id}, ${code.codeHmac}, ${code.expiresAt}, ${code.resendAvailableAt},
+      ${m.queue}, ${choices.map((c) => c.id)}::uuid[], ${choices.map((c) => c.purpose)}::text[], ${choices.map((c) => c.body)}::text[],
+      ${choices.map((c) => c.bodyEncrypted)}::bytea[], ${choices.map((c) => c.priority)}::int[],
+      ${m.retryLimit}::int, ${m.retryDelay}::int, ${m.retryBackoff}, ${m.expireSeconds}::int)`.execute(conn);
+  const row = rows[0];
+  if (row.outcome === 'ok') return { outcome: 'ok', sms: choices[row.sms! - 1] };
+  if (row.outcome !== 'refused') return { outcome: row.outcome };
+  if (row.refused === 'cooldown') return { outcome: 'refused', refused: 'cooldown', resendAvailableAt: row.resend_available_at ? new Date(row.resend_available_at) : null };
+  return { outcome: 'refused', refused: row.refused!, oldest: row.oldest ? new Date(row.oldest) : null };
 }

@@ -9,7 +9,8 @@ import { AppError } from '../platform/errors/app-error.js';
 import { maskPhone } from '../platform/masking.js';
 import { appendAudit } from '../audit/audit.store.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
-import type { OtpService, OtpTiming, SmsInstead } from '../otp/otp.service.js';
+import type { OtpService, OtpTiming } from '../otp/otp.service.js';
+import type { PreparedSms } from '../sms/sms.outbound.js';
 import type { DbOrTx, Tx } from '../platform/db/database.js';
 import { constantTimeEqual } from '../platform/crypto.js';
 import { validateIin } from '../iin/iin.rules.js';
@@ -53,11 +54,7 @@ export class SigninService {
       expiresAt: new Date(now.getTime() + this.ctx.config.session.signinTtlSeconds * 1000),
       limits: this.otp.sendLimits('signin'),
       code,
-      sms: {
-        code: code.sms,
-        unregistered: this.ctx.sms.prepare({ phone, language, ...SMS_UNREGISTERED(this.ctx.config.http.publicUrl) }),
-        blocked: this.ctx.sms.prepare({ phone, language, ...SMS_BLOCKED }),
-      },
+      sms: this.smsChoices(phone, language, code.sms),
       audit: { type: 'signin.started', subject: maskPhone(phone) },
     });
     if (result.refused) throw this.otp.sendLimitError(result.refused, result.oldest, now, 'signin');
@@ -66,13 +63,33 @@ export class SigninService {
   }
 
   async resend(handle: string, clientIp: string): Promise<{ otp: OtpTiming }> {
+    if (!HANDLE.test(handle)) throw new AppError('SIGNIN_NOT_FOUND');
     const now = new Date();
-    const otp = await this.ctx.db.transaction().execute(async (trx) => {
-      const signin = await this.openSignin(trx, handle, now);
-      const profile = signin.profile_id ? await store.findProfile(trx, signin.profile_id) : undefined;
-      return this.issueCode(trx, { id: signin.id, phone: signin.phone, clientIp, language: signin.language as Language, now, isResend: true }, profile);
+    const handleHash = this.handleHash(handle);
+    // Two round trips: the sign-in read (its phone and language, for the texts), then signin_resend:
+    // under the sign-in's lock the cooldown, the limits, the new code and the SMS that fits the Digital ID.
+    const signin = await store.findSignin(this.ctx.db, handleHash);
+    if (!signin) throw new AppError('SIGNIN_NOT_FOUND');
+    if (signin.status !== 'pending' || new Date(signin.expires_at) <= now) throw new AppError('SIGNIN_EXPIRED');
+    const id = signinIdFor(this.ctx.config.secretKey, handle);
+    const language = signin.language as Language;
+    const code = this.otp.prepare({ signinId: id, phone: signin.phone, language, now, smsPurpose: 'signin_code' });
+    const result = await store.resendSignin(this.ctx.db, {
+      handleHash,
+      id,
+      clientIp,
+      now,
+      limits: this.otp.sendLimits('signin'),
+      code,
+      sms: this.smsChoices(signin.phone, language, code.sms),
     });
-    return { otp };
+    if (result.outcome === 'refused') {
+      if (result.refused === 'cooldown') throw this.otp.resendTooEarlyError(result.resendAvailableAt, now);
+      throw this.otp.sendLimitError(result.refused, result.oldest, now, 'signin');
+    }
+    if (result.outcome !== 'ok') throw new AppError(result.outcome);
+    this.ctx.sms.queued(result.sms);
+    return { otp: code.timing };
   }
 
   /** Checks the code; on success the sign-in is finished and a session opened (cookie token returned). */
@@ -170,14 +187,16 @@ export class SigninService {
     return signin;
   }
 
-  /** The code is made and stored for every phone; it is sent only to the holder of a usable Digital ID. */
-  private issueCode(
-    trx: DbOrTx,
-    input: { id: string; phone: string; clientIp: string; language: Language; now: Date; isResend: boolean },
-    profile: { blocked_at: Date | null } | undefined,
-  ): Promise<OtpTiming> {
-    const instead: SmsInstead | undefined = !profile ? SMS_UNREGISTERED(this.ctx.config.http.publicUrl) : profile.blocked_at ? SMS_BLOCKED : undefined;
-    return this.otp.issue(trx, { signinId: input.id, phone: input.phone, clientIp: input.clientIp, language: input.language, now: input.now, isResend: input.isResend, smsPurpose: 'signin_code', instead });
+  /**
+   * The code is made and stored for every phone; it is sent only to the holder of a usable Digital ID.
+   * The three SMS a sign-in may send, prepared: which one is known only inside the statement.
+   */
+  private smsChoices(phone: string, language: Language, code: PreparedSms): { code: PreparedSms; unregistered: PreparedSms; blocked: PreparedSms } {
+    return {
+      code,
+      unregistered: this.ctx.sms.prepare({ phone, language, ...SMS_UNREGISTERED(this.ctx.config.http.publicUrl) }),
+      blocked: this.ctx.sms.prepare({ phone, language, ...SMS_BLOCKED }),
+    };
   }
 
   private handleHash(handle: string): Buffer {
