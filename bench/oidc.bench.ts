@@ -9,7 +9,9 @@
 // 120 refresh-token requests/s).
 // Env: BENCH_SECONDS (8), BENCH_CONNECTIONS (16), BENCH_CODES (1500); BENCH_DATABASE_URL uses an existing
 // PostgreSQL instead of starting one of our own; BENCH_ONLY=pglite|postgres runs one database;
-// BENCH_CPU_PROFILE=dir writes the app process's CPU profile of each scenario there (.cpuprofile).
+// BENCH_CPU_PROFILE=dir writes the app process's CPU profile of each scenario there (.cpuprofile);
+// BENCH_COMPARE_LOAD=1 runs every scenario a second time with the load generated in this process, as
+// this benchmark did before (its CPU then counted as the app's), so the two compare within one run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +24,7 @@ import { authorizationUrl, Browser, interactionUid, relyingParty, startOidcTestS
 import type { TestServer } from '../test/support/test-server.js';
 import { PgStats } from './pg-stats.js';
 import { benchHeader, benchPostgres, cpuMs, percentOfFloor, printTable } from './support/load.js';
-import { measureFromChild, type LoadPlan, type ProcessMeasured } from './support/load-process.js';
+import { measureLoad, type LoadPlan, type ProcessMeasured } from './support/load-process.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -30,6 +32,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const CODES = Number(process.env.BENCH_CODES ?? 1500);
 const ONLY = process.env.BENCH_ONLY;
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+const COMPARE_LOAD = process.env.BENCH_COMPARE_LOAD === '1';
+const IN_PROCESS = ' [load in this process]';
 const KEYCLOAK_PER_VCPU = { logins: 15, refreshes: 120 };
 const REDIRECT_URI = 'https://rp.bench.example/callback';
 
@@ -75,12 +79,13 @@ async function idleCpu(seconds: number): Promise<number> {
 }
 let idleMsPerSecond = 0;
 
-async function scenario(db: string, name: string, plan: LoadPlan): Promise<Row> {
-  const { dbSample, firstRefusal, ...m } = await measureFromChild(plan, stats, profiler(`${db}-${name}`));
-  if (firstRefusal && !name.startsWith('floor')) firstRefusals.set(`${db} ${name}`, firstRefusal);
-  const row: Row = { db, scenario: name, ...m, idleMsPerSecond, dbCpuMs: dbSample ? dbSample.cpuMs / Math.max(1, m.requests) : null };
-  rows.push(row);
-  return row;
+async function scenario(db: string, name: string, plan: LoadPlan, inProcessPlan: LoadPlan = plan): Promise<void> {
+  for (const inProcess of COMPARE_LOAD ? [false, true] : [false]) {
+    const rowName = inProcess ? name + IN_PROCESS : name;
+    const { dbSample, firstRefusal, ...m } = await measureLoad(inProcess ? inProcessPlan : plan, stats, { inProcess, around: profiler(`${db}-${rowName}`) });
+    if (firstRefusal && !name.startsWith('floor')) firstRefusals.set(`${db} ${rowName}`, firstRefusal);
+    rows.push({ db, scenario: rowName, ...m, idleMsPerSecond, dbCpuMs: dbSample ? dbSample.cpuMs / Math.max(1, m.requests) : null });
+  }
 }
 
 /** The browser through the provider and the interaction API (sign-in and consent) to the service's redirect URI. */
@@ -122,7 +127,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
     // replay defence): each refresh chain is another citizen's grant, so one broken chain stops only itself.
     const initialRefresh: string[] = [];
     const accessTokens: string[] = [];
-    for (let c = 0; c < CONNECTIONS; c++) {
+    for (let c = 0; c < (COMPARE_LOAD ? 2 : 1) * CONNECTIONS; c++) {
       const browser = new Browser(server);
       await browser.signIn((await citizenWithDigitalId(server)).phone);
       const flow = await authorize(server, rp, browser, { scope: 'openid profile offline_access', prompt: 'consent' });
@@ -139,12 +144,14 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
       seconds: DURATION,
       method: 'GET',
       path: '/oidc/me',
-      variants: accessTokens.map((token) => ({ headers: { authorization: `Bearer ${token}` } })),
+      variants: accessTokens.slice(0, CONNECTIONS).map((token) => ({ headers: { authorization: `Bearer ${token}` } })),
       cycle: true,
     });
 
     // Rotated refresh tokens: each answer carries the next token, so every connection is a chain of its own.
-    await scenario(kind, 'token: refresh (rotated)', { kind: 'refresh-chains', url: `${server.url}/oidc/token`, headers: tokenHeaders, seeds: initialRefresh, seconds: DURATION });
+    // Each of the two runs (when comparing) follows chains of its own: a spent token would revoke its grant.
+    const chainsOf = (seeds: string[]): LoadPlan => ({ kind: 'refresh-chains', url: `${server.url}/oidc/token`, headers: tokenHeaders, seeds, seconds: DURATION });
+    await scenario(kind, 'token: refresh (rotated)', chainsOf(initialRefresh.slice(0, CONNECTIONS)), chainsOf(initialRefresh.slice(CONNECTIONS)));
 
     // Codes for the exchange: the session and the grant exist, so each authorization redirects at once.
     const browser = new Browser(server);
@@ -165,17 +172,20 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pg?: { url: string; da
       headers: tokenHeaders,
       body: form({ grant_type: 'authorization_code', code: c.code, redirect_uri: REDIRECT_URI, code_verifier: c.verifier }),
     });
-    await scenario(kind, `token: code exchange (${codes.length} codes)`, {
+    // When comparing, each run exchanges half of the codes.
+    const exchanges = (list: typeof codes): LoadPlan => ({
       kind: 'requests',
       url: server.url,
       connections: CONNECTIONS,
-      amount: codes.length,
+      amount: list.length,
       method: 'POST',
       path: '/oidc/token',
-      variants: codes.map(exchange),
+      variants: list.map(exchange),
       cycle: false,
       exhausted: exchange({ code: 'spent', verifier: 'spent' }),
     });
+    const half = COMPARE_LOAD ? Math.floor(codes.length / 2) : codes.length;
+    await scenario(kind, `token: code exchange (${half} codes)`, exchanges(codes.slice(0, half)), exchanges(codes.slice(half)));
     console.log(`${kind}: ${codes.length} authorizations without interaction (session and grant in place) at ${authorizeRate.toFixed(0)}/s, one at a time`);
     await floorApp.close();
     await stats?.close();
@@ -215,7 +225,7 @@ printTable<Row>(
     { title: 'of which idle work', numeric: true, value: (r) => (r.nodeCpuMs - ownCpuMs(r)).toFixed(2) },
     { title: 'PostgreSQL CPU ms/req', numeric: true, value: (r) => (r.dbCpuMs === null ? '—' : r.dbCpuMs.toFixed(2)) },
     { title: 'req/s per core', numeric: true, value: (r) => Math.round(perCore(r)) },
-    { title: 'load generator CPU ms/req', numeric: true, value: (r) => r.loadCpuMs.toFixed(2) },
+    { title: 'load generator CPU ms/req', numeric: true, value: (r) => (r.scenario.endsWith(IN_PROCESS) ? 'in the app' : r.loadCpuMs.toFixed(2)) },
   ],
   rows,
 );
@@ -227,7 +237,7 @@ for (const r of rows) {
 }
 console.log(
   `  Per core = (1000 − the app's idle CPU, ${rows.map((r) => r.idleMsPerSecond).filter((v, i, a) => a.indexOf(v) === i).map((v) => v.toFixed(0)).join(' / ')} ms/s) / (app Node CPU per request − its idle share + PostgreSQL CPU per request):` +
-    ' the load generator runs in a child process and is not counted (its CPU is shown apart);' +
+    ' the load generator runs in a child process and is not counted (its CPU is shown apart; rows marked' + IN_PROCESS + ' count it, as this benchmark did before);' +
     ' on PGlite the database runs inside the app process and is counted in its Node CPU.' +
     " Keycloak's login includes the password check; the code exchange here is the token half of a sign-in (the SMS code or passkey check is measured by bench:api).",
 );

@@ -1,83 +1,12 @@
 // The load generator of bench/support/load-process.ts, run as a child process: autocannon (or sequential
 // refresh-token chains) in a process of its own, so the CPU the benchmark process measures is the app's
-// alone. It receives one plan over IPC, runs it, and answers with the result and its own CPU time.
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+// alone. It receives one plan over IPC, runs it (load-plan.ts), and answers with the result and its own CPU time.
 import type { LoadPlan, LoadResult } from './load-process.js';
-
-function refusalOf(status: number, body: string): string {
-  return `${status} ${body.slice(0, 300)}`;
-}
-
-async function runRequests(plan: Extract<LoadPlan, { kind: 'requests' }>): Promise<Omit<LoadResult, 'cpuMs'>> {
-  let next = 0;
-  let firstRefusal: string | null = null;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon(
-      {
-        url: plan.url,
-        connections: plan.connections,
-        ...(plan.amount !== undefined ? { amount: plan.amount } : { duration: plan.seconds }),
-        requests: [
-          {
-            method: plan.method,
-            path: plan.path,
-            setupRequest: (req) => {
-              // Cycled (the same few credentials again and again), or each once and then `exhausted`.
-              const variant = plan.cycle ? plan.variants[next++ % plan.variants.length] : (plan.variants[next++] ?? plan.exhausted ?? plan.variants[plan.variants.length - 1]);
-              return { ...req, headers: variant.headers, ...(variant.body !== undefined ? { body: variant.body } : {}) };
-            },
-            onResponse: (status, body) => {
-              if (status >= 300 && firstRefusal === null) firstRefusal = refusalOf(status, body);
-            },
-          },
-        ],
-      },
-      (err, r) => (err ? reject(err) : resolve(r)),
-    );
-  });
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, requests: result.requests.total, firstRefusal };
-}
-
-/** One sequential chain per seed: each refresh answer carries the next refresh token (autocannon cannot wait for it). */
-async function runRefreshChains(plan: Extract<LoadPlan, { kind: 'refresh-chains' }>): Promise<Omit<LoadResult, 'cpuMs'>> {
-  const latencies: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
-  let firstRefusal: string | null = null;
-  const started = performance.now();
-  const until = started + plan.seconds * 1000;
-  await Promise.all(
-    plan.seeds.map(async (seed) => {
-      let refreshToken = seed;
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        try {
-          const res = await fetch(plan.url, { method: 'POST', headers: plan.headers, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString() });
-          const body = await res.text();
-          latencies.push(performance.now() - t0);
-          if (res.status >= 300) {
-            non2xx++;
-            firstRefusal ??= refusalOf(res.status, body);
-            return;
-          }
-          refreshToken = (JSON.parse(body) as { refresh_token: string }).refresh_token;
-        } catch {
-          errors++;
-          return;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const sorted = latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
-  return { rps: Math.round(latencies.length / seconds), p50: pct(0.5), p99: pct(0.99), non2xx, errors, requests: latencies.length, firstRefusal };
-}
+import { runPlan } from './load-plan.js';
 
 process.once('message', async (plan: LoadPlan) => {
   const before = process.cpuUsage();
-  const measured = plan.kind === 'requests' ? await runRequests(plan) : await runRefreshChains(plan);
+  const measured = await runPlan(plan);
   const cpu = process.cpuUsage(before);
   const result: LoadResult = { ...measured, cpuMs: (cpu.user + cpu.system) / 1000 };
   process.send!(result, () => process.exit(0));

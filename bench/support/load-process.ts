@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { DbSample, PgStats } from '../pg-stats.js';
 import { cpuMs, type Answered } from './load.js';
+import { runPlan } from './load-plan.js';
 
 export interface RequestVariant {
   headers: Record<string, string>;
@@ -56,30 +57,43 @@ export interface ProcessMeasured extends Omit<LoadResult, 'cpuMs'> {
   dbSample: DbSample | null;
 }
 
-/** Runs one plan in a fresh child process; this process's CPU is measured from the plan's start to its result. */
-export async function measureFromChild(plan: LoadPlan, stats: PgStats | null, around?: { start(): Promise<void>; stop(): Promise<void> }): Promise<ProcessMeasured> {
+type Around = { start(): Promise<void>; stop(): Promise<void> };
+
+/**
+ * Runs one plan and measures this process's CPU from the plan's start to its result: the load from a
+ * fresh child process, or with `inProcess` from this process (as the benchmarks measured before: the
+ * load generator's CPU then counts as the app's; loadCpuMs is 0).
+ */
+export async function measureLoad(plan: LoadPlan, stats: PgStats | null, options: { inProcess?: boolean; around?: Around } = {}): Promise<ProcessMeasured> {
+  if (options.inProcess) return measureSpan(stats, options.around, async () => ({ ...(await runPlan(plan)), cpuMs: 0 }));
   const child = fork(new URL('./load-child.ts', import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const exited = new Promise<never>((_resolve, reject) => child.once('exit', (code) => reject(new Error(`load generator exited (${code}) before answering`))));
     exited.catch(() => {}); // after the answer the child's exit is expected
     await Promise.race([new Promise<void>((resolve) => child.once('message', () => resolve())), exited]);
-    await stats?.reset();
-    await around?.start();
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    loopDelay.enable();
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    const answered = new Promise<LoadResult>((resolve) => child.once('message', (m) => resolve(m as LoadResult)));
-    child.send(plan);
-    const result = await Promise.race([answered, exited]);
-    const cpu = process.cpuUsage(cpuBefore);
-    const seconds = (performance.now() - started) / 1000;
-    loopDelay.disable();
-    await around?.stop();
-    const perRequest = (ms: number) => ms / Math.max(1, result.requests);
-    const { cpuMs: loadMs, ...rest } = result;
-    return { ...rest, nodeCpuMs: perRequest(cpuMs(cpu)), loadCpuMs: perRequest(loadMs), loopDelayP99: loopDelay.percentile(99) / 1e6, seconds, dbSample: (await stats?.read()) ?? null };
+    return await measureSpan(stats, options.around, () => {
+      const answered = new Promise<LoadResult>((resolve) => child.once('message', (m) => resolve(m as LoadResult)));
+      child.send(plan);
+      return Promise.race([answered, exited]);
+    });
   } finally {
     if (child.exitCode === null) child.kill();
   }
+}
+
+async function measureSpan(stats: PgStats | null, around: Around | undefined, run: () => Promise<LoadResult>): Promise<ProcessMeasured> {
+  await stats?.reset();
+  await around?.start();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await run();
+  const cpu = process.cpuUsage(cpuBefore);
+  const seconds = (performance.now() - started) / 1000;
+  loopDelay.disable();
+  await around?.stop();
+  const perRequest = (ms: number) => ms / Math.max(1, result.requests);
+  const { cpuMs: loadMs, ...rest } = result;
+  return { ...rest, nodeCpuMs: perRequest(cpuMs(cpu)), loadCpuMs: perRequest(loadMs), loopDelayP99: loopDelay.percentile(99) / 1e6, seconds, dbSample: (await stats?.read()) ?? null };
 }
