@@ -22,7 +22,7 @@ import { upsertPerson } from '../src/registry/registry.store.js';
 import { createPostgresDatabase } from '../test/support/test-database.js';
 import { openBody } from '../src/sms/sms.body.js';
 import { PgStats, type DbSample } from './pg-stats.js';
-import { benchHeader, benchPostgres, measure, percentOfFloor, printTable } from './support/load.js';
+import { benchHeader, benchPostgres, measure, printTable, scenarioColumns } from './support/load.js';
 import { benchSignin } from './signin.bench.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -285,12 +285,7 @@ try {
 
 printTable<Row>(
   [
-    { title: 'database', value: (r) => r.db },
-    { title: 'scenario', value: (r) => r.scenario },
-    { title: 'req/s', numeric: true, value: (r) => r.rps },
-    { title: 'p50 ms', numeric: true, value: (r) => r.p50 },
-    { title: 'p99 ms', numeric: true, value: (r) => r.p99 },
-    { title: '% of floor', numeric: true, value: (r) => percentOfFloor(rows, r) },
+    ...scenarioColumns(rows),
     { title: 'errors', numeric: true, value: (r) => r.errors },
     { title: 'non-2xx', numeric: true, value: (r) => r.non2xx },
     { title: 'Node CPU ms/req', numeric: true, value: (r) => r.nodeCpuMs.toFixed(2) },

@@ -23,7 +23,7 @@ import { citizenWithDigitalId } from '../test/support/citizen-session.js';
 import { authorizationUrl, Browser, interactionUid, relyingParty, startOidcTestServer, type RelyingParty } from '../test/support/oidc-rp.js';
 import type { TestServer } from '../test/support/test-server.js';
 import { PgStats } from './pg-stats.js';
-import { benchHeader, benchPostgres, cpuMs, percentOfFloor, printTable } from './support/load.js';
+import { benchHeader, benchPostgres, cpuMs, printTable, scenarioColumns } from './support/load.js';
 import { measureLoad, type LoadPlan, type ProcessMeasured } from './support/load-process.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -213,12 +213,7 @@ const ownCpuMs = (r: Row) => Math.max(0, r.nodeCpuMs - (r.idleMsPerSecond * r.se
 const perCore = (r: Row) => (1000 - r.idleMsPerSecond) / (ownCpuMs(r) + (r.dbCpuMs ?? 0));
 printTable<Row>(
   [
-    { title: 'database', value: (r) => r.db },
-    { title: 'scenario', value: (r) => r.scenario },
-    { title: 'req/s', numeric: true, value: (r) => r.rps },
-    { title: 'p50 ms', numeric: true, value: (r) => r.p50 },
-    { title: 'p99 ms', numeric: true, value: (r) => r.p99 },
-    { title: '% of floor', numeric: true, value: (r) => percentOfFloor(rows, r) },
+    ...scenarioColumns(rows),
     { title: 'non-2xx', numeric: true, value: (r) => r.non2xx },
     { title: 'errors', numeric: true, value: (r) => r.errors },
     { title: 'app Node CPU ms/req', numeric: true, value: (r) => r.nodeCpuMs.toFixed(2) },

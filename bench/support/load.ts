@@ -94,6 +94,18 @@ export function printTable<R>(columns: Column<R>[], rows: R[]): void {
   for (const row of rows) console.log(`| ${columns.map((c) => String(c.value(row))).join(' | ')} |`);
 }
 
+/** The columns every bench table starts with: where, what, how fast, and against the floor of the same run. */
+export function scenarioColumns<R extends { db: string; scenario: string; rps: number; p50: number; p99: number }>(rows: R[]): Column<R>[] {
+  return [
+    { title: 'database', value: (r) => r.db },
+    { title: 'scenario', value: (r) => r.scenario },
+    { title: 'req/s', numeric: true, value: (r) => r.rps },
+    { title: 'p50 ms', numeric: true, value: (r) => r.p50 },
+    { title: 'p99 ms', numeric: true, value: (r) => r.p99 },
+    { title: '% of floor', numeric: true, value: (r) => percentOfFloor(rows, r) },
+  ];
+}
+
 /** A row's req/s as a share of the floor measured in the same run on the same database. */
 export function percentOfFloor<R extends { db: string; scenario: string; rps: number }>(rows: R[], row: R): string {
   const floor = rows.find((f) => f.db === row.db && f.scenario.startsWith('floor'));
