@@ -57,7 +57,7 @@ export async function benchSignin(server: RunningServer, registered: Array<{ id:
     connections: tools.connections,
     amount: resendQueue.length,
     url: server.url,
-    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `/api/v1/sessions/${resendQueue[r++ % resendQueue.length]}/otp/resend`, headers: tools.json() }) }],
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `/api/v1/sessions/${resendQueue[r++ % resendQueue.length]}/otp/resend`, headers: tools.json(), body: '{}' }) }],
   });
 
   // The latest code of each phone (a resend voided the first).
