@@ -155,7 +155,7 @@ test('a mismatched video check goes to a moderator who approves; the citizen get
   await snap(page, testInfo, 'citizen-completed');
 });
 
-test('the approved citizen blocks the Digital ID after losing the phone; an administrator finds it and unblocks it after the check; the citizen signs in again (ru)', async ({ page, request, browser }, testInfo) => {
+test('the approved citizen blocks the Digital ID after losing the phone; an administrator finds it and unblocks it after the check; the citizen signs in again; at their request (the support centre) the administrator blocks it (ru)', async ({ page, request, browser }, testInfo) => {
   const account = staffAccount('admin');
   const person = citizen('photos/d14.jpg');
   const maskedIin = `${person.iin.slice(0, 4)}******${person.iin.slice(-2)}`;
@@ -195,12 +195,26 @@ test('the approved citizen blocks the Digital ID after losing the phone; an admi
   await expect(desk.getByRole('row').filter({ hasText: maskedIin })).toContainText(staffText('ru', 'digitalIds.active'));
   await expect(desk.getByRole('row').filter({ hasText: maskedIin })).toContainText(account.login);
   await snap(desk, testInfo, 'digital-ids-unblocked');
-  await desk.context().close();
   expect(await smsArrives(request, person.phone, 'digital_id_unblocked')).toContain('разблокирован');
 
   await page.goto('/signin?lang=ru');
   await signInWithCode(page, request, 'ru', person.phone);
   await expect(page.getByRole('heading', { level: 1, name: accountText('ru', 'profile.title') })).toBeVisible();
+
+  // The citizen calls the support centre (say, their number was changed without them): an administrator
+  // blocks the Digital ID with the IIN and a note; the citizen's session ends at once.
+  await desk.getByRole('row').filter({ hasText: maskedIin }).getByRole('button', { name: staffText('ru', 'digitalIds.block'), exact: true }).click();
+  await desk.getByLabel(staffText('ru', 'digitalIds.documentIin')).fill(person.iin);
+  await desk.getByLabel(staffText('ru', 'digitalIds.blockNote')).fill('Звонок в центр поддержки: номер сменили без него; личность подтверждена');
+  await desk.getByLabel(staffText('ru', 'digitalIds.blockChecked')).check();
+  await snap(desk, testInfo, 'digital-ids-block-form');
+  await desk.getByRole('form').getByRole('button', { name: staffText('ru', 'digitalIds.blockSubmit'), exact: true }).click();
+  await expect(desk.getByText(staffText('ru', 'digitalIds.blocked', { iin: maskedIin }))).toBeVisible();
+  await expect(desk.getByRole('row').filter({ hasText: maskedIin })).toContainText(staffText('ru', 'digitalIds.via.staff', { by: account.login }));
+  await snap(desk, testInfo, 'digital-ids-blocked-by-staff');
+  await desk.context().close();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: accountText('ru', 'signin.title') })).toBeVisible();
 });
 
 test('a moderator rejects with a reason; the citizen gets the reason by SMS and sees the registration declined (kk)', async ({ page, request, browser }, testInfo) => {
