@@ -142,41 +142,33 @@ export function digitalIdStaffRoutes(ctx: AppContext, { staff, blocks }: Pick<Se
       async (request) => ({ digitalIds: await blocks.findForStaff({ query: request.query.q, actor: principal(request).actor, clientIp: request.ip }) }),
     );
 
-    app.post<{ Body: Static<typeof StaffDecisionBody> }>(
-      '/staff/digital-ids/unblock',
-      {
-        preHandler: staffGuard(staff, 'digital_ids'),
-        schema: {
-          tags: ['staff'],
-          summary: "Unblock a citizen's Digital ID after an operator's check (admin); audited, the citizen gets an SMS",
-          security: staffSecurity,
-          body: StaffDecisionBody,
-          response: { 204: Type.Null(), 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
+    // Staff decisions on a Digital ID: the same guard, body and answers; only the action differs.
+    const staffDecision = (path: string, summary: string, decide: (input: Parameters<typeof blocks.unblockByStaff>[0]) => Promise<void>) =>
+      app.post<{ Body: Static<typeof StaffDecisionBody> }>(
+        path,
+        {
+          preHandler: staffGuard(staff, 'digital_ids'),
+          schema: {
+            tags: ['staff'],
+            summary,
+            security: staffSecurity,
+            body: StaffDecisionBody,
+            response: { 204: Type.Null(), 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
+          },
         },
-      },
-      async (request, reply) => {
-        await blocks.unblockByStaff({ ...request.body, actor: principal(request).actor, clientIp: request.ip, language: ctx.config.defaultLanguage });
-        return reply.status(204).send();
-      },
-    );
+        async (request, reply) => {
+          await decide({ ...request.body, actor: principal(request).actor, clientIp: request.ip, language: ctx.config.defaultLanguage });
+          return reply.status(204).send();
+        },
+      );
 
-    app.post<{ Body: Static<typeof StaffDecisionBody> }>(
+    staffDecision('/staff/digital-ids/unblock', "Unblock a citizen's Digital ID after an operator's check (admin); audited, the citizen gets an SMS", (input) =>
+      blocks.unblockByStaff(input),
+    );
+    staffDecision(
       '/staff/digital-ids/block',
-      {
-        preHandler: staffGuard(staff, 'digital_ids'),
-        schema: {
-          tags: ['staff'],
-          summary:
-            "Block a citizen's Digital ID at their request through the support centre (admin), when they can no longer block it themselves (e.g. its number was changed without them): every session ends, every sign-in is refused; audited, SMS",
-          security: staffSecurity,
-          body: StaffDecisionBody,
-          response: { 204: Type.Null(), 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
-        },
-      },
-      async (request, reply) => {
-        await blocks.blockByStaff({ ...request.body, actor: principal(request).actor, clientIp: request.ip, language: ctx.config.defaultLanguage });
-        return reply.status(204).send();
-      },
+      "Block a citizen's Digital ID at their request through the support centre (admin), when they can no longer block it themselves (e.g. its number was changed without them): every session ends, every sign-in is refused; audited, SMS",
+      (input) => blocks.blockByStaff(input),
     );
   };
 }

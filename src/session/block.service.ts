@@ -28,6 +28,10 @@ export interface DigitalIdForStaff {
 
 const STAFF_LIST_LIMIT = 50;
 
+/** What staff decide on: the IIN, the operator's note, who decided and from where, the SMS's language. */
+type StaffDecision = { iin: string; note: string; actor: `staff:${string}`; clientIp: string | null; language: Language };
+type Profile = NonNullable<Awaited<ReturnType<typeof store.findProfileByIin>>>;
+
 export class DigitalIdBlocks {
   constructor(private readonly ctx: AppContext) {}
 
@@ -124,24 +128,16 @@ export class DigitalIdBlocks {
    * when its number was changed without them and neither a session nor the number's code is left to
    * them. The note says who asked and how the operator checked them.
    */
-  async blockByStaff(input: { iin: string; note: string; actor: `staff:${string}`; clientIp: string | null; language: Language }): Promise<void> {
-    const check = validateIin(input.iin);
-    if (!check.ok) throw new AppError(check.code);
-    await this.ctx.db.transaction().execute(async (trx) => {
-      const profile = await store.findProfileByIin(trx, input.iin, { forUpdate: true });
-      if (!profile) throw new AppError('DIGITAL_ID_NOT_FOUND');
+  async blockByStaff(input: StaffDecision): Promise<void> {
+    await this.decideForIin(input.iin, async (trx, profile) => {
       if (profile.blocked_at) throw new AppError('DIGITAL_ID_ALREADY_BLOCKED');
       await this.block(trx, profile, { sessionId: null, language: input.language, clientIp: input.clientIp, now: new Date(), staff: { actor: input.actor, note: input.note } });
     });
   }
 
   /** Staff (admin): lifts the block of the Digital ID of this IIN. */
-  async unblockByStaff(input: { iin: string; note: string; actor: `staff:${string}`; clientIp: string | null; language: Language }): Promise<void> {
-    const check = validateIin(input.iin);
-    if (!check.ok) throw new AppError(check.code);
-    await this.ctx.db.transaction().execute(async (trx) => {
-      const profile = await store.findProfileByIin(trx, input.iin, { forUpdate: true });
-      if (!profile) throw new AppError('DIGITAL_ID_NOT_FOUND');
+  async unblockByStaff(input: StaffDecision): Promise<void> {
+    await this.decideForIin(input.iin, async (trx, profile) => {
       if (!profile.blocked_at) throw new AppError('DIGITAL_ID_NOT_BLOCKED');
       await store.setProfileBlocked(trx, profile.id, null);
       await appendAudit(trx, {
@@ -153,6 +149,17 @@ export class DigitalIdBlocks {
         details: { note: input.note, blockedAt: new Date(profile.blocked_at).toISOString() },
       });
       await this.ctx.sms.enqueue(trx, { phone: profile.phone, language: input.language, purpose: 'digital_id_unblocked', params: {} });
+    });
+  }
+
+  /** A staff decision on the Digital ID of an IIN: in one transaction, with its row locked. */
+  private async decideForIin(iin: string, decide: (trx: Tx, profile: Profile) => Promise<void>): Promise<void> {
+    const check = validateIin(iin);
+    if (!check.ok) throw new AppError(check.code);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const profile = await store.findProfileByIin(trx, iin, { forUpdate: true });
+      if (!profile) throw new AppError('DIGITAL_ID_NOT_FOUND');
+      await decide(trx, profile);
     });
   }
 }
