@@ -1,17 +1,31 @@
-// npm run bench:api — the registration steps under load (start → code → IIN), on PGlite and on
-// PostgreSQL, beside a floor measured in the same run: a bare Fastify route doing one INSERT on the
-// same database. Prints req/s and latency percentiles; then a fixed 300 req/s run for p99.
+// npm run bench:api — the registration steps under load (start → code → IIN) and sign-in, on PGlite and
+// on PostgreSQL, beside a floor measured in the same run: a bare Fastify route doing one INSERT on the
+// same database. Prints req/s and latency percentiles; then start at a fixed 300 req/s for p99.
+// The load comes from a child process (bench/support/load-process.ts), so this process holds only the
+// app (on PGlite with its embedded database): its CPU per request ("Node CPU") and its event-loop delay
+// are the app's alone, the load generator's CPU is printed apart, and the app's CPU with no request
+// coming (pg-boss polling, timers) is measured first and shown as "of which idle".
+// The fixed rate is paced (bench/support/load-paced.ts): one request every 1/300 s, open loop, latency
+// from each request's scheduled time; beside it, autocannon's overallRate (each second's 300 requests
+// sent together at the second's start: a burst's drain, not a steady rate), and for both the arrivals at
+// the app per 10 ms. Before them the app settles (the SMS worker finishes the earlier scenarios' texts).
 // On PostgreSQL it also prints what each step cost the database (bench/pg-stats.ts): statements per
 // request (round trips), pg_stat_statements execution time, the server's CPU and WAL per request, and
 // from these an estimate of the registrations per second one 32-core server would carry. For that it
 // starts a PostgreSQL 15 of its own (pg_stat_statements needs shared_preload_libraries, a server
 // restart, and the CPU of the server's processes must be the benchmark's alone); BENCH_DATABASE_URL
 // uses an existing server instead (then without the database's side).
+// Env: BENCH_SECONDS (8), BENCH_CONNECTIONS (32); BENCH_ONLY=floor,start,… runs only the scenarios
+// named (by the start of their keys: floor, start, code, iin, signin-start, signin-resend, signin-code,
+// profile, fixed, burst; what a named one needs runs unrecorded first); BENCH_DB=pglite|postgres runs
+// one database; BENCH_CPU_PROFILE=dir writes the app process's CPU profile of each scenario there;
+// BENCH_ARRIVALS=poisson paces the fixed rate as a Poisson process instead of a constant interval;
+// BENCH_COMPARE_LOAD=1 runs each database a second time with the load generated in this process, as
+// this benchmark did before (its CPU then counted as the app's).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { sql } from 'kysely';
@@ -22,44 +36,79 @@ import { upsertPerson } from '../src/registry/registry.store.js';
 import { createPostgresDatabase } from '../test/support/test-database.js';
 import { openBody } from '../src/sms/sms.body.js';
 import { PgStats, type DbSample } from './pg-stats.js';
-import { benchHeader, benchPostgres, measure, printTable, scenarioColumns } from './support/load.js';
+import { idleCpu, ownCpuMs, profiler } from './support/app-cpu.js';
+import { arrivalRecorder, type ArrivalSpread } from './support/arrivals.js';
+import { benchHeader, benchPostgres, printTable, scenarioColumns } from './support/load.js';
+import { measureLoad, type LoadPlan, type ProcessMeasured, type RequestSpec } from './support/load-process.js';
 import { benchSignin } from './signin.bench.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+const COMPARE_LOAD = process.env.BENCH_COMPARE_LOAD === '1';
+const ARRIVALS = process.env.BENCH_ARRIVALS === 'poisson' ? 'poisson' : 'constant';
+const IN_PROCESS = ' [load in this process]';
+const FIXED_RATE = 300;
+/** Connections of the fixed-rate scenarios: enough that a steady 300/s never waits for one. */
+const FIXED_CONNECTIONS = 64;
 const SHARED_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** Share of a server's CPU the estimate plans to use: headroom for peaks, vacuum and checkpoints. */
 const PLANNED_CPU_SHARE = 0.7;
 const PLANNED_CORES = 32;
 
-interface Row {
+const KEYS = ['floor', 'start', 'code', 'iin', 'signin-start', 'signin-resend', 'signin-code', 'profile', 'fixed', 'burst'] as const;
+export type ScenarioKey = (typeof KEYS)[number];
+/** What a scenario's requests need done before them (run unrecorded when only the later one is asked for). */
+const NEEDS: Partial<Record<ScenarioKey, ScenarioKey>> = { 'signin-start': 'iin', 'signin-resend': 'signin-start', 'signin-code': 'signin-start', profile: 'signin-code' };
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim()).filter(Boolean) : null;
+for (const token of ONLY ?? []) if (!KEYS.some((k) => k.startsWith(token))) throw new Error(`BENCH_ONLY: no scenario key starts with "${token}" (keys: ${KEYS.join(', ')})`);
+const DATABASES = (['pglite', 'postgres'] as const).filter((db) => !process.env.BENCH_DB || process.env.BENCH_DB === db);
+if (DATABASES.length === 0) throw new Error(`BENCH_DB: pglite or postgres, not "${process.env.BENCH_DB}"`);
+
+const selected = (key: ScenarioKey) => !ONLY || ONLY.some((token) => key.startsWith(token));
+/** Whether a scenario runs: asked for, or needed by one that runs. */
+const runs = (key: ScenarioKey): boolean => selected(key) || KEYS.some((k) => NEEDS[k] === key && runs(k));
+
+interface Row extends Omit<ProcessMeasured, 'firstRefusal' | 'collected'> {
   db: string;
   scenario: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  requests: number;
-  /** Node's CPU (the app and the load generator share the process) per request, ms. */
-  nodeCpuMs: number;
-  /** Event-loop delay over the run, p99 ms. */
-  loopDelayP99: number;
-  dbSample: DbSample | null;
+  key: ScenarioKey;
+  /** The app process's CPU with no request coming, ms per second (measured before the database's scenarios). */
+  idleMsPerSecond: number;
+  arrivals: ArrivalSpread | null;
 }
 const rows: Row[] = [];
+/** The first refused answer of each scenario, printed: a benchmark of refusals measures nothing. */
+const firstRefusals = new Map<string, string>();
 /** Shutdown right after load: how long `close()` took, and anything that failed after it returned. */
 const shutdowns: Array<{ db: string; ms: number }> = [];
+/** How long the app took to settle before the fixed-rate scenarios. */
+const settles: string[] = [];
 const lateFailures: string[] = [];
 process.on('unhandledRejection', (reason) => lateFailures.push(reason instanceof Error ? reason.message : String(reason)));
 
 let stats: PgStats | null = null;
 
-/** Runs one scenario and records its result, with the database's side when it is measured. */
-async function scenario(db: string, name: string, opts: autocannon.Options): Promise<Row> {
-  const row: Row = { db, scenario: name, ...(await measure(opts, stats)) };
-  rows.push(row);
-  return row;
+/** One database's run: where, and whether the load comes from this process (to compare with the child's). */
+export interface Pass {
+  db: 'pglite' | 'postgres';
+  inProcess: boolean;
+  idleMsPerSecond: number;
+}
+
+/** Runs one scenario's plan and records its row when the scenario was asked for (else it only prepares a later one). */
+async function scenario(pass: Pass, key: ScenarioKey, name: string, plan: LoadPlan, arrivalsAt?: RunningServer): Promise<ProcessMeasured> {
+  const recorded = selected(key);
+  const rowName = pass.inProcess ? name + IN_PROCESS : name;
+  const arrivals = recorded && arrivalsAt ? arrivalRecorder(arrivalsAt.app.server) : null;
+  const around = recorded ? [...profiler(PROFILE_DIR, `${pass.db}-${rowName}`), ...(arrivals ? [arrivals] : [])] : [];
+  const measured = await measureLoad(plan, stats, { inProcess: pass.inProcess, around });
+  if (recorded) {
+    const { firstRefusal, collected: _collected, ...m } = measured;
+    if (firstRefusal && key !== 'floor') firstRefusals.set(`${pass.db} ${rowName}`, firstRefusal);
+    rows.push({ db: pass.db, scenario: rowName, key, ...m, idleMsPerSecond: pass.idleMsPerSecond, arrivals: arrivals?.spread() ?? null });
+  }
+  return measured;
 }
 
 // Citizens come from many addresses (a proxy in front says which: TRUST_PROXY below). From one
@@ -70,10 +119,29 @@ function json(extra: Record<string, string> = {}): Record<string, string> {
   return { 'content-type': 'application/json', 'x-forwarded-for': `10.${(addressSeq >> 16) & 255}.${(addressSeq >> 8) & 255}.${addressSeq & 255}`, ...extra };
 }
 
+// Phone numbers of this run: +7701 and 7 digits, from a base that differs between runs.
+const PHONE_BASE = (Date.now() % 1000) * 10000;
 let phoneSeq = 0;
 function nextPhone(): string {
-  phoneSeq++;
-  return `+7701${String((Date.now() % 1000) * 10000 + phoneSeq).padStart(7, '0').slice(-7)}`;
+  return `+7701${String((PHONE_BASE + phoneSeq++) % 1e7).padStart(7, '0')}`;
+}
+
+/** Registrations started, each with a phone of its own (numbered in the load generator) from an address of its own. */
+function starts(url: string): RequestSpec {
+  return {
+    url,
+    method: 'POST',
+    path: '/api/v1/registrations',
+    variants: [{ headers: { 'content-type': 'application/json', 'x-forwarded-for': '{address}' }, body: '{"phone":"+7701{n}"}' }],
+    cycle: true,
+    numberedFrom: PHONE_BASE + phoneSeq,
+  };
+}
+
+/** The starts' phone numbers are used: later phones follow them. */
+function used(measured: ProcessMeasured): ProcessMeasured {
+  phoneSeq += measured.sent;
+  return measured;
 }
 
 /** A setup request; once more when a kept-alive connection was reset under load (a repeat is harmless here). */
@@ -109,7 +177,15 @@ async function prepareVerified(server: RunningServer, n: number, verify: boolean
   return out;
 }
 
-async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: string; dataDir: string | null }) {
+/** Waits until the app's CPU is back near its idle level (the SMS worker done with earlier scenarios' texts), at most a minute. */
+async function settle(pass: Pass): Promise<void> {
+  const started = Date.now();
+  let busy = Infinity;
+  while (Date.now() - started < 60_000 && (busy = await idleCpu(0.5)) > pass.idleMsPerSecond + 50);
+  settles.push(`${pass.db}${pass.inProcess ? IN_PROCESS : ''} ${((Date.now() - started) / 1000).toFixed(1)} s (then ${busy.toFixed(0)} ms/s of CPU, idle ${pass.idleMsPerSecond.toFixed(0)})`);
+}
+
+async function benchDatabase(kind: 'pglite' | 'postgres', inProcess: boolean, pgServer?: { url: string; dataDir: string | null }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-bench-'));
   const pgDb = pgServer ? await createPostgresDatabase(pgServer.url) : null;
   const databaseUrl = pgDb?.url;
@@ -138,83 +214,57 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
     return { ok: true };
   });
   const floorUrl = await floorApp.listen({ port: 0, host: '127.0.0.1' });
-  const common = { connections: CONNECTIONS, duration: DURATION };
+  const pass: Pass = { db: kind, inProcess, idleMsPerSecond: await idleCpu(3) };
+  const asFastAsPossible = { kind: 'requests', connections: CONNECTIONS } as const;
 
-  await scenario(kind, 'floor: bare INSERT', { ...common, url: `${floorUrl}/floor`, method: 'POST' });
+  if (runs('floor')) await scenario(pass, 'floor', 'floor: bare INSERT', { ...asFastAsPossible, seconds: DURATION, url: `${floorUrl}/floor`, method: 'POST', path: '/floor', variants: [{ headers: {} }], cycle: true });
 
-  await scenario(
-    kind,
-    'start (phone → SMS queued)',
-    {
-      ...common,
-      url: server.url,
-      requests: [{ method: 'POST', path: '/api/v1/registrations', setupRequest: (req) => ({ ...req, headers: json(), body: JSON.stringify({ phone: nextPhone() }) }) }],
-    },
-  );
+  const startRate = runs('start') ? used(await scenario(pass, 'start', 'start (phone → SMS queued)', { ...asFastAsPossible, seconds: DURATION, ...starts(server.url) })).rps : 500;
+  // Codes and IINs are each used once: about as many as a run of the start's rate answers.
+  const n = Math.min(4000, Math.max(500, Math.round(startRate * DURATION * 0.8)));
 
-  const rate = rows.find((r) => r.db === kind && r.scenario.startsWith('start'))!.rps;
-  const n = Math.min(4000, Math.max(500, Math.round(rate * DURATION * 0.8)));
-  const pending = await prepareVerified(server, n, false);
-  let i = 0;
-  await scenario(
-    kind,
-    'code (OTP check)',
-    {
-      connections: CONNECTIONS,
+  if (runs('code')) {
+    const pending = await prepareVerified(server, n, false);
+    await scenario(pass, 'code', 'code (OTP check)', {
+      ...asFastAsPossible,
       amount: pending.length,
       url: server.url,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            const r = pending[i++ % pending.length];
-            return { ...req, path: `/api/v1/registrations/${r.id}/otp`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ code: r.code }) };
-          },
-        },
-      ],
-    },
-  );
-
-  const verified = await prepareVerified(server, n, true);
-  // one IIN per registration: bind each phone to its IIN
-  const iinPool = verified.map((r, k) => ({ ...r, iin: makeIin(`19${String(50 + (k % 50)).padStart(2, '0')}-0${1 + (k % 9)}-1${k % 10}`, 'M', 1 + Math.floor(k / 450)) }));
-  for (const r of iinPool) {
-    await upsertPerson(server.ctx.db, config.encryptionKey, { iin: r.iin, lastName: 'Test', firstName: 'Bench', middleName: null, birthDate: `19${r.iin.slice(0, 2)}-${r.iin.slice(2, 4)}-${r.iin.slice(4, 6)}`, sex: 'M' });
-    await server.ctx.registry.bindPhone(r.phone, r.iin);
+      method: 'POST',
+      path: '/',
+      variants: pending.map((r) => ({ path: `/api/v1/registrations/${r.id}/otp`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ code: r.code }) })),
+      cycle: false,
+    });
   }
-  let j = 0;
-  await scenario(
-    kind,
-    'IIN (registry + BMG check)',
-    {
-      connections: CONNECTIONS,
+
+  if (runs('iin')) {
+    const verified = await prepareVerified(server, n, true);
+    // one IIN per registration: bind each phone to its IIN
+    const iinPool = verified.map((r, k) => ({ ...r, iin: makeIin(`19${String(50 + (k % 50)).padStart(2, '0')}-0${1 + (k % 9)}-1${k % 10}`, 'M', 1 + Math.floor(k / 450)) }));
+    for (const r of iinPool) {
+      await upsertPerson(server.ctx.db, config.encryptionKey, { iin: r.iin, lastName: 'Test', firstName: 'Bench', middleName: null, birthDate: `19${r.iin.slice(0, 2)}-${r.iin.slice(2, 4)}-${r.iin.slice(4, 6)}`, sex: 'M' });
+      await server.ctx.registry.bindPhone(r.phone, r.iin);
+    }
+    await scenario(pass, 'iin', 'IIN (registry + BMG check)', {
+      ...asFastAsPossible,
       amount: iinPool.length,
       url: server.url,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            const r = iinPool[j++ % iinPool.length];
-            return { ...req, path: `/api/v1/registrations/${r.id}/iin`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ iin: r.iin }) };
-          },
-        },
-      ],
-    },
-  );
+      method: 'POST',
+      path: '/',
+      variants: iinPool.map((r) => ({ path: `/api/v1/registrations/${r.id}/iin`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ iin: r.iin }) })),
+      cycle: false,
+    });
+    if (runs('signin-start')) await benchSignin(server, iinPool, { pass, connections: CONNECTIONS, duration: DURATION, scenario, runs, json });
+  }
 
-  await benchSignin(server, iinPool, { kind, connections: CONNECTIONS, duration: DURATION, scenario, json });
-
-  await scenario(
-    kind,
-    'start at a fixed 300 req/s',
-    {
-      connections: 64,
-      duration: DURATION,
-      overallRate: 300,
-      url: server.url,
-      requests: [{ method: 'POST', path: '/api/v1/registrations', setupRequest: (req) => ({ ...req, headers: json(), body: JSON.stringify({ phone: nextPhone() }) }) }],
-    },
-  );
+  if (runs('fixed') || runs('burst')) await settle(pass);
+  if (runs('fixed')) {
+    const fixed = `start at a fixed ${FIXED_RATE} req/s (paced, ${ARRIVALS === 'constant' ? 'constant interval' : 'Poisson arrivals'})`;
+    used(await scenario(pass, 'fixed', fixed, { kind: 'paced', rate: FIXED_RATE, seconds: DURATION, arrivals: ARRIVALS, connections: FIXED_CONNECTIONS, ...starts(server.url) }, server));
+  }
+  if (runs('burst')) {
+    const burst = `start at ${FIXED_RATE} req/s, autocannon overallRate (bursts)`;
+    used(await scenario(pass, 'burst', burst, { kind: 'requests', connections: FIXED_CONNECTIONS, seconds: DURATION, overallRate: FIXED_RATE, ...starts(server.url) }, server));
+  }
 
   await floorApp.close();
   // Straight after the load, with SMS still queued: the same order as on SIGTERM (src/server.ts).
@@ -225,6 +275,25 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
   await stats?.close();
   stats = null;
   await pgDb?.drop();
+}
+
+/** The fixed-rate rows: the rate kept, latency from the schedule, and how the requests arrived at the app. */
+function printFixedRate(): void {
+  const fixed = rows.filter((r) => r.key === 'fixed' || r.key === 'burst');
+  if (fixed.length === 0) return;
+  console.log(`\nFixed rate (${FIXED_RATE} req/s asked; the app settled first: ${settles.join('; ')}):`);
+  for (const r of fixed) {
+    const reached = r.rps >= 0.97 * FIXED_RATE ? 'rate reached' : 'rate NOT reached';
+    const p = r.pacing;
+    const timing = p
+      ? `sent ${p.sentRate}/s, answered ${r.rps}/s (${reached}); latency from the scheduled time p50 ${r.p50} / p99 ${r.p99} / p99.9 ${p.p999} ms; ${p.late} of ${r.sent} sent more than ${p.lateAfterMs.toFixed(1)} ms late (most ${p.maxLagMs.toFixed(1)} ms), ${p.unanswered} unanswered, ${p.connections} connections`
+      : `answered ${r.rps}/s (${reached}); latency from each request's send p50 ${r.p50} / p99 ${r.p99} ms`;
+    const a = r.arrivals;
+    const spread = a
+      ? `arrivals at the app per 10 ms: mean ${a.mean.toFixed(1)}, p99 ${a.p99}, most ${a.max}; ${Math.round(100 * a.emptyShare)} % of 10 ms spans empty; the busiest tenth of the spans got ${Math.round(100 * a.busiestTenthShare)} % of the requests`
+      : 'arrivals not recorded';
+    console.log(`  ${r.db} ${r.scenario}: ${timing}\n    ${spread}`);
+  }
 }
 
 /** Per request: statements (round trips), their execution time, the server's CPU and WAL; then the 32-core estimate. */
@@ -273,14 +342,17 @@ async function postgresReachable(url: string): Promise<boolean> {
 }
 
 console.log(benchHeader('bench:api', CONNECTIONS, DURATION));
-await benchDatabase('pglite');
-const postgres = await benchPostgres(SHARED_PG_URL);
-if (postgres.note) console.log(postgres.note);
-try {
-  if (postgres.server && (await postgresReachable(postgres.server.url))) await benchDatabase('postgres', postgres.server);
-  else console.log(`PostgreSQL not reachable at ${postgres.server?.url}: skipped`);
-} finally {
-  postgres.own?.destroy();
+const passes = COMPARE_LOAD ? [false, true] : [false];
+if (DATABASES.includes('pglite')) for (const inProcess of passes) await benchDatabase('pglite', inProcess);
+if (DATABASES.includes('postgres')) {
+  const postgres = await benchPostgres(SHARED_PG_URL);
+  if (postgres.note) console.log(postgres.note);
+  try {
+    if (postgres.server && (await postgresReachable(postgres.server.url))) for (const inProcess of passes) await benchDatabase('postgres', inProcess, postgres.server);
+    else console.log(`PostgreSQL not reachable at ${postgres.server?.url}: skipped`);
+  } finally {
+    postgres.own?.destroy();
+  }
 }
 
 printTable<Row>(
@@ -289,10 +361,18 @@ printTable<Row>(
     { title: 'errors', numeric: true, value: (r) => r.errors },
     { title: 'non-2xx', numeric: true, value: (r) => r.non2xx },
     { title: 'Node CPU ms/req', numeric: true, value: (r) => r.nodeCpuMs.toFixed(2) },
+    { title: 'of which idle work', numeric: true, value: (r) => (r.nodeCpuMs - ownCpuMs(r)).toFixed(2) },
     { title: 'event-loop delay p99 ms', numeric: true, value: (r) => r.loopDelayP99.toFixed(1) },
+    { title: 'load generator CPU ms/req', numeric: true, value: (r) => (r.scenario.endsWith(IN_PROCESS) ? 'in the app' : r.loadCpuMs.toFixed(2)) },
   ],
   rows,
 );
+console.log(
+  '\nNode CPU and event-loop delay are the app process\'s (on PGlite with its database); the load generator runs in a child process' +
+    ` (rows marked${IN_PROCESS} generate it in the app's process, as this benchmark did before, and count its CPU as the app's).`,
+);
+for (const [scenarioName, answer] of firstRefusals) console.log(`first refusal in ${scenarioName}: ${answer}`);
+printFixedRate();
 printDatabaseSide();
 // Late completions would surface as unhandled rejections within a moment of the close.
 await new Promise((resolve) => setTimeout(resolve, 1000));

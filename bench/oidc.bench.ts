@@ -12,10 +12,6 @@
 // BENCH_CPU_PROFILE=dir writes the app process's CPU profile of each scenario there (.cpuprofile);
 // BENCH_COMPARE_LOAD=1 runs every scenario a second time with the load generated in this process, as
 // this benchmark did before (its CPU then counted as the app's), so the two compare within one run.
-import fs from 'node:fs';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Session } from 'node:inspector/promises';
 import Fastify from 'fastify';
 import * as oidc from 'openid-client';
 import { ClientService } from '../src/oidc/oidc-client.service.js';
@@ -23,7 +19,8 @@ import { citizenWithDigitalId } from '../test/support/citizen-session.js';
 import { authorizationUrl, Browser, interactionUid, relyingParty, startOidcTestServer, type RelyingParty } from '../test/support/oidc-rp.js';
 import type { TestServer } from '../test/support/test-server.js';
 import { PgStats } from './pg-stats.js';
-import { benchHeader, benchPostgres, cpuMs, printTable, scenarioColumns } from './support/load.js';
+import { idleCpu, ownCpuMs, profiler } from './support/app-cpu.js';
+import { benchHeader, benchPostgres, printTable, scenarioColumns } from './support/load.js';
 import { measureLoad, type LoadPlan, type ProcessMeasured } from './support/load-process.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -50,39 +47,12 @@ let stats: PgStats | null = null;
 /** The first refused answer of each scenario, printed: a benchmark of refusals measures nothing. */
 const firstRefusals = new Map<string, string>();
 
-/** The app process's CPU profile over one scenario, when BENCH_CPU_PROFILE names a folder. */
-function profiler(name: string) {
-  if (!PROFILE_DIR) return undefined;
-  const session = new Session();
-  return {
-    async start() {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 200 });
-      await session.post('Profiler.start');
-    },
-    async stop() {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      fs.mkdirSync(PROFILE_DIR, { recursive: true });
-      fs.writeFileSync(path.join(PROFILE_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
-    },
-  };
-}
-
-/** The app process's CPU with no request coming, ms per second. */
-async function idleCpu(seconds: number): Promise<number> {
-  const before = process.cpuUsage();
-  const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  return cpuMs(process.cpuUsage(before)) / ((performance.now() - started) / 1000);
-}
 let idleMsPerSecond = 0;
 
 async function scenario(db: string, name: string, plan: LoadPlan, inProcessPlan: LoadPlan = plan): Promise<void> {
   for (const inProcess of COMPARE_LOAD ? [false, true] : [false]) {
     const rowName = inProcess ? name + IN_PROCESS : name;
-    const { dbSample, firstRefusal, ...m } = await measureLoad(inProcess ? inProcessPlan : plan, stats, { inProcess, around: profiler(`${db}-${rowName}`) });
+    const { dbSample, firstRefusal, ...m } = await measureLoad(inProcess ? inProcessPlan : plan, stats, { inProcess, around: profiler(PROFILE_DIR, `${db}-${rowName}`) });
     if (firstRefusal && !name.startsWith('floor')) firstRefusals.set(`${db} ${rowName}`, firstRefusal);
     rows.push({ db, scenario: rowName, ...m, idleMsPerSecond, dbCpuMs: dbSample ? dbSample.cpuMs / Math.max(1, m.requests) : null });
   }
@@ -207,8 +177,6 @@ if (ONLY !== 'pglite') {
   }
 }
 
-/** The app's CPU a request costs beyond what it spends with no request coming. */
-const ownCpuMs = (r: Row) => Math.max(0, r.nodeCpuMs - (r.idleMsPerSecond * r.seconds) / Math.max(1, r.requests));
 /** Requests one core carries: what is left of a second after the idle work, over each request's own CPU (app and PostgreSQL). */
 const perCore = (r: Row) => (1000 - r.idleMsPerSecond) / (ownCpuMs(r) + (r.dbCpuMs ?? 0));
 printTable<Row>(

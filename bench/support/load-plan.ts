@@ -1,12 +1,16 @@
-// A load plan (bench/support/load-process.ts) carried out: autocannon, or sequential refresh-token chains.
-// Run in a child process (load-child.ts), or for comparison in the benchmark's own process.
+// A load plan (bench/support/load-process.ts) carried out: autocannon, a paced open-loop rate
+// (load-paced.ts), or sequential refresh-token chains. Run in a child process (load-child.ts), or for
+// comparison in the benchmark's own process.
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { LoadPlan, LoadResult } from './load-process.js';
+import { collectedOf, percentiles, runPaced, variantAt } from './load-paced.js';
 
 /** Sends the plan's requests; the answer without CPU figures (the caller measures those). */
 export async function runPlan(plan: LoadPlan): Promise<Omit<LoadResult, 'cpuMs'>> {
-  return plan.kind === 'requests' ? runRequests(plan) : runRefreshChains(plan);
+  if (plan.kind === 'requests') return runRequests(plan);
+  if (plan.kind === 'paced') return runPaced(plan);
+  return runRefreshChains(plan);
 }
 
 function refusalOf(status: number, body: string): string {
@@ -16,23 +20,29 @@ function refusalOf(status: number, body: string): string {
 async function runRequests(plan: Extract<LoadPlan, { kind: 'requests' }>): Promise<Omit<LoadResult, 'cpuMs'>> {
   let next = 0;
   let firstRefusal: string | null = null;
+  const collected: Array<string | null> | undefined = plan.collect ? plan.variants.map(() => null) : undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(
       {
         url: plan.url,
         connections: plan.connections,
         ...(plan.amount !== undefined ? { amount: plan.amount } : { duration: plan.seconds }),
+        ...(plan.overallRate !== undefined ? { overallRate: plan.overallRate } : {}),
         requests: [
           {
             method: plan.method,
             path: plan.path,
-            setupRequest: (req) => {
-              // Cycled (the same few credentials again and again), or each once and then `exhausted`.
-              const variant = plan.cycle ? plan.variants[next++ % plan.variants.length] : (plan.variants[next++] ?? plan.exhausted ?? plan.variants[plan.variants.length - 1]);
-              return { ...req, headers: variant.headers, ...(variant.body !== undefined ? { body: variant.body } : {}) };
+            // One request in flight a connection: its context says which variant it sent.
+            setupRequest: (req, context) => {
+              const i = next++;
+              (context as { variant?: number }).variant = i;
+              const variant = variantAt(plan, i) ?? plan.variants[plan.variants.length - 1];
+              return { ...req, headers: variant.headers, ...(variant.body !== undefined ? { body: variant.body } : {}), ...(variant.path !== undefined ? { path: variant.path } : {}) };
             },
-            onResponse: (status, body) => {
+            onResponse: (status, body, context, headers) => {
               if (status >= 300 && firstRefusal === null) firstRefusal = refusalOf(status, body);
+              const i = (context as { variant: number }).variant;
+              if (collected && !plan.cycle && i < collected.length) collected[i] = collectedOf(plan, status, body, headers);
             },
           },
         ],
@@ -40,7 +50,17 @@ async function runRequests(plan: Extract<LoadPlan, { kind: 'requests' }>): Promi
       (err, r) => (err ? reject(err) : resolve(r)),
     );
   });
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, requests: result.requests.total, firstRefusal };
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    requests: result.requests.total,
+    sent: result.requests.sent,
+    firstRefusal,
+    ...(collected ? { collected } : {}),
+  };
 }
 
 /** One sequential chain per seed: each refresh answer carries the next refresh token (autocannon cannot wait for it). */
@@ -74,7 +94,6 @@ async function runRefreshChains(plan: Extract<LoadPlan, { kind: 'refresh-chains'
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const sorted = latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
-  return { rps: Math.round(latencies.length / seconds), p50: pct(0.5), p99: pct(0.99), non2xx, errors, requests: latencies.length, firstRefusal };
+  const { p50, p99 } = percentiles(latencies);
+  return { rps: Math.round(latencies.length / seconds), p50: Math.round(p50), p99: Math.round(p99), non2xx, errors, requests: latencies.length, sent: latencies.length + errors, firstRefusal };
 }

@@ -1,12 +1,8 @@
-// What bench:api and bench:oidc share: autocannon as a promise, one scenario measured the same way
-// (req/s, latency, refusals, Node CPU per request, the database's side when measured), the PostgreSQL to
-// run against, and the markdown table. Node's CPU is the app's and the load generator's (one process):
-// load-independent, unlike req/s on this shared machine.
+// What bench:api and bench:oidc share besides their load (load-process.ts): how a scenario's requests
+// were answered, the header line, the PostgreSQL to run against, and the markdown table with each row's
+// share of the floor measured in the same run.
 import os from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import { ownPostgresUnavailable, startOwnPostgres, type OwnPostgres } from '../../test/faults/support/own-postgres.js';
-import type { DbSample, PgStats } from '../pg-stats.js';
 
 /** How a scenario's requests were answered: throughput, latency percentiles (ms), refusals, failures. */
 export interface Answered {
@@ -16,43 +12,6 @@ export interface Answered {
   non2xx: number;
   errors: number;
   requests: number;
-}
-
-export interface Measured extends Answered {
-  /** Node's CPU (user + system) per request, ms. */
-  nodeCpuMs: number;
-  /** The process's event-loop delay over the run, p99 ms (app and load generator share the loop). */
-  loopDelayP99: number;
-  dbSample: DbSample | null;
-}
-
-export function runAutocannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
-/** One autocannon scenario, with Node's CPU and (when `stats` is given) the database's side over the same span. */
-export async function measure(opts: autocannon.Options, stats: PgStats | null): Promise<Measured> {
-  await stats?.reset();
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
-  const cpuBefore = process.cpuUsage();
-  const r = await runAutocannon(opts);
-  const cpu = process.cpuUsage(cpuBefore);
-  loopDelay.disable();
-  const requests = r.requests.total;
-  return {
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    requests,
-    nodeCpuMs: cpuMs(cpu) / Math.max(1, requests),
-    loopDelayP99: loopDelay.percentile(99) / 1e6,
-    dbSample: (await stats?.read()) ?? null,
-  };
 }
 
 export function cpuMs(usage: NodeJS.CpuUsage): number {
@@ -106,8 +65,9 @@ export function scenarioColumns<R extends { db: string; scenario: string; rps: n
   ];
 }
 
-/** A row's req/s as a share of the floor measured in the same run on the same database. */
+/** A row's req/s as a share of the floor measured in the same run on the same database, with the load generated the same way (the row's `[…]` mark). */
 export function percentOfFloor<R extends { db: string; scenario: string; rps: number }>(rows: R[], row: R): string {
-  const floor = rows.find((f) => f.db === row.db && f.scenario.startsWith('floor'));
+  const mark = (s: string) => /\[[^\]]*\]$/.exec(s)?.[0] ?? '';
+  const floor = rows.find((f) => f.db === row.db && f.scenario.startsWith('floor') && mark(f.scenario) === mark(row.scenario));
   return floor ? `${Math.round((100 * row.rps) / floor.rps)}%` : '—';
 }
