@@ -22,7 +22,7 @@ export interface DbSample {
   top: Array<{ query: string } & StatementCost>;
 }
 
-const BACKGROUND = /pgboss\.|update "sms_messages"/i;
+const BACKGROUND = /pgboss\.|update "?sms_messages"?/i;
 /** Foreign-key checks run by triggers inside a statement: listed apart, but no round trip of their own. */
 const NESTED = /^SELECT (1|\$\d+) FROM ONLY .* FOR KEY SHARE OF x$/is;
 const CLOCK_TICKS_PER_SECOND = 100;

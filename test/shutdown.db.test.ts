@@ -1,10 +1,9 @@
-// Graceful shutdown: a batch of SMS jobs the worker fetches while the server is closing is sent once,
-// completed before the database closes, and no late completion hits a closed database.
+// Graceful shutdown: a batch of SMS the worker claims while the server is closing is sent once, its
+// outcomes are written before the database closes, and no late write hits a closed database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/platform/db/database.js';
 import { startServer } from '../src/server.js';
-import { SMS_SEND_QUEUE } from '../src/sms/sms.jobs.js';
 import { createRestartableStorage, type RestartableStorage } from './support/restartable-storage.js';
 import { startSmsHttpGateway, type TestSmsHttpGateway } from './support/sms-http-gateway.js';
 import { testDbKind } from './support/test-server.js';
@@ -29,11 +28,11 @@ describe(`graceful shutdown (${testDbKind})`, () => {
     await storage?.drop();
   });
 
-  it('sends and completes the jobs fetched while closing, once each, before the database closes', { timeout: 300_000 }, async () => {
+  it('sends the messages claimed while closing, once each, and records them before the database closes', { timeout: 300_000 }, async () => {
     const env = { SMS_PROVIDER: 'http', SMS_HTTP_URL: gateway.url, SMS_HTTP_TOKEN: 't' };
     const server = await startServer(storage.config(env), { seedDemo: false });
 
-    // Commit the messages in a transaction that also holds the queue table: the worker's next fetch
+    // Commit the messages in a transaction that also holds the outbox table: the worker's next claim
     // waits (for the lock on PostgreSQL, for the only connection on PGlite) until after close() began.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -44,18 +43,18 @@ describe(`graceful shutdown (${testDbKind})`, () => {
       for (let i = 0; i < MESSAGES; i++) {
         ids.push(await server.ctx.sms.enqueue(trx, { phone: `+770100000${10 + i}`, language: 'en', purpose: 'otp', params: { code: String(100000 + i) } }));
       }
-      await sql`LOCK TABLE pgboss.job IN ACCESS EXCLUSIVE MODE`.execute(trx);
+      await sql`LOCK TABLE sms_messages IN ACCESS EXCLUSIVE MODE`.execute(trx);
       signalLocked();
       await held;
     });
     await locked;
-    await sleep(1_500); // the worker polls every 0.5 s: a fetch is now waiting
+    await sleep(1_500); // the worker polls every 0.5 s: a claim is now waiting
     const closing = server.close();
     await sleep(500);
     release();
     await transaction;
     await closing;
-    await sleep(1_000); // a completion issued after close would surface as an unhandled rejection by now
+    await sleep(1_000); // an outcome written after close would surface as an unhandled rejection by now
 
     expect(rejections.map(String)).toEqual([]);
     const sends = new Map<string, number>();
@@ -65,10 +64,9 @@ describe(`graceful shutdown (${testDbKind})`, () => {
     const config = storage.config(env);
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     try {
-      const { rows } = await sql<{ state: string }>`select state from pgboss.job where name = ${SMS_SEND_QUEUE} and data->>'messageId' in (${sql.join(ids)})`.execute(database.db);
-      expect(rows.map((r) => r.state)).toEqual(ids.map(() => 'completed'));
-      const messages = await database.db.selectFrom('sms_messages').select(['status', 'attempts']).where('id', 'in', ids).execute();
-      expect(messages).toEqual(ids.map(() => ({ status: 'sent', attempts: 1 })));
+      // Each claim ended with its outcome: none is left to expire and be sent again.
+      const messages = await database.db.selectFrom('sms_messages').select(['status', 'attempts', 'next_attempt_at']).where('id', 'in', ids).execute();
+      expect(messages).toEqual(ids.map(() => ({ status: 'sent', attempts: 1, next_attempt_at: null })));
     } finally {
       await database.close();
     }

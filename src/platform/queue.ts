@@ -152,7 +152,7 @@ const OUTCOME_ATTEMPTS = 5;
  * Works on queue `name`: fetches a batch and handles its jobs concurrently; completes the jobs whose
  * handler resolved and fails (→ retry) the ones whose handler threw. A job whose outcome could not be
  * written (database briefly gone) stays active and is retried after its expiry, so handlers must be
- * idempotent (the SMS worker is: a finished message is never sent again).
+ * idempotent (the receipt worker is: a receipt applies once).
  */
 export function startWorker<T extends object>(
   boss: PgBoss,

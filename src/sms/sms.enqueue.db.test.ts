@@ -1,11 +1,12 @@
-// sms_enqueue (migration 0011) writes pg-boss's job row itself, in the caller's statement: the row
-// must be the one pg-boss's own `send` writes for the same options, or its worker, retries and expiry
-// would treat our jobs differently. An upgrade of pg-boss that changes its table fails here.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// sms_enqueue (migration 0025) writes the outbox row as its own send job, in the caller's statement:
+// the options `prepare` gives (priority, retries, backoff, claim expiry) on the row, due at once, and
+// no pg-boss job. Messages queued before 0025 (a row and a pg-boss job) are adopted once.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Counter, Registry } from 'prom-client';
 import type PgBoss from 'pg-boss';
 import { loadConfig } from '../platform/config.js';
+import { adoptPgBossSendJobs } from '../platform/db/migrations/0025_sms_outbox_row_is_its_job.js';
 import { createLogger } from '../platform/logging.js';
 import { inConnection, startQueue, stopQueue } from '../platform/queue.js';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
@@ -13,22 +14,22 @@ import { createOutboxProvider } from './providers/outbox.provider.js';
 import { SMS_SEND_QUEUE } from './sms.jobs.js';
 import { SmsService } from './sms.service.js';
 import type { OutgoingSms } from './sms.outbound.js';
+import { claimDue } from './sms.store.js';
 
-const COLUMNS = sql`name, priority, state, retry_limit, retry_count, retry_delay, retry_backoff, singleton_key, singleton_on,
-  expire_in, dead_letter, policy, output, started_on, completed_on,
-  extract(epoch from keep_until - start_after)::int as keep_seconds,
-  abs(extract(epoch from start_after - now())) < 60 as starts_now`;
+const SCHEDULE = sql`status, attempts, priority, retry_limit, retry_delay, retry_backoff, expire_seconds,
+  abs(extract(epoch from next_attempt_at - now())) < 60 as due_now`;
 
-describe('sms_enqueue writes the job pg-boss would write', () => {
+describe('sms_enqueue writes the outbox row as its own send job', () => {
   let database: TestDatabase;
   let queue: PgBoss;
   let service: SmsService;
   const logger = createLogger('silent');
+  const otp: OutgoingSms = { phone: '+77011234567', language: 'en', purpose: 'otp', params: { code: '123456' } };
+  const notification: OutgoingSms = { phone: '+77011234567', language: 'en', purpose: 'video_check_passed', params: {} };
 
   beforeAll(async () => {
     database = await openTestDatabase();
     queue = await startQueue({ db: database.db, logger });
-    await queue.createQueue(SMS_SEND_QUEUE);
     const config = loadConfig({ NODE_ENV: 'test', SMS_MAX_RETRIES: '7', SMS_SEND_EXPIRE_SECONDS: '90' });
     const counter = new Counter({ name: 'sms_enqueue_test_total', help: 'test', labelNames: ['provider', 'status'], registers: [new Registry()] });
     service = new SmsService({ config, db: database.db, queue, logger, counter });
@@ -38,43 +39,65 @@ describe('sms_enqueue writes the job pg-boss would write', () => {
     await stopQueue(queue, logger);
     await database?.close();
   });
+  beforeEach(() => database.truncate('sms_messages'));
 
-  const messages: OutgoingSms[] = [
-    { phone: '+77011234567', language: 'en', purpose: 'otp', params: { code: '123456' } },
-    { phone: '+77011234567', language: 'en', purpose: 'video_check_passed', params: {} },
-  ];
-  for (const sms of messages) {
-    const { purpose } = sms;
-    it(`for a${purpose === 'otp' ? 'n OTP' : ' notification'}: same columns as pg-boss's send with the same options`, async () => {
-      const prepared = service.prepare(sms);
-      const ours = await database.db.transaction().execute(async (trx) => {
-        await service.enqueue(trx, sms);
-        const { rows } = await sql<{ id: string }>`select data->>'messageId' as id from pgboss.job where name = ${SMS_SEND_QUEUE} order by created_on desc limit 1`.execute(trx);
-        return rows[0].id;
+  const schedule = async (id: string) => (await sql<Record<string, unknown>>`select ${SCHEDULE} from sms_messages where id = ${id}`.execute(database.db)).rows[0];
+  const pgBossJobs = async () => Number((await sql<{ n: string }>`select count(*) as n from pgboss.job where name = ${SMS_SEND_QUEUE}`.execute(database.db)).rows[0].n);
+
+  for (const [kind, sms] of [['an OTP', otp], ['a notification', notification]] as const) {
+    it(`for ${kind}: queued, due now, with the options of its sending, and no pg-boss job`, async () => {
+      const id = await database.db.transaction().execute((trx) => service.enqueue(trx, sms));
+      expect(await schedule(id)).toEqual({
+        status: 'queued',
+        attempts: 0,
+        priority: sms.purpose === 'otp' ? 10 : 0,
+        retry_limit: 7,
+        retry_delay: 2,
+        retry_backoff: true,
+        expire_seconds: 90,
+        due_now: true,
       });
-      const theirs = await database.db.transaction().execute((trx) =>
-        queue.send(SMS_SEND_QUEUE, { messageId: 'pg-boss' }, {
-          ...inConnection(trx),
-          priority: prepared.priority,
-          retryLimit: prepared.retryLimit,
-          retryDelay: prepared.retryDelay,
-          retryBackoff: prepared.retryBackoff,
-          expireInSeconds: prepared.expireSeconds,
-        }),
-      );
-      const row = async (where: ReturnType<typeof sql>) => (await sql<Record<string, unknown>>`select ${COLUMNS} from pgboss.job where ${where}`.execute(database.db)).rows[0];
-      const ourJob = await row(sql`data->>'messageId' = ${ours}`);
-      const theirJob = await row(sql`id = ${theirs}`);
-      expect(ourJob).toBeDefined();
-      expect(ourJob).toEqual(theirJob);
-      expect(ourJob).toMatchObject({ name: SMS_SEND_QUEUE, state: 'created', retry_limit: 7, priority: purpose === 'otp' ? 10 : 0, starts_now: true });
+      expect(await pgBossJobs()).toBe(0);
     });
   }
 
-  it('refuses to store a message whose queue does not exist (nothing is written)', async () => {
-    const prepared = { ...service.prepare({ phone: '+77011234567', language: 'en', purpose: 'otp', params: { code: '123456' } }), queue: 'no-such-queue' };
+  it('is claimed codes first, then in the order it became due', async () => {
+    const first = await service.enqueue(database.db, notification);
+    const second = await service.enqueue(database.db, notification);
+    const code = await service.enqueue(database.db, otp);
+    const claimed = [];
+    for (let i = 0; i < 3; i++) claimed.push(...(await claimDue(database.db, 'outbox', 1)).map((r) => r.id));
+    expect(claimed).toEqual([code, first, second]);
+    expect(await claimDue(database.db, 'outbox', 10)).toEqual([]);
+  });
+
+  it('refuses a message for a queue other than the outbox (nothing is written)', async () => {
+    const prepared = { ...service.prepare(otp), queue: 'no-such-queue' };
     await expect(sql`select sms_enqueue(${prepared.queue}, ${prepared.id}, ${prepared.phone}, ${prepared.language}, ${prepared.purpose}, ${prepared.body},
       ${prepared.bodyEncrypted}, 0, 1, 1, true, 60)`.execute(database.db)).rejects.toThrow(/no-such-queue is missing/);
     expect(await database.db.selectFrom('sms_messages').select('id').where('id', '=', prepared.id).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('adopts a message queued before migration 0025: its pg-boss job’s options and due time, the job deleted, claimed once', async () => {
+    // As the code before 0025 wrote it: the row without scheduling, and pg-boss's job beside it.
+    await queue.createQueue(SMS_SEND_QUEUE);
+    const prepared = service.prepare(otp);
+    const later = service.prepare(notification);
+    await database.db.transaction().execute(async (trx) => {
+      for (const m of [prepared, later]) {
+        await trx.insertInto('sms_messages').values({ id: m.id, phone: m.phone, language: m.language, purpose: m.purpose, body: m.body, body_encrypted: m.bodyEncrypted, status: 'queued' }).execute();
+      }
+      await queue.send(SMS_SEND_QUEUE, { messageId: prepared.id }, { ...inConnection(trx), priority: 10, retryLimit: 4, retryDelay: 3, retryBackoff: true, expireInSeconds: 45 });
+      await queue.send(SMS_SEND_QUEUE, { messageId: later.id }, { ...inConnection(trx), retryLimit: 4, startAfter: 3600 });
+    });
+    expect(await claimDue(database.db, 'outbox', 10)).toEqual([]); // not adopted yet: no due time
+
+    await adoptPgBossSendJobs(database.db);
+    expect(await schedule(prepared.id)).toEqual({ status: 'queued', attempts: 0, priority: 10, retry_limit: 4, retry_delay: 3, retry_backoff: true, expire_seconds: 45, due_now: true });
+    expect(await pgBossJobs()).toBe(0);
+    const claimed = await claimDue(database.db, 'outbox', 10);
+    expect(claimed.map((r) => r.id)).toEqual([prepared.id]); // the other waits for its start-after, as its job did
+    const { rows } = await sql<{ wait: number }>`select extract(epoch from next_attempt_at - now())::int as wait from sms_messages where id = ${later.id}`.execute(database.db);
+    expect(rows[0].wait).toBeGreaterThan(3500);
   });
 });

@@ -7,13 +7,18 @@ import type { Logger } from '../platform/logging.js';
 import type { Metrics } from '../platform/metrics.js';
 import { ensureQueue, startWorker } from '../platform/queue.js';
 import { createSmsProvider } from './providers/index.js';
-import { SMS_RECEIPT_QUEUE, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
+import { SMS_RECEIPT_QUEUE, type ReceiptJob } from './sms.jobs.js';
 import type { SmsOutbound } from './sms.outbound.js';
 import { SmsService } from './sms.service.js';
+import { startSmsWorker } from './sms.worker.js';
 
-/** Workers poll this often: an OTP should leave within about a second of the commit. */
+/** Workers poll this often: an OTP another process enqueued should leave within about a second of the commit. */
 const POLLING_INTERVAL_SECONDS = 0.5;
 const BATCH_SIZE = 10;
+/** After a full batch (a backlog), the next claim takes this many: two statements serve them all. */
+const BACKLOG_BATCH_SIZE = 50;
+/** An OTP this process enqueued is claimed this soon, with the others enqueued meanwhile. */
+const WAKE_DELAY_MS = 20;
 const STOP_WAIT_MS = 15_000;
 
 export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; logger: Logger; metrics: Metrics }): Promise<{ outbound: SmsOutbound; stop(): Promise<void> }> {
@@ -24,21 +29,25 @@ export async function startSms(deps: { config: Config; db: Db; queue: PgBoss; lo
   service.attach(provider);
 
   const { queue } = deps;
-  await ensureQueue(queue, SMS_SEND_QUEUE);
   await ensureQueue(queue, SMS_RECEIPT_QUEUE);
-  const options = { batchSize: BATCH_SIZE, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
-  // Each job in a batch succeeds or fails on its own: a failure is reported for that job only.
+  // The outbox rows are the send jobs (sms.worker.ts); receipts that overtook their message are rare and stay on pg-boss.
+  const sender = startSmsWorker(
+    { service, logger },
+    { batchSize: BATCH_SIZE, backlogBatchSize: BACKLOG_BATCH_SIZE, pollingIntervalMs: POLLING_INTERVAL_SECONDS * 1000, wakeDelayMs: WAKE_DELAY_MS },
+  );
+  service.onQueued = () => sender.wake();
+  // Each receipt job in a batch succeeds or fails on its own: a failure is reported for that job only.
   const workers = [
-    startWorker<SendJob>(queue, SMS_SEND_QUEUE, options, (job) => service.deliver(job), logger),
-    startWorker<ReceiptJob>(queue, SMS_RECEIPT_QUEUE, options, (job) => service.applyQueuedReceipt(job), logger),
+    sender,
+    startWorker<ReceiptJob>(queue, SMS_RECEIPT_QUEUE, { batchSize: BATCH_SIZE, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS }, (job) => service.applyQueuedReceipt(job), logger),
   ];
   logger.info({ provider: provider.name }, 'sms module started');
 
   return {
     outbound: service,
     async stop() {
-      // Attempts under way finish and are completed while the provider's connection is still up; one
-      // that outlasts STOP_WAIT_MS is cut short by stopping the provider (its job is retried later).
+      // Attempts under way finish and their outcomes are written while the provider's connection is still
+      // up; one that outlasts STOP_WAIT_MS is cut short by stopping the provider (its message is retried later).
       const stopped = Promise.all(workers.map((w) => w.stop()));
       const inTime = await Promise.race([stopped.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_WAIT_MS).unref())]);
       if (!inTime) logger.warn({ waitedMs: STOP_WAIT_MS }, 'sms attempts still running at shutdown; stopping the provider');

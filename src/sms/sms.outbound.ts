@@ -11,8 +11,8 @@ export type OutgoingSms = {
 }[SmsPurpose];
 
 /**
- * A message rendered and sealed, with the options of its send job: what a step's own SQL function
- * writes (through `sms_enqueue`, migration 0011) when the step runs in one round trip.
+ * A message rendered and sealed, with the options of its sending: what a step's own SQL function
+ * writes (through `sms_enqueue`, migrations 0011 and 0025) when the step runs in one round trip.
  */
 export interface PreparedSms {
   queue: string;

@@ -1,5 +1,5 @@
-// Durability of the SMS queue: the message and its job live and die with the caller's transaction,
-// and nothing committed is lost when the server stops before sending it.
+// Durability of the SMS queue: the message (its own send job) lives and dies with the caller's
+// transaction, and nothing committed is lost when the server stops before sending it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
@@ -10,7 +10,6 @@ import { createLogger } from '../platform/logging.js';
 import { startQueue, stopQueue } from '../platform/queue.js';
 import { startServer, type RunningServer } from '../server.js';
 import { createOutboxProvider } from './providers/outbox.provider.js';
-import { SMS_SEND_QUEUE } from './sms.jobs.js';
 import { openBody } from './sms.body.js';
 import { SmsService } from './sms.service.js';
 import { startTestServer, testDbKind, type TestServer } from '../../test/support/test-server.js';
@@ -25,8 +24,9 @@ const SERVER_START_TIMEOUT_MS = 300_000;
 const SERVER_TEST = { timeout: 300_000 };
 const OTP = { phone: '+77011234567', language: 'ru', purpose: 'otp', params: { code: '555123' } } as const;
 
-async function jobsFor(db: DbOrTx, messageId: string): Promise<number> {
-  const { rows } = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = ${SMS_SEND_QUEUE} and data->>'messageId' = ${messageId}`.execute(db);
+/** Messages a worker could claim now (queued and due). */
+async function dueFor(db: DbOrTx, messageId: string): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from sms_messages where id = ${messageId} and status = 'queued' and next_attempt_at <= now()`.execute(db);
   return Number(rows[0].n);
 }
 
@@ -61,18 +61,18 @@ describe(`SMS enqueue joins the caller's transaction (${testDbKind})`, () => {
     expect(() => openBody(server.config.encryptionKey, { id: randomUUID(), body_encrypted: row.body_encrypted })).toThrow();
   });
 
-  it('leaves neither a message nor a job when the transaction rolls back', async () => {
+  it('leaves no message to send when the transaction rolls back', async () => {
     let id = '';
     await expect(
       server.ctx.db.transaction().execute(async (trx) => {
         id = await server.ctx.sms.enqueue(trx, { ...OTP, params: { code: '999000' } });
-        expect(await jobsFor(trx, id)).toBe(1); // visible inside the transaction
+        expect(await dueFor(trx, id)).toBe(1); // visible inside the transaction
         throw new Error('registration step failed');
       }),
     ).rejects.toThrow('registration step failed');
     expect(id).not.toBe('');
     expect(await server.ctx.db.selectFrom('sms_messages').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
-    expect(await jobsFor(server.ctx.db, id)).toBe(0);
+    expect(await dueFor(server.ctx.db, id)).toBe(0);
   });
 });
 
@@ -125,7 +125,7 @@ describe(`SMS survive a server restart (${testDbKind})`, () => {
   });
 
   it('sends after start a message committed while no server was running', SERVER_TEST, async () => {
-    // A first run creates the queues; then the server is down.
+    // A first run creates pg-boss's queues; then the server is down.
     await (await start({ SMS_PROVIDER: 'outbox' })).close();
     servers.length = 0;
 

@@ -1,5 +1,6 @@
-// The SMS courier: enqueue joins the caller's transaction (row + pg-boss job, one statement: sms_enqueue), the worker hands the
-// message to the provider and follows it to sent → delivered/undeliverable, or failed after retries.
+// The SMS courier: enqueue joins the caller's transaction (the row is its own send job, one statement: sms_enqueue), the
+// worker (sms.worker.ts) claims due rows in batches, hands each message to the provider and follows it to
+// sent → delivered/undeliverable, or failed after retries.
 import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Counter } from 'prom-client';
@@ -9,11 +10,12 @@ import { AppError } from '../platform/errors/app-error.js';
 import type { Logger } from '../platform/logging.js';
 import { maskPhone } from '../platform/masking.js';
 import { normalizeKzMobile } from '../phone/phone.rules.js';
-import { SmsProviderError, type ProviderAcceptance, type SmsProvider } from './sms.gateway.js';
-import { queueReceipt, SEND_RETRY_DELAY_SECONDS, SMS_SEND_QUEUE, type ReceiptJob, type SendJob } from './sms.jobs.js';
+import { SmsProviderError, type SmsProvider } from './sms.gateway.js';
+import { queueReceipt, SEND_RETRY_DELAY_SECONDS, SMS_SEND_QUEUE, type ReceiptJob } from './sms.jobs.js';
 import type { OutgoingSms, PreparedSms, SmsOutbound } from './sms.outbound.js';
 import type { DeliveryReceipt } from './sms.receipt.rules.js';
 import * as store from './sms.store.js';
+import type { ClaimedSms, SmsOutcome } from './sms.store.js';
 import { renderSms } from './sms.texts.js';
 import { openBody, sealBody } from './sms.body.js';
 
@@ -68,56 +70,74 @@ export class SmsService implements SmsOutbound {
 
   queued(sms: PreparedSms): void {
     this.deps.counter.inc({ provider: this.provider.name, status: 'queued' });
+    this.onQueued();
   }
 
-  /** One attempt at one message; throws when the attempt should be retried by the queue. */
-  async deliver(job: PgBoss.JobWithMetadata<SendJob>): Promise<void> {
-    const { db, logger, config, counter } = this.deps;
+  /** Called for each message this process enqueued (the worker wakes up rather than wait for its poll). */
+  onQueued: () => void = () => {};
+
+  /** Claims up to `limit` due messages for this provider (sms.store `claimDue`). */
+  claim(limit: number): Promise<ClaimedSms[]> {
+    return store.claimDue(this.deps.db, this.provider.name, limit);
+  }
+
+  /**
+   * One attempt at each message of a claimed batch, concurrently; then every outcome in one statement.
+   * Resolves once the outcomes are written (or given up on: those messages are tried again when their
+   * claim expires, as when a worker crashed).
+   */
+  async sendBatch(batch: ClaimedSms[]): Promise<void> {
+    const attempts = await Promise.all(batch.map((row) => this.attempt(row)));
+    const outcomes = attempts.map((a) => a.outcome);
+    let written: Set<string>;
+    try {
+      // The provider has the messages: if this record were lost (database restarting), their claims
+      // would expire and they would be sent a second time. Keep trying for a while first.
+      written = await retryWhileUnavailable(() => store.recordOutcomes(this.deps.db, outcomes));
+    } catch (err) {
+      this.deps.logger.warn({ reason: describe(err), messages: outcomes.length }, 'could not record sms outcomes; those messages are tried again when their claims expire');
+      return;
+    }
+    const provider = this.provider.name;
+    for (const { outcome, row } of attempts) {
+      if (!written.has(outcome.id)) continue; // its claim expired and another attempt took it over
+      const status = outcome.status === 'queued' ? 'retry' : outcome.status === 'failed' ? 'failed' : 'sent';
+      this.deps.counter.inc({ provider, status });
+      if (outcome.status === 'delivered') this.deps.counter.inc({ provider, status: 'delivered' });
+      const level = status === 'sent' ? 'info' : status === 'retry' || QUIET_FAILURES.has(outcome.error!) ? 'warn' : 'error';
+      if (!this.deps.logger.isLevelEnabled(level)) continue;
+      const log = this.deps.logger.child({ smsId: row.id, phone: maskPhone(row.phone), purpose: row.purpose, provider, attempt: row.attempts });
+      if (status === 'sent') log.info({ providerMessageId: outcome.providerMessageId }, 'sms handed to provider');
+      else if (status === 'retry') log.warn({ reason: outcome.error }, 'sms attempt failed; will retry');
+      else if (level === 'warn') log.warn(outcome.error!);
+      else log.error({ reason: outcome.error }, 'sms failed');
+    }
+  }
+
+  /** One attempt at one message: its outcome, not yet written. */
+  private async attempt(row: ClaimedSms): Promise<{ outcome: SmsOutcome; row: ClaimedSms }> {
+    const { config } = this.deps;
     const provider = this.provider;
-    const row = await store.markSending(db, job.data.messageId, provider.name);
-    if (!row) return; // already finished (a retry after a crash, or a duplicate job)
-    const log = logger.child({ smsId: row.id, phone: maskPhone(row.phone), purpose: row.purpose, provider: provider.name, attempt: row.attempts });
     // The exact text is kept only until it is handed on (the dev outbox is the exception: it is the phone).
     const dropText = provider.name !== 'outbox';
+    const failed = (error: string) => ({ outcome: { id: row.id, attempts: row.attempts, status: 'failed' as const, providerMessageId: null, error, dropText }, row });
+    // Every allowed attempt was made; the last one's claim expired (its worker crashed or hung).
+    if (row.attempts > row.retry_limit + 1) return failed(CLAIMS_USED_UP);
+    // Only a row from before encrypted bodies (migration 0007) has no exact text: its code is gone.
     const text = openBody(config.encryptionKey, row);
-    if (text === null) {
-      // Only a row from before encrypted bodies (migration 0007) has no exact text: its code is gone.
-      await store.markFailed(db, row.id, 'text not available (stored before encryption)', dropText);
-      counter.inc({ provider: provider.name, status: 'failed' });
-      log.warn('text not available (stored before encryption)');
-      return;
-    }
+    if (text === null) return failed(TEXT_GONE);
+    if (row.purpose === 'otp' && Date.now() - row.created_at.getTime() > config.otp.ttlSeconds * 1000) return failed(CODE_EXPIRED);
 
-    if (row.purpose === 'otp' && Date.now() - row.created_at.getTime() > config.otp.ttlSeconds * 1000) {
-      await store.markFailed(db, row.id, 'code expired before it could be sent', dropText);
-      counter.inc({ provider: provider.name, status: 'failed' });
-      log.warn('code expired before it could be sent');
-      return;
-    }
-
-    let accepted: ProviderAcceptance;
     try {
-      accepted = await provider.send({ id: row.id, phone: row.phone, body: text });
+      const accepted = await provider.send({ id: row.id, phone: row.phone, body: text });
+      const status = accepted.delivered ? ('delivered' as const) : ('sent' as const);
+      return { outcome: { id: row.id, attempts: row.attempts, status, providerMessageId: accepted.providerMessageId, error: null, dropText }, row };
     } catch (err) {
       const reason = describe(err);
       const permanent = err instanceof SmsProviderError && err.permanent;
-      if (permanent || job.retryCount >= job.retryLimit) {
-        await store.markFailed(db, row.id, reason, dropText);
-        counter.inc({ provider: provider.name, status: 'failed' });
-        log.error({ reason }, 'sms failed');
-        return;
-      }
-      await store.markRetrying(db, row.id, reason);
-      counter.inc({ provider: provider.name, status: 'retry' });
-      log.warn({ reason, retryCount: job.retryCount, retryLimit: job.retryLimit }, 'sms attempt failed; will retry');
-      throw new SmsProviderError(reason);
+      if (permanent || row.attempts > row.retry_limit) return failed(reason);
+      return { outcome: { id: row.id, attempts: row.attempts, status: 'queued', providerMessageId: null, error: reason, dropText: false }, row };
     }
-    // The provider has the message: if this record were lost (database restarting), the job's retry
-    // would send it a second time. Keep trying for a while before leaving it to that retry.
-    await retryWhileUnavailable(() => store.markAccepted(db, row.id, { ...accepted, dropText }));
-    counter.inc({ provider: provider.name, status: 'sent' });
-    if (accepted.delivered) counter.inc({ provider: provider.name, status: 'delivered' });
-    log.info({ providerMessageId: accepted.providerMessageId }, 'sms handed to provider');
   }
 
   /**
@@ -151,7 +171,7 @@ export class SmsService implements SmsOutbound {
 /** How long recording a send may wait for the database to come back. */
 const RECORD_RETRY_MS = [250, 500, 1000, 2000, 4000, 8000, 15000];
 
-async function retryWhileUnavailable(write: () => Promise<void>): Promise<void> {
+async function retryWhileUnavailable<T>(write: () => Promise<T>): Promise<T> {
   for (const delay of RECORD_RETRY_MS) {
     try {
       return await write();
@@ -160,8 +180,14 @@ async function retryWhileUnavailable(write: () => Promise<void>): Promise<void> 
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
-  await write();
+  return write();
 }
+
+const TEXT_GONE = 'text not available (stored before encryption)';
+const CODE_EXPIRED = 'code expired before it could be sent';
+const CLAIMS_USED_UP = 'every attempt was made; the last one did not finish in time';
+/** Failures that are not the provider's: logged as warnings, as before. */
+const QUIET_FAILURES = new Set([TEXT_GONE, CODE_EXPIRED, CLAIMS_USED_UP]);
 
 function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);

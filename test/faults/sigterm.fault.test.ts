@@ -1,7 +1,7 @@
 // SIGTERM while registrations, SMS sends and video checks are under way: the process answers what it
-// accepted, finishes and completes the jobs in hand, closes the database last and exits 0 with no
-// error logged; no SMS job is left half-done, and after a restart every accepted code reaches its
-// phone exactly once. The video-check part needs the shared face data and ffmpeg (skipped otherwise).
+// accepted, finishes the work in hand (the SMS batch's outcomes written), closes the database last and
+// exits 0 with no error logged; no SMS is left half-done, and after a restart every accepted code
+// reaches its phone exactly once. The video-check part needs the shared face data and ffmpeg (skipped otherwise).
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -96,10 +96,10 @@ describe.skipIf(unavailable !== null)('fault: SIGTERM under load', () => {
     const exit = await service.exit;
     const videos = await videoAnswers;
 
-    // Right after the exit: no SMS job was left active (it would wait for its expiry to be retried).
+    // Right after the exit: no SMS was left claimed (it would wait for its claim's expiry to be retried).
     const check = new pg.Client({ connectionString: pgDb.url });
     await check.connect();
-    const { rows: active } = await check.query<{ n: string }>("select count(*) as n from pgboss.job where name = 'sms-send' and state = 'active'");
+    const { rows: active } = await check.query<{ n: string }>("select count(*) as n from sms_messages where status = 'sending'");
     await check.end();
     const errors = service.logs.filter((l) => l.level >= 50);
     if (process.env.FAULT_DEBUG) for (const l of service.logs) if (Number(l.time) >= signalledAt - 500) console.log(`${Number(l.time) - signalledAt} ${l.level} ${l.module ?? ""} ${l.msg} ${JSON.stringify(l.err ?? l.reason ?? "")}`.slice(0, 300));
@@ -124,7 +124,7 @@ describe.skipIf(unavailable !== null)('fault: SIGTERM under load', () => {
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(errors.map((l) => l.msg), 'error logs').toEqual([]);
     expect(service.logs.some((l) => l.msg === 'stopped'), 'logged "stopped"').toBe(true);
-    expect(Number(active[0].n), 'SMS jobs left active').toBe(0);
+    expect(Number(active[0].n), 'SMS left claimed (sending)').toBe(0);
     expect(answers.filter((a) => a.status !== 0 && a.status !== 201 && a.status !== 503).map((a) => `${a.status} ${a.code}`)).toEqual([]);
     expect(videos.map((v) => v.status), 'video checks under way at SIGTERM are answered').toEqual(checks.map(() => 200));
     expect(sms.lost, 'accepted codes that never reached the phone').toEqual([]);

@@ -68,6 +68,17 @@ export interface SmsMessagesTable {
   created_at: Timestamp;
   sent_at: NullableTimestamp;
   delivered_at: NullableTimestamp;
+  /** The row is its own send job (migration 0025): a code goes before notifications. */
+  priority: Generated<number>;
+  /** Attempts allowed after the first. */
+  retry_limit: Generated<number>;
+  retry_backoff: Generated<boolean>;
+  /** Seconds before the first retry (doubled per attempt with backoff). */
+  retry_delay: Generated<number>;
+  /** How long one attempt may hold its claim before another worker may try again. */
+  expire_seconds: Generated<number>;
+  /** Queued: when it may be tried; sending: when the claim expires; null once finished. */
+  next_attempt_at: NullableTimestamp;
 }
 
 export interface StaffLoginThrottlesTable {
