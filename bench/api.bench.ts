@@ -286,7 +286,7 @@ function printFixedRate(): void {
     const reached = r.rps >= 0.97 * FIXED_RATE ? 'rate reached' : 'rate NOT reached';
     const p = r.pacing;
     const timing = p
-      ? `sent ${p.sentRate}/s, answered ${r.rps}/s (${reached}); latency from the scheduled time p50 ${r.p50} / p99 ${r.p99} / p99.9 ${p.p999} ms; ${p.late} of ${r.sent} sent more than ${p.lateAfterMs.toFixed(1)} ms late (most ${p.maxLagMs.toFixed(1)} ms), ${p.unanswered} unanswered, ${p.connections} connections`
+      ? `sent ${p.sentRate}/s, answered ${r.rps}/s (${reached}); latency from the scheduled time p50 ${r.p50} / p99 ${r.p99} / p99.9 ${p.p999} ms (p99 from the send ${p.p99FromSend} ms); ${p.late} of ${r.sent} sent more than ${p.lateAfterMs.toFixed(1)} ms late (most ${p.maxLagMs.toFixed(1)} ms), ${p.unanswered} unanswered, ${p.connections} connections`
       : `answered ${r.rps}/s (${reached}); latency from each request's send p50 ${r.p50} / p99 ${r.p99} ms`;
     const a = r.arrivals;
     const spread = a

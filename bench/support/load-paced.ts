@@ -59,6 +59,8 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
   }
   const lateAfterMs = Math.max(2, interval);
   const latencies: number[] = [];
+  /** From the moment each request had its connection: without the generator's lag and the wait for a connection. */
+  const fromSend: number[] = [];
   const collected: Array<string | null> | undefined = plan.collect ? plan.variants.map(() => null) : undefined;
   let sent = 0;
   let late = 0;
@@ -79,6 +81,7 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
     sent++;
     outstanding++;
     const scheduled = due[i];
+    let sentAt = scheduled;
     const done = () => {
       lastAnswerAt = performance.now();
       if (--outstanding === 0 && sent === total) settle();
@@ -90,6 +93,7 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           latencies.push(performance.now() - scheduled);
+          fromSend.push(performance.now() - sentAt);
           const status = res.statusCode ?? 0;
           const body = Buffer.concat(chunks).toString();
           if (status >= 300) {
@@ -103,8 +107,8 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
     );
     req.on('socket', (socket) => {
       sockets.add(socket);
-      const lag = performance.now() - scheduled;
-      lastSentAt = performance.now();
+      sentAt = lastSentAt = performance.now();
+      const lag = sentAt - scheduled;
       maxLagMs = Math.max(maxLagMs, lag);
       if (lag > lateAfterMs) late++;
     });
@@ -145,6 +149,6 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
     sent,
     firstRefusal,
     ...(collected ? { collected } : {}),
-    pacing: { target: plan.rate, sentRate: Math.round(sent / ((lastSentAt - start) / 1000 + interval / 1000)), p999, late, lateAfterMs, maxLagMs, unanswered, connections: sockets.size },
+    pacing: { target: plan.rate, sentRate: Math.round(sent / ((lastSentAt - start) / 1000 + interval / 1000)), p999, p99FromSend: percentiles(fromSend).p99, late, lateAfterMs, maxLagMs, unanswered, connections: sockets.size },
   };
 }

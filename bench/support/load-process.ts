@@ -72,6 +72,8 @@ export interface Pacing {
   sentRate: number;
   /** 99.9th latency percentile, ms (from each request's scheduled time). */
   p999: number;
+  /** 99th percentile from each request's send (once it had a connection), ms: the app's part of p99 without the generator's lag. */
+  p99FromSend: number;
   /** Requests that left later than `lateAfterMs` after their scheduled time (the generator's timer, or no free connection). */
   late: number;
   lateAfterMs: number;
