@@ -20,8 +20,9 @@
 // profile, fixed, burst; what a named one needs runs unrecorded first); BENCH_DB=pglite|postgres runs
 // one database; BENCH_CPU_PROFILE=dir writes the app process's CPU profile of each scenario there;
 // BENCH_ARRIVALS=poisson paces the fixed rate as a Poisson process instead of a constant interval;
-// BENCH_COMPARE_LOAD=1 runs each database a second time with the load generated in this process, as
-// this benchmark did before (its CPU then counted as the app's).
+// BENCH_COMPARE_LOAD=1 runs each scenario a second time straight after the first with the load generated
+// in this process, as this benchmark did before (its CPU then counted as the app's; once-only requests
+// such as codes are split between the two).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,26 +90,55 @@ process.on('unhandledRejection', (reason) => lateFailures.push(reason instanceof
 
 let stats: PgStats | null = null;
 
-/** One database's run: where, and whether the load comes from this process (to compare with the child's). */
-export interface Pass {
+/** The database a scenario runs on, and the app process's CPU there with no request coming, ms per second. */
+export interface BenchDb {
   db: 'pglite' | 'postgres';
-  inProcess: boolean;
   idleMsPerSecond: number;
 }
 
-/** Runs one scenario's plan and records its row when the scenario was asked for (else it only prepares a later one). */
-async function scenario(pass: Pass, key: ScenarioKey, name: string, plan: LoadPlan, arrivalsAt?: RunningServer): Promise<ProcessMeasured> {
+/** Where each scenario's load comes from: the child process; with BENCH_COMPARE_LOAD then straight after it this process. */
+const LOADS = COMPARE_LOAD ? [false, true] : [false];
+
+/** The part of a pool of once-only requests (codes, IINs, sign-ins) a load sends: all, or when comparing one half each. */
+export function share<T>(items: T[], load: number): T[] {
+  if (LOADS.length === 1) return items;
+  const half = Math.ceil(items.length / 2);
+  return load === 0 ? items.slice(0, half) : items.slice(half);
+}
+
+/**
+ * Runs one scenario's plan under each load (`plan(load)`: 0 from the child, 1 from this process) and
+ * records the rows when the scenario was asked for (else it only prepares a later one). Before a
+ * fixed-rate run the app settles first.
+ */
+async function scenario(on: BenchDb, key: ScenarioKey, name: string, plan: (load: number) => LoadPlan, options: { arrivalsAt?: RunningServer; settle?: boolean } = {}): Promise<ProcessMeasured[]> {
   const recorded = selected(key);
-  const rowName = pass.inProcess ? name + IN_PROCESS : name;
-  const arrivals = recorded && arrivalsAt ? arrivalRecorder(arrivalsAt.app.server) : null;
-  const around = recorded ? [...profiler(PROFILE_DIR, `${pass.db}-${rowName}`), ...(arrivals ? [arrivals] : [])] : [];
-  const measured = await measureLoad(plan, stats, { inProcess: pass.inProcess, around });
-  if (recorded) {
-    const { firstRefusal, collected: _collected, ...m } = measured;
-    if (firstRefusal && key !== 'floor') firstRefusals.set(`${pass.db} ${rowName}`, firstRefusal);
-    rows.push({ db: pass.db, scenario: rowName, key, ...m, idleMsPerSecond: pass.idleMsPerSecond, arrivals: arrivals?.spread() ?? null });
+  const out: ProcessMeasured[] = [];
+  for (const [load, inProcess] of LOADS.entries()) {
+    const rowName = inProcess ? name + IN_PROCESS : name;
+    if (options.settle) await settle(on, rowName);
+    const arrivals = recorded && options.arrivalsAt ? arrivalRecorder(options.arrivalsAt.app.server) : null;
+    const around = recorded ? [...profiler(PROFILE_DIR, `${on.db}-${rowName}`), ...(arrivals ? [arrivals] : [])] : [];
+    const loadPlan = plan(load);
+    const measured = await measureLoad(loadPlan, stats, { inProcess, around });
+    // Numbered requests used their numbers (phones): later ones follow.
+    if ('numberedFrom' in loadPlan && loadPlan.numberedFrom !== undefined) phoneSeq += measured.sent;
+    if (recorded) {
+      const { firstRefusal, collected: _collected, ...m } = measured;
+      if (firstRefusal && key !== 'floor') firstRefusals.set(`${on.db} ${rowName}`, firstRefusal);
+      rows.push({ db: on.db, scenario: rowName, key, ...m, idleMsPerSecond: on.idleMsPerSecond, arrivals: arrivals?.spread() ?? null });
+    }
+    out.push(measured);
   }
-  return measured;
+  return out;
+}
+
+/** Waits until the app's CPU is back near its idle level (the SMS worker done with earlier scenarios' texts), at most a minute. */
+async function settle(on: BenchDb, before: string): Promise<void> {
+  const started = Date.now();
+  let busy = Infinity;
+  while (Date.now() - started < 60_000 && (busy = await idleCpu(0.5)) > on.idleMsPerSecond + 50);
+  settles.push(`${on.db} before ${before}: ${((Date.now() - started) / 1000).toFixed(1)} s (then ${busy.toFixed(0)} ms/s of CPU, idle ${on.idleMsPerSecond.toFixed(0)})`);
 }
 
 // Citizens come from many addresses (a proxy in front says which: TRUST_PROXY below). From one
@@ -136,12 +166,6 @@ function starts(url: string): RequestSpec {
     cycle: true,
     numberedFrom: PHONE_BASE + phoneSeq,
   };
-}
-
-/** The starts' phone numbers are used: later phones follow them. */
-function used(measured: ProcessMeasured): ProcessMeasured {
-  phoneSeq += measured.sent;
-  return measured;
 }
 
 /** A setup request; once more when a kept-alive connection was reset under load (a repeat is harmless here). */
@@ -177,15 +201,7 @@ async function prepareVerified(server: RunningServer, n: number, verify: boolean
   return out;
 }
 
-/** Waits until the app's CPU is back near its idle level (the SMS worker done with earlier scenarios' texts), at most a minute. */
-async function settle(pass: Pass): Promise<void> {
-  const started = Date.now();
-  let busy = Infinity;
-  while (Date.now() - started < 60_000 && (busy = await idleCpu(0.5)) > pass.idleMsPerSecond + 50);
-  settles.push(`${pass.db}${pass.inProcess ? IN_PROCESS : ''} ${((Date.now() - started) / 1000).toFixed(1)} s (then ${busy.toFixed(0)} ms/s of CPU, idle ${pass.idleMsPerSecond.toFixed(0)})`);
-}
-
-async function benchDatabase(kind: 'pglite' | 'postgres', inProcess: boolean, pgServer?: { url: string; dataDir: string | null }) {
+async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: string; dataDir: string | null }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'digitalid-bench-'));
   const pgDb = pgServer ? await createPostgresDatabase(pgServer.url) : null;
   const databaseUrl = pgDb?.url;
@@ -214,25 +230,28 @@ async function benchDatabase(kind: 'pglite' | 'postgres', inProcess: boolean, pg
     return { ok: true };
   });
   const floorUrl = await floorApp.listen({ port: 0, host: '127.0.0.1' });
-  const pass: Pass = { db: kind, inProcess, idleMsPerSecond: await idleCpu(3) };
+  const on: BenchDb = { db: kind, idleMsPerSecond: await idleCpu(3) };
   const asFastAsPossible = { kind: 'requests', connections: CONNECTIONS } as const;
 
-  if (runs('floor')) await scenario(pass, 'floor', 'floor: bare INSERT', { ...asFastAsPossible, seconds: DURATION, url: `${floorUrl}/floor`, method: 'POST', path: '/floor', variants: [{ headers: {} }], cycle: true });
+  if (runs('floor')) await scenario(on, 'floor', 'floor: bare INSERT', () => ({ ...asFastAsPossible, seconds: DURATION, url: `${floorUrl}/floor`, method: 'POST', path: '/floor', variants: [{ headers: {} }], cycle: true }));
 
-  const startRate = runs('start') ? used(await scenario(pass, 'start', 'start (phone → SMS queued)', { ...asFastAsPossible, seconds: DURATION, ...starts(server.url) })).rps : 500;
-  // Codes and IINs are each used once: about as many as a run of the start's rate answers.
-  const n = Math.min(4000, Math.max(500, Math.round(startRate * DURATION * 0.8)));
+  const startRate = runs('start') ? (await scenario(on, 'start', 'start (phone → SMS queued)', () => ({ ...asFastAsPossible, seconds: DURATION, ...starts(server.url) })))[0].rps : 500;
+  // Codes and IINs are each used once: about as many as a run of the start's rate answers (for each load when comparing).
+  const n = Math.min(4000, Math.max(500, Math.round(startRate * DURATION * 0.8))) * LOADS.length;
 
   if (runs('code')) {
     const pending = await prepareVerified(server, n, false);
-    await scenario(pass, 'code', 'code (OTP check)', {
-      ...asFastAsPossible,
-      amount: pending.length,
-      url: server.url,
-      method: 'POST',
-      path: '/',
-      variants: pending.map((r) => ({ path: `/api/v1/registrations/${r.id}/otp`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ code: r.code }) })),
-      cycle: false,
+    await scenario(on, 'code', 'code (OTP check)', (load) => {
+      const mine = share(pending, load);
+      return {
+        ...asFastAsPossible,
+        amount: mine.length,
+        url: server.url,
+        method: 'POST',
+        path: '/',
+        variants: mine.map((r) => ({ path: `/api/v1/registrations/${r.id}/otp`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ code: r.code }) })),
+        cycle: false,
+      };
     });
   }
 
@@ -244,26 +263,28 @@ async function benchDatabase(kind: 'pglite' | 'postgres', inProcess: boolean, pg
       await upsertPerson(server.ctx.db, config.encryptionKey, { iin: r.iin, lastName: 'Test', firstName: 'Bench', middleName: null, birthDate: `19${r.iin.slice(0, 2)}-${r.iin.slice(2, 4)}-${r.iin.slice(4, 6)}`, sex: 'M' });
       await server.ctx.registry.bindPhone(r.phone, r.iin);
     }
-    await scenario(pass, 'iin', 'IIN (registry + BMG check)', {
-      ...asFastAsPossible,
-      amount: iinPool.length,
-      url: server.url,
-      method: 'POST',
-      path: '/',
-      variants: iinPool.map((r) => ({ path: `/api/v1/registrations/${r.id}/iin`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ iin: r.iin }) })),
-      cycle: false,
+    await scenario(on, 'iin', 'IIN (registry + BMG check)', (load) => {
+      const mine = share(iinPool, load);
+      return {
+        ...asFastAsPossible,
+        amount: mine.length,
+        url: server.url,
+        method: 'POST',
+        path: '/',
+        variants: mine.map((r) => ({ path: `/api/v1/registrations/${r.id}/iin`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ iin: r.iin }) })),
+        cycle: false,
+      };
     });
-    if (runs('signin-start')) await benchSignin(server, iinPool, { pass, connections: CONNECTIONS, duration: DURATION, scenario, runs, json });
+    if (runs('signin-start')) await benchSignin(server, iinPool, { on, connections: CONNECTIONS, duration: DURATION, scenario, share, runs, json });
   }
 
-  if (runs('fixed') || runs('burst')) await settle(pass);
   if (runs('fixed')) {
     const fixed = `start at a fixed ${FIXED_RATE} req/s (paced, ${ARRIVALS === 'constant' ? 'constant interval' : 'Poisson arrivals'})`;
-    used(await scenario(pass, 'fixed', fixed, { kind: 'paced', rate: FIXED_RATE, seconds: DURATION, arrivals: ARRIVALS, connections: FIXED_CONNECTIONS, ...starts(server.url) }, server));
+    await scenario(on, 'fixed', fixed, () => ({ kind: 'paced', rate: FIXED_RATE, seconds: DURATION, arrivals: ARRIVALS, connections: FIXED_CONNECTIONS, ...starts(server.url) }), { arrivalsAt: server, settle: true });
   }
   if (runs('burst')) {
     const burst = `start at ${FIXED_RATE} req/s, autocannon overallRate (bursts)`;
-    used(await scenario(pass, 'burst', burst, { kind: 'requests', connections: FIXED_CONNECTIONS, seconds: DURATION, overallRate: FIXED_RATE, ...starts(server.url) }, server));
+    await scenario(on, 'burst', burst, () => ({ kind: 'requests', connections: FIXED_CONNECTIONS, seconds: DURATION, overallRate: FIXED_RATE, ...starts(server.url) }), { arrivalsAt: server, settle: true });
   }
 
   await floorApp.close();
@@ -342,13 +363,12 @@ async function postgresReachable(url: string): Promise<boolean> {
 }
 
 console.log(benchHeader('bench:api', CONNECTIONS, DURATION));
-const passes = COMPARE_LOAD ? [false, true] : [false];
-if (DATABASES.includes('pglite')) for (const inProcess of passes) await benchDatabase('pglite', inProcess);
+if (DATABASES.includes('pglite')) await benchDatabase('pglite');
 if (DATABASES.includes('postgres')) {
   const postgres = await benchPostgres(SHARED_PG_URL);
   if (postgres.note) console.log(postgres.note);
   try {
-    if (postgres.server && (await postgresReachable(postgres.server.url))) for (const inProcess of passes) await benchDatabase('postgres', inProcess, postgres.server);
+    if (postgres.server && (await postgresReachable(postgres.server.url))) await benchDatabase('postgres', postgres.server);
     else console.log(`PostgreSQL not reachable at ${postgres.server?.url}: skipped`);
   } finally {
     postgres.own?.destroy();

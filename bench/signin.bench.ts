@@ -6,13 +6,16 @@ import type { RunningServer } from '../src/server.js';
 import { completeRegistration } from '../src/registration/registration.service.js';
 import { openBody } from '../src/sms/sms.body.js';
 import type { LoadPlan, ProcessMeasured } from './support/load-process.js';
-import type { Pass, ScenarioKey } from './api.bench.js';
+import type { BenchDb, ScenarioKey } from './api.bench.js';
 
 export interface BenchTools {
-  pass: Pass;
+  on: BenchDb;
   connections: number;
   duration: number;
-  scenario: (pass: Pass, key: ScenarioKey, name: string, plan: LoadPlan) => Promise<ProcessMeasured>;
+  /** Runs a scenario under each load (`plan(load)`), answering each load's result. */
+  scenario: (on: BenchDb, key: ScenarioKey, name: string, plan: (load: number) => LoadPlan) => Promise<ProcessMeasured[]>;
+  /** A load's part of once-only requests (all, or half when comparing loads). */
+  share: <T>(items: T[], load: number) => T[];
   /** Whether a scenario runs (asked for, or needed by a later one). */
   runs: (key: ScenarioKey) => boolean;
   json: (extra?: Record<string, string>) => Record<string, string>;
@@ -30,25 +33,22 @@ export async function benchSignin(server: RunningServer, registered: Array<{ id:
   }
   if (people.length === 0) throw new Error('no registered citizens to sign in');
   const once = { kind: 'requests', connections: tools.connections, url: server.url, method: 'POST', cycle: false } as const;
+  /** Each load's items beside what its answers carried, joined. */
+  const kept = <T>(items: T[], measured: ProcessMeasured[]) => measured.flatMap((m, load) => tools.share(items, load).flatMap((item, i) => (m.collected?.[i] ? [{ item, value: m.collected[i]! }] : [])));
 
   // Each request its own citizen; the answer's id is the sign-in's handle.
-  const started = await tools.scenario(tools.pass, 'signin-start', 'sign-in start (POST /sessions)', {
-    ...once,
-    amount: people.length,
-    path: '/api/v1/sessions',
-    variants: people.map((phone) => ({ headers: tools.json(), body: JSON.stringify({ phone }) })),
-    collect: { json: 'id' },
+  const started = await tools.scenario(tools.on, 'signin-start', 'sign-in start (POST /sessions)', (load) => {
+    const mine = tools.share(people, load);
+    return { ...once, amount: mine.length, path: '/api/v1/sessions', variants: mine.map((phone) => ({ headers: tools.json(), body: JSON.stringify({ phone }) })), collect: { json: 'id' } };
   });
-  const handles = people.flatMap((phone, i) => (started.collected?.[i] ? [{ phone, handle: started.collected[i]! }] : []));
+  const handles = kept(people, started).map(({ item, value }) => ({ phone: item, handle: value }));
   if (handles.length === 0) throw new Error('no sign-in started');
 
   // A new code for each (the bench's resend cooldown is 0): the previous one stops working.
   if (tools.runs('signin-resend')) {
-    await tools.scenario(tools.pass, 'signin-resend', 'sign-in resend (POST /sessions/{id}/otp/resend)', {
-      ...once,
-      amount: handles.length,
-      path: '/',
-      variants: handles.map(({ handle }) => ({ path: `/api/v1/sessions/${handle}/otp/resend`, headers: tools.json(), body: '{}' })),
+    await tools.scenario(tools.on, 'signin-resend', 'sign-in resend (POST /sessions/{id}/otp/resend)', (load) => {
+      const mine = tools.share(handles, load);
+      return { ...once, amount: mine.length, path: '/', variants: mine.map(({ handle }) => ({ path: `/api/v1/sessions/${handle}/otp/resend`, headers: tools.json(), body: '{}' })) };
     });
   }
   if (!tools.runs('signin-code')) return;
@@ -56,18 +56,21 @@ export async function benchSignin(server: RunningServer, registered: Array<{ id:
   // The latest code of each phone (a resend voided the first).
   const messages = await server.ctx.db.selectFrom('sms_messages').select(['id', 'phone', 'body_encrypted']).where('purpose', '=', 'signin_code').orderBy('created_at').execute();
   const codeOf = new Map(messages.map((m) => [m.phone, /\b(\d{6})\b/.exec(openBody(server.ctx.config.encryptionKey, m) ?? '')?.[1] ?? '']));
-  const entered = await tools.scenario(tools.pass, 'signin-code', 'sign-in code (POST /sessions/{id}/otp)', {
-    ...once,
-    amount: handles.length,
-    path: '/',
-    variants: handles.map(({ phone, handle }) => ({ path: `/api/v1/sessions/${handle}/otp`, headers: tools.json(), body: JSON.stringify({ code: codeOf.get(phone) ?? '' }) })),
-    collect: { cookie: 'did_session' },
+  const entered = await tools.scenario(tools.on, 'signin-code', 'sign-in code (POST /sessions/{id}/otp)', (load) => {
+    const mine = tools.share(handles, load);
+    return {
+      ...once,
+      amount: mine.length,
+      path: '/',
+      variants: mine.map(({ phone, handle }) => ({ path: `/api/v1/sessions/${handle}/otp`, headers: tools.json(), body: JSON.stringify({ code: codeOf.get(phone) ?? '' }) })),
+      collect: { cookie: 'did_session' },
+    };
   });
-  const cookies = (entered.collected ?? []).filter((c): c is string => c !== null);
+  const cookies = kept(handles, entered).map(({ value }) => value);
   if (cookies.length === 0) throw new Error('no session opened');
 
   if (!tools.runs('profile')) return;
-  await tools.scenario(tools.pass, 'profile', 'profile (GET /api/v1/me)', {
+  await tools.scenario(tools.on, 'profile', 'profile (GET /api/v1/me)', () => ({
     kind: 'requests',
     connections: tools.connections,
     seconds: tools.duration,
@@ -76,5 +79,5 @@ export async function benchSignin(server: RunningServer, registered: Array<{ id:
     path: '/api/v1/me',
     variants: cookies.map((cookie) => ({ headers: { ...tools.json(), cookie } })),
     cycle: true,
-  });
+  }));
 }
