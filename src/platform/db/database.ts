@@ -1,14 +1,15 @@
 // One Kysely instance per process over node-postgres: a normal pool for PostgreSQL, or exactly one
-// pool of size 1 over PGlite (a second pool or a larger one would interleave protocol messages).
+// pool of size 1 over PGlite (a second pool or a larger one would interleave protocol messages), whose
+// connection is an in-process socket into PGlite (pglite-socket.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect, CompiledQuery, type Transaction } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Database } from './schema.js';
 import { acquireDirectoryLock, type DirectoryLock } from './lock-file.js';
 import { prepareStatements, StatementNames } from './prepared-statements.js';
+import { PgliteSocket } from './pglite-socket.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -55,7 +56,9 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
   const lock: DirectoryLock = acquireDirectoryLock(options.dataDir);
   try {
     const pglite = await PGlite.create({ dataDir: pgDir });
-    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    // The one connection is never closed for being idle: it costs nothing to keep, and no timer is set
+    // and cleared around every statement.
+    const pool = new pg.Pool({ user: 'postgres', database: 'postgres', max: 1, idleTimeoutMillis: 0, stream: () => new PgliteSocket(pglite) });
     const names = new StatementNames();
     pool.on('connect', (client) => prepareStatements(client, names));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -1,0 +1,101 @@
+// node-postgres over PGlite without a network: a Duplex "socket" (pg's `stream` option) that hands the
+// wire-protocol bytes node-postgres writes to PGlite and pushes PGlite's answer back. Compared with
+// `@electric-sql/pglite/node-postgres`, which runs every protocol message (Bind, Describe, Execute, Sync)
+// through PGlite on its own and has PGlite parse the answer into message objects:
+//   - a statement is one call into PGlite: node-postgres corks its messages, so they arrive together here;
+//   - the answer is parsed once, by node-postgres, exactly as an answer from PostgreSQL is;
+//   - each call starts on a turn of the event loop of its own (below): PGlite runs a statement
+//     synchronously on this thread, and its answers would otherwise come back through promises alone —
+//     with requests queued for the one connection, statement after statement ran in one stretch of
+//     microtasks, no socket was read or written and no timer fired until the queue drained (event-loop
+//     delays of hundreds of ms under load, every answer waiting for the whole batch).
+import { Duplex } from 'node:stream';
+import type { PGlite } from '@electric-sql/pglite';
+
+/** The frontend's Terminate message ('X'). */
+const TERMINATE = 0x58;
+
+/** A simple-protocol Query message. */
+function queryMessage(text: string): Buffer {
+  const body = Buffer.from(`${text}\0`, 'utf8');
+  const head = Buffer.alloc(5);
+  head[0] = 0x51; // 'Q'
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+}
+
+/**
+ * PGlite has one session, which outlives a connection: before a new connection's startup, whatever an
+ * earlier one left there (an open transaction, prepared statements it named, settings) is cleared, as a
+ * new PostgreSQL backend would start clean. Two messages: DISCARD ALL cannot run in a transaction block.
+ */
+const RESET_SESSION = Buffer.concat([queryMessage('ROLLBACK'), queryMessage('DISCARD ALL')]);
+
+export class PgliteSocket extends Duplex {
+  private started = false;
+
+  constructor(private readonly pglite: PGlite) {
+    super();
+  }
+
+  // The parts of net.Socket node-postgres calls.
+  connect(): this {
+    setImmediate(() => this.emit('connect'));
+    return this;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
+  }
+
+  override _read(): void {
+    // Answers are pushed as they are produced.
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.exchange(chunk, done);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, done: (error?: Error | null) => void): void {
+    this.exchange(Buffer.concat(chunks.map((c) => c.chunk)), done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.push(null);
+    done();
+  }
+
+  /** One write (node-postgres' corked messages of a statement) through PGlite, on its own turn of the loop. */
+  private exchange(message: Buffer, done: (error?: Error | null) => void): void {
+    setImmediate(() => {
+      this.run(message).then(
+        () => done(),
+        (err: Error) => done(err),
+      );
+    });
+  }
+
+  private async run(message: Buffer): Promise<void> {
+    if (!this.started) {
+      this.started = true;
+      await this.pglite.execProtocolRaw(RESET_SESSION);
+    }
+    // Terminate: the session stays with PGlite (closed with it).
+    if (message[0] === TERMINATE) return;
+    const answer = await this.pglite.execProtocolRaw(message);
+    // A copy: PGlite may answer in a view of its own receive buffer.
+    if (answer.length > 0) this.push(Buffer.from(answer));
+  }
+}
