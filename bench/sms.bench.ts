@@ -1,5 +1,5 @@
 // npm run bench:sms — the SMS path on PGlite and on PostgreSQL: how fast transactions can enqueue
-// (row + pg-boss job), how long from commit to "delivered" for one OTP (outbox and SMPP to the test
+// (the outbox row, its own send job), how long from commit to "delivered" for one OTP (outbox and SMPP to the test
 // SMSC with its receipt), and how fast a backlog drains through SMPP.
 import { startServer, type RunningServer } from '../src/server.js';
 import { createRestartableStorage } from '../test/support/restartable-storage.js';
