@@ -200,8 +200,9 @@ function stepResult(row: StepRow): StepResult {
 /**
  * The IIN step with its token check in one round trip (registration_iin_step, migration 0023): the
  * registration's row locked and touched as registration.store `findAndTouch` does, then — if
- * authorised, in `end.move.from` and with its phone's keys (stored at the start) — `stepInOneCall`
- * with the phone, its keys and its masked forms taken from the row. Returns the row's token hash,
+ * authorised, in `end.move.from` and with its phone's keys (stored at the start) — what `stepInOneCall`
+ * does, with the phone, its keys and its masked forms taken from the row (since 0026 in the function's own
+ * body, the row locked once and written once). Returns the row's token hash,
  * state and idle expiry as found (`registration` undefined: none) for the caller's authorisation;
  * `step` is null when no step was made (not authorised, another state, or `keysMissing`).
  */
