@@ -40,7 +40,7 @@ import { PgStats, type DbSample } from './pg-stats.js';
 import { idleCpu, ownCpuMs, profiler } from './support/app-cpu.js';
 import { arrivalRecorder, type ArrivalSpread } from './support/arrivals.js';
 import { benchHeader, benchPostgres, printTable, scenarioColumns } from './support/load.js';
-import { measureLoad, type LoadPlan, type ProcessMeasured, type RequestSpec } from './support/load-process.js';
+import { measureLoad, type LoadPlan, type ProcessMeasured, type RequestSpec, type RequestVariant } from './support/load-process.js';
 import { benchSignin } from './signin.bench.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -232,6 +232,8 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
   const floorUrl = await floorApp.listen({ port: 0, host: '127.0.0.1' });
   const on: BenchDb = { db: kind, idleMsPerSecond: await idleCpu(3) };
   const asFastAsPossible = { kind: 'requests', connections: CONNECTIONS } as const;
+  /** Each item's request once, as fast as the connections carry them. */
+  const onceEach = <T>(items: T[], request: (item: T) => RequestVariant): LoadPlan => ({ ...asFastAsPossible, amount: items.length, url: server.url, method: 'POST', path: '/', variants: items.map(request), cycle: false });
 
   if (runs('floor')) await scenario(on, 'floor', 'floor: bare INSERT', () => ({ ...asFastAsPossible, seconds: DURATION, url: `${floorUrl}/floor`, method: 'POST', path: '/floor', variants: [{ headers: {} }], cycle: true }));
 
@@ -241,18 +243,9 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
 
   if (runs('code')) {
     const pending = await prepareVerified(server, n, false);
-    await scenario(on, 'code', 'code (OTP check)', (load) => {
-      const mine = share(pending, load);
-      return {
-        ...asFastAsPossible,
-        amount: mine.length,
-        url: server.url,
-        method: 'POST',
-        path: '/',
-        variants: mine.map((r) => ({ path: `/api/v1/registrations/${r.id}/otp`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ code: r.code }) })),
-        cycle: false,
-      };
-    });
+    await scenario(on, 'code', 'code (OTP check)', (load) =>
+      onceEach(share(pending, load), (r) => ({ path: `/api/v1/registrations/${r.id}/otp`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ code: r.code }) })),
+    );
   }
 
   if (runs('iin')) {
@@ -263,18 +256,9 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
       await upsertPerson(server.ctx.db, config.encryptionKey, { iin: r.iin, lastName: 'Test', firstName: 'Bench', middleName: null, birthDate: `19${r.iin.slice(0, 2)}-${r.iin.slice(2, 4)}-${r.iin.slice(4, 6)}`, sex: 'M' });
       await server.ctx.registry.bindPhone(r.phone, r.iin);
     }
-    await scenario(on, 'iin', 'IIN (registry + BMG check)', (load) => {
-      const mine = share(iinPool, load);
-      return {
-        ...asFastAsPossible,
-        amount: mine.length,
-        url: server.url,
-        method: 'POST',
-        path: '/',
-        variants: mine.map((r) => ({ path: `/api/v1/registrations/${r.id}/iin`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ iin: r.iin }) })),
-        cycle: false,
-      };
-    });
+    await scenario(on, 'iin', 'IIN (registry + BMG check)', (load) =>
+      onceEach(share(iinPool, load), (r) => ({ path: `/api/v1/registrations/${r.id}/iin`, headers: json({ authorization: `Bearer ${r.token}` }), body: JSON.stringify({ iin: r.iin }) })),
+    );
     if (runs('signin-start')) await benchSignin(server, iinPool, { on, connections: CONNECTIONS, duration: DURATION, scenario, share, runs, json });
   }
 
