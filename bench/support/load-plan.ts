@@ -21,6 +21,8 @@ async function runRequests(plan: Extract<LoadPlan, { kind: 'requests' }>): Promi
   let next = 0;
   let firstRefusal: string | null = null;
   const collected: Array<string | null> | undefined = plan.collect ? plan.variants.map(() => null) : undefined;
+  const started = performance.now();
+  let lastAnswerAt = started;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(
       {
@@ -40,6 +42,7 @@ async function runRequests(plan: Extract<LoadPlan, { kind: 'requests' }>): Promi
               return { ...req, headers: variant.headers, ...(variant.body !== undefined ? { body: variant.body } : {}), ...(variant.path !== undefined ? { path: variant.path } : {}) };
             },
             onResponse: (status, body, context, headers) => {
+              lastAnswerAt = performance.now();
               if (status >= 300 && firstRefusal === null) firstRefusal = refusalOf(status, body);
               const i = (context as { variant: number }).variant;
               if (collected && !plan.cycle && i < collected.length) collected[i] = collectedOf(plan, status, body, headers);
@@ -50,8 +53,11 @@ async function runRequests(plan: Extract<LoadPlan, { kind: 'requests' }>): Promi
       (err, r) => (err ? reject(err) : resolve(r)),
     );
   });
+  // Answers up to the last one: autocannon ends a run only at its next one-second sample and averages
+  // whole-second samples, so a run of a fixed amount answered in 4.1 s or in 4.9 s gave the same rate
+  // (4000 requests: exactly 800/s, or 1000/s in 4 samples).
   return {
-    rps: Math.round(result.requests.average),
+    rps: Math.round(result.requests.total / ((lastAnswerAt - started) / 1000)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
