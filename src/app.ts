@@ -7,6 +7,7 @@ import type { TrustProxy } from './platform/config.js';
 import { installErrorHandler } from './platform/error-handler.js';
 import { AppError } from './platform/errors/app-error.js';
 import { ErrorBody, errorRef } from './platform/errors/error-body.js';
+import { requestLogger, type Logger } from './platform/logging.js';
 import { isLoopbackAddress } from './platform/network.rules.js';
 import { apiDocsAccess, metricsAccess, requireOpsToken } from './platform/ops-access.js';
 import { adaptSwaggerCsp, registerSecurityHeaders } from './platform/security-headers.js';
@@ -38,6 +39,7 @@ export async function buildApp(ctx: AppContext, services: Services): Promise<Fas
   const { http } = ctx.config;
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
+    childLoggerFactory: (logger, bindings, options) => requestLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
     // The client address is the one the last trusted proxy saw, never the leftmost X-Forwarded-For.
     trustProxy: fastifyTrustProxy(http.trustProxy),
@@ -56,10 +58,12 @@ export async function buildApp(ctx: AppContext, services: Services): Promise<Fas
   await registerSecurityHeaders(app, ctx.config);
   warnWhenDevelopmentIsExposed(app, ctx);
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Hooks on every request take a callback: an async hook costs a promise and Fastify's wrapping of it.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unknown';
     ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
   });
 
   app.addSchema(ErrorBody);

@@ -39,3 +39,26 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const options = { level, redact: { paths: redactPaths, censor: '[masked]' }, serializers };
   return destination ? pino(options, destination) : pino(options);
 }
+
+const LOG_METHODS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/**
+ * A request's logger (Fastify's `childLoggerFactory`). Fastify makes a pino child per request, to bind its
+ * id; pino serialises the bindings at once. Where even `info` is off (the request lines are not written)
+ * most requests log nothing, so the child is made only when the request first logs at an enabled level —
+ * with the same bindings and options, so whatever is written is what the child would have written.
+ */
+export function requestLogger(parent: Logger, bindings: pino.Bindings, options: pino.ChildLoggerOptions): Logger {
+  if (parent.isLevelEnabled('info') || options.level !== undefined) return parent.child(bindings, options);
+  let child: Logger | undefined;
+  const made = () => (child ??= parent.child(bindings, options));
+  const lazy = Object.create(parent) as Logger;
+  for (const method of LOG_METHODS) {
+    lazy[method] = ((...args: Parameters<pino.LogFn>) => {
+      if (parent.isLevelEnabled(method)) made()[method](...args);
+    }) as pino.LogFn;
+  }
+  lazy.child = (childBindings, childOptions) => made().child(childBindings, childOptions);
+  lazy.bindings = () => made().bindings();
+  return lazy;
+}

@@ -27,13 +27,16 @@ export function findControlCharacter(value: unknown, path = ''): string | null {
 }
 
 export function refuseControlCharacters(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  // A callback hook (no promise per request): it runs on every request.
+  app.addHook('preValidation', (request, _reply, done) => {
     for (const part of [request.params, request.query, request.body]) {
       const field = findControlCharacter(part);
       if (field !== null) {
         const name = field.replace(/[^\w.[\]-]/g, '?') || 'body';
-        throw new AppError('VALIDATION_FAILED', { field: name, reason: `${name}: control characters are not allowed` });
+        done(new AppError('VALIDATION_FAILED', { field: name, reason: `${name}: control characters are not allowed` }));
+        return;
       }
     }
+    done();
   });
 }
