@@ -4,11 +4,11 @@
 // them). autocannon's overallRate is not this: each connection sends its share of a second back to back
 // as soon as the second starts and then waits, so all of a second's requests arrive together and p99
 // measures how fast a burst drains (bench/api.bench.ts prints the arrivals per 10 ms of both).
-// Requests go over keep-alive connections (node:http Agent); a request that finds none free waits for
-// one and counts as late.
-import http from 'node:http';
+// Requests go over keep-alive connections (http-connections.ts); a request that finds none free waits
+// for one and counts as late.
 import { performance } from 'node:perf_hooks';
 import type { LoadPlan, LoadResult, RequestSpec, RequestVariant } from './load-process.js';
+import { ConnectionPool, requestBytes } from './http-connections.js';
 
 /** After the schedule, how long answers are awaited before the rest count as unanswered. */
 const DRAIN_MS = 30_000;
@@ -47,7 +47,7 @@ export function percentiles(latencies: number[]): { p50: number; p99: number; p9
 
 export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Promise<Omit<LoadResult, 'cpuMs'>> {
   const target = new URL(plan.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, maxFreeSockets: plan.connections });
+  const pool = new ConnectionPool(target.hostname, Number(target.port), plan.connections);
   const interval = 1000 / plan.rate;
   const total = Math.round(plan.rate * plan.seconds);
   // The schedule, fixed before the first send: constant steps, or exponential gaps of the same mean.
@@ -71,7 +71,6 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
   let lastSentAt = start;
   let lastAnswerAt = start;
   let outstanding = 0;
-  const sockets = new Set<unknown>();
   let settle: () => void = () => {};
   const allAnswered = new Promise<void>((resolve) => (settle = resolve));
 
@@ -86,38 +85,30 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
       lastAnswerAt = performance.now();
       if (--outstanding === 0 && sent === total) settle();
     };
-    const req = http.request(
-      { host: target.hostname, port: target.port, method: plan.method, path: variant.path ?? plan.path, headers: variant.headers, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          latencies.push(performance.now() - scheduled);
-          fromSend.push(performance.now() - sentAt);
-          const status = res.statusCode ?? 0;
-          const body = Buffer.concat(chunks).toString();
-          if (status >= 300) {
-            non2xx++;
-            firstRefusal ??= `${status} ${body.slice(0, 300)}`;
-          }
-          if (collected && !plan.cycle && i < collected.length) collected[i] = collectedOf(plan, status, body, res.headers);
-          done();
-        });
+    pool.request({
+      bytes: requestBytes(plan.method, variant.path ?? plan.path, target.host, variant.headers, variant.body),
+      onSent() {
+        sentAt = lastSentAt = performance.now();
+        const lag = sentAt - scheduled;
+        maxLagMs = Math.max(maxLagMs, lag);
+        if (lag > lateAfterMs) late++;
       },
-    );
-    req.on('socket', (socket) => {
-      sockets.add(socket);
-      sentAt = lastSentAt = performance.now();
-      const lag = sentAt - scheduled;
-      maxLagMs = Math.max(maxLagMs, lag);
-      if (lag > lateAfterMs) late++;
+      onAnswer({ status, body, headers }) {
+        latencies.push(performance.now() - scheduled);
+        fromSend.push(performance.now() - sentAt);
+        if (status >= 300) {
+          non2xx++;
+          firstRefusal ??= `${status} ${body.slice(0, 300)}`;
+        }
+        if (collected && !plan.cycle && i < collected.length) collected[i] = collectedOf(plan, status, body, headers);
+        done();
+      },
+      onError() {
+        errors++;
+        latencies.push(Infinity);
+        done();
+      },
     });
-    req.on('error', () => {
-      errors++;
-      latencies.push(Infinity);
-      done();
-    });
-    req.end(variant.body);
   };
 
   // One timer at a time, set for the next due request; on waking, every request now due leaves (a late
@@ -136,7 +127,7 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
   const drained = await Promise.race([allAnswered.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), DRAIN_MS))]);
   const unanswered = drained ? 0 : outstanding;
   for (let k = 0; k < unanswered; k++) latencies.push(Infinity);
-  agent.destroy();
+  pool.close();
   const answered = latencies.filter(Number.isFinite).length;
   const { p50, p99, p999 } = percentiles(latencies);
   return {
@@ -149,6 +140,6 @@ export async function runPaced(plan: Extract<LoadPlan, { kind: 'paced' }>): Prom
     sent,
     firstRefusal,
     ...(collected ? { collected } : {}),
-    pacing: { target: plan.rate, sentRate: Math.round(sent / ((lastSentAt - start) / 1000 + interval / 1000)), p999, p99FromSend: percentiles(fromSend).p99, late, lateAfterMs, maxLagMs, unanswered, connections: sockets.size },
+    pacing: { target: plan.rate, sentRate: Math.round(sent / ((lastSentAt - start) / 1000 + interval / 1000)), p999, p99FromSend: percentiles(fromSend).p99, late, lateAfterMs, maxLagMs, unanswered, connections: pool.opened },
   };
 }
