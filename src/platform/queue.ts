@@ -133,6 +133,33 @@ export async function stopQueue(boss: PgBoss, logger: Logger, timeoutMs = 10_000
   if (!idle) logger.warn({ module: 'queue' }, 'queue statements still running at shutdown');
 }
 
+/** A worker's wait between polls, which `end()` cuts short (a stop, a wake-up). */
+export class InterruptiblePause {
+  private endCurrent: (() => void) | null = null;
+
+  /** Whether a pause is running now. */
+  get pausing(): boolean {
+    return this.endCurrent !== null;
+  }
+
+  pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.endCurrent = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.endCurrent = done;
+    });
+  }
+
+  /** Ends the running pause, if any. */
+  end(): void {
+    this.endCurrent?.();
+  }
+}
+
 export interface QueueWorker {
   /** Takes no new jobs; resolves when the batch in hand was handled and completed (or failed). */
   stop(): Promise<void>;
@@ -163,17 +190,8 @@ export function startWorker<T extends object>(
 ): QueueWorker {
   const log = logger.child({ module: 'queue', queue: name });
   let stopping = false;
-  let wake: (() => void) | null = null;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
+  const idle = new InterruptiblePause();
+  const pause = (ms: number) => idle.pause(ms);
 
   const write = async (what: string, count: number, statement: () => Promise<unknown>) => {
     for (let attempt = 1; ; attempt++) {
@@ -231,7 +249,7 @@ export function startWorker<T extends object>(
   return {
     async stop() {
       stopping = true;
-      wake?.();
+      idle.end();
       await loop;
     },
   };

@@ -4,6 +4,7 @@
 // else at the next poll (messages other processes enqueued). Several workers, in one process or many,
 // share the table: a claim skips rows another is taking, and an expired claim is taken over.
 import type { Logger } from '../platform/logging.js';
+import { InterruptiblePause } from '../platform/queue.js';
 import type { SmsService } from './sms.service.js';
 
 export interface SmsWorkerOptions {
@@ -30,19 +31,9 @@ export function startSmsWorker(deps: { service: SmsService; logger: Logger }, op
   let stopping = false;
   /** A wake-up arrived while a batch was in hand. */
   let woken = false;
-  let endPause: (() => void) | null = null;
+  const idle = new InterruptiblePause();
   let wakeTimer: NodeJS.Timeout | null = null;
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        endPause = null;
-        resolve();
-      }
-      endPause = done;
-    });
+  const pause = (ms: number) => idle.pause(ms);
 
   const loop = (async () => {
     let failures = 0;
@@ -70,20 +61,20 @@ export function startSmsWorker(deps: { service: SmsService; logger: Logger }, op
   return {
     wake() {
       if (stopping) return;
-      if (!endPause) {
+      if (!idle.pausing) {
         woken = true;
         return;
       }
       wakeTimer ??= setTimeout(() => {
         wakeTimer = null;
-        endPause?.();
+        idle.end();
       }, options.wakeDelayMs);
     },
     async stop() {
       stopping = true;
       if (wakeTimer) clearTimeout(wakeTimer);
       wakeTimer = null;
-      endPause?.();
+      idle.end();
       await loop;
     },
   };
