@@ -1,6 +1,6 @@
 // SQL of the IIN lookups (iin_attempts): the phone and the IIN are kept as HMACs only.
-import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/db/database.js';
+import { fixedSql } from '../platform/db/fixed-sql.js';
 import type { IinAttemptsTable } from '../platform/db/schema.js';
 import type { AuditEvent } from '../audit/audit.store.js';
 import type { IinAttemptsUsed } from './iin-attempts.rules.js';
@@ -85,7 +85,7 @@ const ACCEPTED_AUDITS = { accepted: 'iin.accepted', already: 'iin.already_regist
  */
 export async function beginAttempt(conn: DbOrTx, a: AttemptStart): Promise<{ state: string | undefined; used: IinAttemptsUsed; recorded: boolean }> {
   const { end } = a;
-  const { rows } = await sql<UsedRow>`
+  const { rows } = await fixedSql<UsedRow>`
     select * from iin_attempt_begin(
       ${a.registrationId}, ${end.move.from}, ${a.id}, ${a.phoneHash}, ${a.iinHash}, ${a.clientIp},
       ${a.now}, ${a.windowSeconds}::int, ${a.limits.perRegistration}::int, ${a.limits.perPhonePerDay}::int, ${a.limits.perIpPerDay}::int,
@@ -120,7 +120,7 @@ export async function finishAttempt(
 ): Promise<{ outcome: IinAttemptOutcome | 'state'; state: string | undefined; failed: number }> {
   const { end, accept } = f;
   const { accepted, already } = ACCEPTED_AUDITS;
-  const { rows } = await sql<{ outcome: IinAttemptOutcome | 'state'; state: string | null; failed: number | null }>`
+  const { rows } = await fixedSql<{ outcome: IinAttemptOutcome | 'state'; state: string | null; failed: number | null }>`
     select * from iin_attempt_finish(
       ${f.id}, ${f.registrationId}, ${f.outcome}, ${f.now}, ${f.clientIp}, ${f.subject},
       ${accept.iin}, ${accept.maskedName}, ${accept.move.from}, ${accept.move.to}, ${accepted}, ${already},
@@ -150,7 +150,7 @@ export async function stepInOneCall(
 ): Promise<StepResult> {
   const { end, failedAudits } = a;
   const { accepted, already } = ACCEPTED_AUDITS;
-  const { rows } = await sql<StepRow>`
+  const { rows } = await fixedSql<StepRow>`
 
     select * from iin_step(
       ${a.registrationId}, ${end.move.from}, ${a.id}, ${a.phone}, ${a.phoneHash}, ${a.iin}, ${a.iinHash}, ${a.clientIp},
@@ -229,7 +229,7 @@ export async function stepWithToken(
 ): Promise<{ registration: { token_hash: Buffer; state: string; expires_at: Date } | undefined; keysMissing: boolean; step: StepResult | null }> {
   const { auth, end } = a;
   const { accepted, already } = ACCEPTED_AUDITS;
-  const { rows } = await sql<StepRow & { reg_token_hash: Buffer | null; reg_state: string | null; reg_expires_at: Date | null; keys_missing: boolean | null }>`
+  const { rows } = await fixedSql<StepRow & { reg_token_hash: Buffer | null; reg_state: string | null; reg_expires_at: Date | null; keys_missing: boolean | null }>`
     select * from registration_iin_step(
       ${a.registrationId}, ${auth.tokenHash}, ${[...auth.closed]}::text[], ${[...auth.neverIdle]}::text[], ${a.now}, ${auth.expiresAt},
       ${end.move.from}, ${a.id}, ${a.iin}, ${a.iinHash}, ${a.clientIp},

@@ -1,7 +1,8 @@
 import { isUniqueViolation, PROFILE_PHONE_KEY } from '../platform/db/constraint-errors.js';
 import type { DbOrTx } from '../platform/db/database.js';
 import type { RegistrationsTable } from '../platform/db/schema.js';
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
+import { fixedSql } from '../platform/db/fixed-sql.js';
 import { AppError } from '../platform/errors/app-error.js';
 import type { PreparedOtp } from '../otp/otp.service.js';
 import type { AuditEvent, AuditEventType } from '../audit/audit.store.js';
@@ -106,7 +107,7 @@ export async function startRegistration(
 ): Promise<{ refused: 'phone' | 'ip' | null; oldest: Date | null }> {
   const { code, audit } = r;
   const m = code.sms;
-  const { rows } = await sql<{ refused: 'phone' | 'ip' | null; oldest: Date | null }>`
+  const { rows } = await fixedSql<{ refused: 'phone' | 'ip' | null; oldest: Date | null }>`
     select refused, oldest from registration_start(
       ${r.id}, ${r.tokenHash}, ${INITIAL_STATE}, ${r.phone}, ${r.language}, ${r.now}, ${r.expiresAt},
       ${r.phoneKeys.iinAttempts}, ${r.phoneKeys.lock},
@@ -141,7 +142,7 @@ export async function resendCode(
 ): Promise<{ state: string | undefined; refused: 'cooldown' | 'phone' | 'ip' | null; oldest: Date | null; resendAvailableAt: Date | null }> {
   const { code, audit } = r;
   const m = code.sms;
-  const { rows } = await sql<{ state: string | null; refused: 'cooldown' | 'phone' | 'ip' | null; oldest: Date | null; resend_available_at: Date | null }>`
+  const { rows } = await fixedSql<{ state: string | null; refused: 'cooldown' | 'phone' | 'ip' | null; oldest: Date | null; resend_available_at: Date | null }>`
     select * from registration_resend(
       ${r.registrationId}, ${r.expectedState}, ${r.phone}, ${r.language}, ${r.now}, ${r.clientIp},
       ${code.windowStart}, ${r.limits.phone}::int, ${r.limits.ip}::int,
@@ -169,7 +170,7 @@ export async function findAndTouch(
   id: string,
   t: { tokenHash: Buffer; closed: readonly string[]; neverIdle: readonly string[]; now: Date; expiresAt: Date },
 ): Promise<RegistrationRow | undefined> {
-  const { rows } = await sql<RegistrationRow>`
+  const { rows } = await fixedSql<RegistrationRow>`
     with touched as (
       update registrations set updated_at = ${t.now}, expires_at = ${t.expiresAt}
       where id = ${id} and token_hash = ${t.tokenHash}
@@ -212,7 +213,7 @@ export async function codeStep(
 }> {
   const allowed = findTransition(a.move.from, a.move.to, a.move.by);
   if (!allowed) throw new AppError('INVALID_STATE', { state: a.move.from });
-  const { rows } = await sql<{ reg_token_hash: Buffer | null; reg_state: string | null; reg_expires_at: Date | null; verification: CodeVerification | null; attempts_left: number | null }>`
+  const { rows } = await fixedSql<{ reg_token_hash: Buffer | null; reg_state: string | null; reg_expires_at: Date | null; verification: CodeVerification | null; attempts_left: number | null }>`
     select * from registration_code_step(
       ${a.id}, ${a.tokenHash}, ${[...a.closed]}::text[], ${[...a.neverIdle]}::text[], ${a.now}, ${a.expiresAt},
       ${allowed.from}, ${allowed.to}, ${a.codeHmac}, ${a.maxAttempts}::int, ${a.clientIp},
