@@ -37,6 +37,18 @@ describe('PGlite through the in-process socket', () => {
     }
   });
 
+  it('answers in one piece what PGlite hands over in several (an answer larger than its output buffer)', async () => {
+    const client = await connect();
+    try {
+      const { rows } = await client.query("select g as n, repeat('x', 1000) as pad from generate_series(1, $1::int) g", [300]);
+      expect(rows).toHaveLength(300);
+      expect(rows[299]).toEqual({ n: 300, pad: 'x'.repeat(1000) });
+      expect((await client.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('lets the event loop turn between statements queued at once', async () => {
     const client = await connect();
     try {

@@ -3,7 +3,10 @@
 // `@electric-sql/pglite/node-postgres`, which runs every protocol message (Bind, Describe, Execute, Sync)
 // through PGlite on its own and has PGlite parse the answer into message objects:
 //   - a statement is one call into PGlite: node-postgres corks its messages, so they arrive together here;
-//   - the answer is parsed once, by node-postgres, exactly as an answer from PostgreSQL is;
+//   - the answer is parsed once, by node-postgres, exactly as an answer from PostgreSQL is: PGlite's
+//     bytes are taken through execProtocolRawStream. execProtocolRaw would also parse every message
+//     in JavaScript and keep the parsed messages, which nothing reads, for the life of the PGlite
+//     instance (a heap that grows with every statement);
 //   - each call starts on a turn of the event loop of its own (below): PGlite runs a statement
 //     synchronously on this thread, and its answers would otherwise come back through promises alone —
 //     with requests queued for the one connection, statement after statement ran in one stretch of
@@ -90,12 +93,15 @@ export class PgliteSocket extends Duplex {
   private async run(message: Buffer): Promise<void> {
     if (!this.started) {
       this.started = true;
-      await this.pglite.execProtocolRaw(RESET_SESSION);
+      await this.pglite.execProtocolRawStream(RESET_SESSION, { onRawData: ignoreAnswer });
     }
     // Terminate: the session stays with PGlite (closed with it).
     if (message[0] === TERMINATE) return;
-    const answer = await this.pglite.execProtocolRaw(message);
-    // A copy: PGlite may answer in a view of its own receive buffer.
-    if (answer.length > 0) this.push(Buffer.from(answer));
+    const chunks: Buffer[] = [];
+    // Copies: PGlite hands out views of its own memory, reused by the next call.
+    await this.pglite.execProtocolRawStream(message, { onRawData: (data) => chunks.push(Buffer.from(data)) });
+    if (chunks.length > 0) this.push(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   }
 }
+
+function ignoreAnswer(): void {}
