@@ -13,7 +13,8 @@
 //     microtasks, no socket was read or written and no timer fired until the queue drained (event-loop
 //     delays of hundreds of ms under load, every answer waiting for the whole batch).
 import { Duplex } from 'node:stream';
-import type { PGlite } from '@electric-sql/pglite';
+import { MemoryFS, type PGlite } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 
 /** The frontend's Terminate message ('X'). */
 const TERMINATE = 0x58;
@@ -34,11 +35,21 @@ function queryMessage(text: string): Buffer {
  */
 const RESET_SESSION = Buffer.concat([queryMessage('ROLLBACK'), queryMessage('DISCARD ALL')]);
 
+/**
+ * A folder (NodeFS) or memory holds every write PGlite makes as it makes it: their syncToFs does nothing,
+ * and asking for it after each statement cost a lock and turns of promises (~10 µs a statement).
+ */
+function writesThrough(pglite: PGlite): boolean {
+  return pglite.fs instanceof NodeFS || pglite.fs instanceof MemoryFS;
+}
+
 export class PgliteSocket extends Duplex {
   private started = false;
+  private readonly syncToFs: boolean;
 
   constructor(private readonly pglite: PGlite) {
     super();
+    this.syncToFs = !writesThrough(pglite);
   }
 
   // The parts of net.Socket node-postgres calls.
@@ -93,13 +104,16 @@ export class PgliteSocket extends Duplex {
   private async run(message: Buffer): Promise<void> {
     if (!this.started) {
       this.started = true;
-      await this.pglite.execProtocolRawStream(RESET_SESSION, { onRawData: ignoreAnswer });
+      await this.pglite.execProtocolRawStream(RESET_SESSION, { syncToFs: this.syncToFs, onRawData: ignoreAnswer });
     }
     // Terminate: the session stays with PGlite (closed with it).
     if (message[0] === TERMINATE) return;
     const chunks: Buffer[] = [];
     // Copies: PGlite hands out views of its own memory, reused by the next call.
-    await this.pglite.execProtocolRawStream(message, { onRawData: (data) => chunks.push(Buffer.from(data)) });
+    await this.pglite.execProtocolRawStream(message, {
+      syncToFs: this.syncToFs,
+      onRawData: (data) => chunks.push(Buffer.from(data)),
+    });
     if (chunks.length > 0) this.push(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   }
 }
