@@ -49,6 +49,17 @@ describe('PGlite through the in-process socket', () => {
     }
   });
 
+  it("leaves PGlite's own query answering beside the socket", async () => {
+    const client = await connect();
+    try {
+      expect((await client.query('select label from probe where id = $1', [1])).rows).toEqual([{ label: 'one' }]);
+      expect((await pglite.query<{ label: string }>('select label from probe where id = 2')).rows).toEqual([{ label: 'two' }]);
+      expect((await client.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('lets the event loop turn between statements queued at once', async () => {
     const client = await connect();
     try {

@@ -6,7 +6,9 @@
 //   - the answer is parsed once, by node-postgres, exactly as an answer from PostgreSQL is: PGlite's
 //     bytes are taken through execProtocolRawStream. execProtocolRaw would also parse every message
 //     in JavaScript and keep the parsed messages, which nothing reads, for the life of the PGlite
-//     instance (a heap that grows with every statement);
+//     instance (a heap that grows with every statement). PGlite keeps the last stream's callback
+//     installed: on the same instance its query/exec still answer (they install their own), but
+//     execProtocolRaw would hand its answer to that callback and return nothing;
 //   - each call starts on a turn of the event loop of its own (below): PGlite runs a statement
 //     synchronously on this thread, and its answers would otherwise come back through promises alone —
 //     with requests queued for the one connection, statement after statement ran in one stretch of
