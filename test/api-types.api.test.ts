@@ -1,19 +1,15 @@
 // The API contract as the web app sees it: one error schema for every error response, and the web's
 // generated types (web/src/api-types.ts) equal to what the server's OpenAPI document says today.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { API_TYPES_FILE, renderApiTypes, type OpenApiDocument } from '../scripts/api-types.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 
-let server: TestServer;
 let doc: OpenApiDocument;
 
+const server = useTestServer();
 beforeAll(async () => {
-  server = await startTestServer();
   doc = server.app.swagger() as unknown as OpenApiDocument;
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
 });
 
 describe('API contract', () => {

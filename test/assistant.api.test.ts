@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { signedInStaff, type StaffClient } from './support/staff-client.js';
 import { addCitizen, randomPhone, readOtpFromOutbox } from './support/citizens.js';
 import { VERIFICATION_CHECKLIST } from '../src/assistant/assistant.rules.js';
 
-let server: TestServer;
 let operator: StaffClient;
 let otherOperator: StaffClient;
 let moderator: StaffClient;
 
+const server = useTestServer({ OTP_SEND_LIMIT_PER_IP: '100000' });
 beforeAll(async () => {
-  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '100000' });
   [operator, otherOperator, moderator] = [await signedInStaff(server, 'operator'), await signedInStaff(server, 'operator'), await signedInStaff(server, 'moderator')];
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 const fullChecklist = Object.fromEntries(VERIFICATION_CHECKLIST.map((item) => [item, true]));

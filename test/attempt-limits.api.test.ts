@@ -2,26 +2,20 @@
 // up in the registry, and using the token of a finished registration. Requests whose client address
 // matters are sent from their own loopback address (127.0.0.x), so each test has its own "IP".
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { addCitizen, randomIin, verifiedRegistration } from './support/citizens.js';
 import { completeRegistration } from '../src/registration/registration.service.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    OTP_SEND_LIMIT_PER_IP: '100000',
-    OTP_SEND_LIMIT_PER_PHONE: '1000',
-    VIDEO_CHECK_ISSUE_LIMIT_PER_REGISTRATION: '4',
-    VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '6',
-    VIDEO_CHECK_POOL_SIZE: '1',
-    IIN_ATTEMPTS_PER_PHONE_PER_DAY: '8',
-    IIN_ATTEMPTS_PER_IP_PER_DAY: '9',
-  });
-});
-afterAll(async () => {
-  await server?.close();
+const server = useTestServer({
+  OTP_SEND_LIMIT_PER_IP: '100000',
+  OTP_SEND_LIMIT_PER_PHONE: '1000',
+  VIDEO_CHECK_ISSUE_LIMIT_PER_REGISTRATION: '4',
+  VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '6',
+  VIDEO_CHECK_POOL_SIZE: '1',
+  IIN_ATTEMPTS_PER_PHONE_PER_DAY: '8',
+  IIN_ATTEMPTS_PER_IP_PER_DAY: '9',
 });
 
 let nextAddress = 2;

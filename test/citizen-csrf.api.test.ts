@@ -3,20 +3,17 @@
 // citizenSession) answers 403 SESSION_CSRF_FAILED without the x-csrf-token header, or with a forged one,
 // before it does anything. Every other write route must be one that does not take the session at all
 // (listed below with why), so a new citizen route cannot leave out its guard unnoticed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { citizenWithDigitalId, signIn } from './support/citizen-session.js';
 import type { OpenApiDocument } from '../scripts/api-types.js';
 
-let server: TestServer;
 let doc: OpenApiDocument;
 
+const server = useTestServer({ SIGNIN_SEND_LIMIT_PER_IP: '100000' });
 beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_SEND_LIMIT_PER_IP: '100000' });
   doc = server.app.swagger() as unknown as OpenApiDocument;
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
 });
 
 const WRITES = new Set(['post', 'put', 'patch', 'delete']);

@@ -1,21 +1,18 @@
 // Staff (admin) find a Digital ID by IIN or phone, or list the blocked ones: masked, with how and when it
 // was blocked and the last unblock; only admins; every look-up audited with the query masked. Staff block
 // one at the citizen's request (the support centre) when the citizen cannot do it themselves.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { randomIin } from './support/citizens.js';
 import { citizenWithDigitalId, nextSms, outbox, signIn } from './support/citizen-session.js';
 import { signedInStaff, type StaffClient } from './support/staff-client.js';
 
-let server: TestServer;
 let admin: StaffClient;
 
+const server = useTestServer({ SIGNIN_SEND_LIMIT_PER_IP: '100000' });
 beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_SEND_LIMIT_PER_IP: '100000' });
   admin = await signedInStaff(server, 'admin');
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 const maskedIin = (iin: string) => `${iin.slice(0, 4)}******${iin.slice(-2)}`;

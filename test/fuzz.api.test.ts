@@ -5,8 +5,9 @@
 // FUZZ_SEED and FUZZ_RUNS (cases per route) reproduce or deepen a run; the summary is printed.
 import fs from 'node:fs';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { randomPhone } from './support/citizens.js';
 import { signedInStaff, type StaffClient } from './support/staff-client.js';
 import { openTestModerationCase } from './support/moderation-case.js';
@@ -122,23 +123,19 @@ function hasControlCharacter(value: unknown): boolean {
   return false;
 }
 
-let server: TestServer;
 let doc: Schema;
 let staff: Record<'moderator' | 'operator' | 'admin', StaffClient>;
 let citizen: { id: string; token: string };
 const knownIds: string[] = [];
 
+const server = useTestServer({ OTP_SEND_LIMIT_PER_IP: '1000000', OTP_SEND_LIMIT_PER_PHONE: '1000' });
 beforeAll(async () => {
-  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '1000000', OTP_SEND_LIMIT_PER_PHONE: '1000' });
   doc = (await server.request('GET', '/api/docs/json')).body;
   staff = { moderator: await signedInStaff(server, 'moderator'), operator: await signedInStaff(server, 'operator'), admin: await signedInStaff(server, 'admin') };
   const started = await server.request('POST', '/api/v1/registrations', { body: { phone: randomPhone() } });
   citizen = { id: started.body.id, token: started.body.token };
   const underReview = await server.request('POST', '/api/v1/registrations', { body: { phone: randomPhone() } });
   knownIds.push(citizen.id, underReview.body.id, await openTestModerationCase(server, underReview.body.id), 'human.json', 'index.html');
-}, 120_000);
-afterAll(async () => {
-  await server?.close();
 });
 
 /** Lone surrogates cannot be put in a URL: they become U+FFFD, as a browser would send them. */

@@ -2,9 +2,10 @@
 // clients, and the start-up warning for a development server reachable from the network.
 import net from 'node:net';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/platform/logging.js';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 
 function captureLogs() {
   const lines: string[] = [];
@@ -20,14 +21,8 @@ function captureLogs() {
 const OPS_TOKEN = 'ops-token-0123456789abcdef';
 
 describe(`security headers and operations endpoints on ${testDbKind}`, () => {
-  let server: TestServer;
   const logs = captureLogs();
-  beforeAll(async () => {
-    server = await startTestServer({ PUBLIC_URL: 'https://id.example.kz', METRICS_TOKEN: OPS_TOKEN, API_DOCS: 'protected' }, { logger: logs.logger });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer({ PUBLIC_URL: 'https://id.example.kz', METRICS_TOKEN: OPS_TOKEN, API_DOCS: 'protected' }, { logger: logs.logger });
 
   it.each([
     ['the web app', '/'],
@@ -93,18 +88,12 @@ describe(`security headers and operations endpoints on ${testDbKind}`, () => {
 });
 
 describe(`a production server on ${testDbKind}`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      NODE_ENV: 'production',
-      SECRET_KEY: 'ab'.repeat(32),
-      ENCRYPTION_KEY: 'cd'.repeat(32),
-      SMS_PROVIDER: 'http',
-      SMS_HTTP_URL: 'http://127.0.0.1:9/sms',
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
+  const server = useTestServer({
+    NODE_ENV: 'production',
+    SECRET_KEY: 'ab'.repeat(32),
+    ENCRYPTION_KEY: 'cd'.repeat(32),
+    SMS_PROVIDER: 'http',
+    SMS_HTTP_URL: 'http://127.0.0.1:9/sms',
   });
 
   it('exposes neither metrics nor API docs nor the SMS outbox without an operations token', async () => {
@@ -156,24 +145,20 @@ function slowClient(port: number, head: string, drip: string, everyMs: number): 
 }
 
 describe(`request timeouts on ${testDbKind} (and a development server on every interface)`, () => {
-  let server: TestServer;
   let port: number;
   const logs = captureLogs();
+  const server = useTestServer(
+    {
+      NODE_ENV: 'development',
+      HOST: '0.0.0.0',
+      HTTP_HEADERS_TIMEOUT_MS: '3000',
+      HTTP_REQUEST_TIMEOUT_MS: '4000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+    },
+    { logger: logs.logger },
+  );
   beforeAll(async () => {
-    server = await startTestServer(
-      {
-        NODE_ENV: 'development',
-        HOST: '0.0.0.0',
-        HTTP_HEADERS_TIMEOUT_MS: '3000',
-        HTTP_REQUEST_TIMEOUT_MS: '4000',
-        HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
-      },
-      { logger: logs.logger },
-    );
     port = Number(new URL(server.url).port);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('warns loudly at start-up that development mode listens on a non-loopback address', () => {

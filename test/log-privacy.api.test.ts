@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/platform/logging.js';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { addCitizen, randomIin, randomPhone, readOtpFromOutbox } from './support/citizens.js';
 
 const lines: string[] = [];
@@ -11,14 +12,7 @@ const sink = new Writable({
     done();
   },
 });
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({}, { logger: createLogger('trace', sink) });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({}, { logger: createLogger('trace', sink) });
 
 describe(`logs on ${testDbKind}`, () => {
   it('never contain a full phone, IIN, one-time code or token, even at trace level', async () => {

@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { signedInStaff, type StaffClient } from './support/staff-client.js';
 import { addCitizen, latestOtpMessageId, readOtpFromOutbox } from './support/citizens.js';
 import { openTestModerationCase } from './support/moderation-case.js';
 import { deleteExpiredEvidence } from '../src/moderation/moderation-case.store.js';
 import { findEnrolledTemplate, keepEnrolment } from '../src/biometrics/face-enrolment.store.js';
 
-let server: TestServer;
 let moderator: StaffClient;
 let otherModerator: StaffClient;
 let operator: StaffClient;
 
+const server = useTestServer({ OTP_SEND_LIMIT_PER_IP: '100000' });
 beforeAll(async () => {
-  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '100000' });
   [moderator, otherModerator, operator] = [await signedInStaff(server, 'moderator'), await signedInStaff(server, 'moderator'), await signedInStaff(server, 'operator')];
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 /** A citizen whose video check did not match: registration UNDER_REVIEW with an open case. */

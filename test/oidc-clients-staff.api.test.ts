@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { signedInStaff } from './support/staff-client.js';
 import { authorizationUrl, Browser, registerClient, relyingParty, startOidcTestServer } from './support/oidc-rp.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startOidcTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer(() => startOidcTestServer());
 
 describe(`staff console: OpenID Connect clients on ${testDbKind}`, () => {
   it('admins list, edit and disable services; each change audited; a disabled service is refused at once', async () => {

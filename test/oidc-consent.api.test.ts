@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { authorizationUrl, authorize, Browser, interactionUid, registerClient, relyingParty, signedInBrowser, startOidcTestServer, tokensFor } from './support/oidc-rp.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startOidcTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer(() => startOidcTestServer());
 
 async function auditOf(type: string, profileId?: string) {
   let query = server.ctx.db.selectFrom('audit_events').selectAll().where('type', '=', type);

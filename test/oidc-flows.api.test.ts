@@ -2,23 +2,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createPublicKey, verify, webcrypto } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { authorize, Browser, interactionUid, registerClient, relyingParty, signedInBrowser, startOidcTestServer, tokensFor, type RelyingParty } from './support/oidc-rp.js';
 import { citizenWithDigitalId } from './support/citizen-session.js';
 import { extractFrames, hasFfmpeg } from '../eval/face-data.js';
 import { rotateSigningKey } from '../src/oidc/oidc.keys.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  // Step-up challenges fixed to what the recorded video performs (as in step-up.api.test.ts).
-  server = await startOidcTestServer({ OIDC_KEY_REFRESH_SECONDS: '1', VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT', VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+// Step-up challenges fixed to what the recorded video performs (as in step-up.api.test.ts).
+const server = useTestServer(() => startOidcTestServer({ OIDC_KEY_REFRESH_SECONDS: '1', VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT', VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000' }));
 
 function jwtParts(jwt: string) {
   const [header, payload] = jwt.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));

@@ -3,21 +3,15 @@
 // else DEFAULT_LANGUAGE; the web app's look under the route's CSP; the support-centre link on each. The
 // web app's sign-in and consent pages get the same language through the interaction URL (?lang=).
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { authorizationUrl, Browser, registerClient, relyingParty, signedInBrowser, startOidcTestServer, tokensFor } from './support/oidc-rp.js';
 import { PROVIDER_PAGE_TEXTS, oauthErrorMessage } from '../src/oidc/provider-pages.texts.js';
 import type { Language } from '../src/platform/language.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startOidcTestServer({ SUPPORT_URL_KK: 'https://help.example.kz/kk', SUPPORT_URL_RU: 'https://help.example.kz/ru', SUPPORT_URL_EN: 'https://help.example.kz/en' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer(() => startOidcTestServer({ SUPPORT_URL_KK: 'https://help.example.kz/kk', SUPPORT_URL_RU: 'https://help.example.kz/ru', SUPPORT_URL_EN: 'https://help.example.kz/en' }));
 
 /** The parts of a provider page a citizen (and the browser's CSP check) meet. */
 function pageOf(res: { headers: Headers; body: unknown }) {

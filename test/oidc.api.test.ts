@@ -1,7 +1,8 @@
 import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import {
   authorize as authorizeSupport,
   authorizationUrl,
@@ -13,14 +14,7 @@ import {
   type RelyingParty,
 } from './support/oidc-rp.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startOidcTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer(() => startOidcTestServer());
 
 /** Verifies an RS256 JWT with one published JWK. */
 function verifiesWith(jwt: string, jwk: object): boolean {

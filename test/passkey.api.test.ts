@@ -1,21 +1,18 @@
 import { freePort } from './support/free-port.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { startTestServer, testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { citizenBrowser, citizenWithDigitalId, signIn, type CitizenBrowser } from './support/citizen-session.js';
 import { SoftAuthenticator } from './support/soft-authenticator.js';
 import { hmacSha256 } from '../src/platform/crypto.js';
 
-let server: TestServer;
 let origin: string;
 
-beforeAll(async () => {
+const server = useTestServer(async () => {
   // The relying party is PUBLIC_URL: the test server's own origin, as a browser would see it.
   const port = await freePort();
   origin = `http://localhost:${port}`;
-  server = await startTestServer({ PORT: String(port), PUBLIC_URL: origin, SIGNIN_SEND_LIMIT_PER_IP: '100000', OTP_SEND_LIMIT_PER_IP: '100000' });
-});
-afterAll(async () => {
-  await server?.close();
+  return startTestServer({ PORT: String(port), PUBLIC_URL: origin, SIGNIN_SEND_LIMIT_PER_IP: '100000', OTP_SEND_LIMIT_PER_IP: '100000' });
 });
 
 /** A citizen signed in with a code, with a software authenticator that holds one passkey of theirs. */

@@ -1,21 +1,15 @@
 // Change of the Digital ID's phone over HTTP: only at assurance high (a face step-up; here the session
 // is put at high by moving its stored time, the step-up itself is test/step-up.api.test.ts), the new
 // number bound to the IIN in BMG and nobody else's, proved by a code; the old number hears of it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { randomPhone } from './support/citizens.js';
 import { citizenWithDigitalId, nextSms, outbox, signIn, type CitizenBrowser } from './support/citizen-session.js';
 import { signedInStaff } from './support/staff-client.js';
 import { VERIFICATION_CHECKLIST } from '../src/assistant/assistant.rules.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '100000', SIGNIN_SEND_LIMIT_PER_IP: '100000', PHONE_CHANGE_SEND_LIMIT_PER_IP: '100000' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ OTP_SEND_LIMIT_PER_IP: '100000', SIGNIN_SEND_LIMIT_PER_IP: '100000', PHONE_CHANGE_SEND_LIMIT_PER_IP: '100000' });
 
 async function signedInCitizen() {
   const citizen = await citizenWithDigitalId(server);

@@ -3,18 +3,12 @@
 // overwrite. On PostgreSQL the requests run on separate connections at once (the IIN step moves the
 // state without holding the row across its registry lookups, so the expected `from` in transition()'s
 // WHERE clause is what refuses the loser); on PGlite they interleave on one connection.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { addCitizen, readOtpFromOutbox, verifiedRegistration, randomPhone } from './support/citizens.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '100000', IIN_ATTEMPTS_PER_IP_PER_DAY: '100000' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ OTP_SEND_LIMIT_PER_IP: '100000', IIN_ATTEMPTS_PER_IP_PER_DAY: '100000' });
 
 function outcomes(results: Array<{ status: number; body: any }>) {
   return results.map((r) => (r.status === 200 ? 200 : `${r.status} ${r.body?.error?.code}`)).sort();

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { addCitizen, latestOtpMessageId, randomIin, randomPhone, readOtpFromOutbox } from './support/citizens.js';
 import { completeRegistration } from '../src/registration/registration.service.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '100000' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ OTP_SEND_LIMIT_PER_IP: '100000' });
 
 async function start(phone = randomPhone(), headers: Record<string, string> = {}) {
   const res = await server.request('POST', '/api/v1/registrations', { body: { phone }, headers });
@@ -379,13 +373,7 @@ describe(`registration API on ${testDbKind}`, () => {
 });
 
 describe(`per-IP code limit on ${testDbKind}`, () => {
-  let limited: TestServer;
-  beforeAll(async () => {
-    limited = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '2' });
-  });
-  afterAll(async () => {
-    await limited?.close();
-  });
+  const limited = useTestServer({ OTP_SEND_LIMIT_PER_IP: '2' });
 
   it('refuses a third code from one address with 429 and Retry-After', async () => {
     expect((await limited.request('POST', '/api/v1/registrations', { body: { phone: randomPhone() } })).status).toBe(201);

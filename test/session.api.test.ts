@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { randomPhone } from './support/citizens.js';
 import { citizenBrowser, citizenWithDigitalId, nextSms, outbox, signIn } from './support/citizen-session.js';
 import { signedInStaff } from './support/staff-client.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ OTP_SEND_LIMIT_PER_IP: '100000', SIGNIN_SEND_LIMIT_PER_IP: '100000' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ OTP_SEND_LIMIT_PER_IP: '100000', SIGNIN_SEND_LIMIT_PER_IP: '100000' });
 
 async function startSignin(phone: string, headers: Record<string, string> = {}) {
   return server.request('POST', '/api/v1/sessions', { body: { phone }, headers });

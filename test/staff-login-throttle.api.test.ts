@@ -3,22 +3,16 @@
 // out by someone else's failures; unknown logins answer like known ones; the audit log never keeps the
 // raw text of a failed login. Client addresses come from X-Forwarded-For (TRUST_PROXY=1: the test
 // client is the proxy).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { createStaffAccount, totpCode } from './support/staff-client.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    TRUST_PROXY: '1',
-    STAFF_MAX_FAILED_LOGINS: '3',
-    STAFF_LOGIN_IP_MAX_FAILURES: '6',
-    STAFF_LOGIN_ACCOUNT_MAX_FAILURES: '5',
-  });
-});
-afterAll(async () => {
-  await server?.close();
+const server = useTestServer({
+  TRUST_PROXY: '1',
+  STAFF_MAX_FAILED_LOGINS: '3',
+  STAFF_LOGIN_IP_MAX_FAILURES: '6',
+  STAFF_LOGIN_ACCOUNT_MAX_FAILURES: '5',
 });
 
 let nextIp = 10;

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { createStaffAccount, signedInStaff, staffClient, totpCode } from './support/staff-client.js';
 import { randomPhone } from './support/citizens.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ STAFF_MAX_FAILED_LOGINS: '3' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ STAFF_MAX_FAILED_LOGINS: '3' });
 
 function wrong(code: string): string {
   return code.replace(/\d$/, (d) => String((Number(d) + 5) % 10));

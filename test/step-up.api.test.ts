@@ -4,8 +4,9 @@
 // real faces need the shared face data (FACE_DATA_DIR) and ffmpeg, and skip without them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { citizenWithDigitalId, signIn, type CitizenBrowser } from './support/citizen-session.js';
 import { addCitizen, verifiedRegistration } from './support/citizens.js';
 import { signedInStaff } from './support/staff-client.js';
@@ -18,18 +19,11 @@ const faceDir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
 const haveFaces = fs.existsSync(path.join(faceDir, 'video')) && hasFfmpeg();
 if (!haveFaces) console.warn(`step-up tests with real faces skipped: ${fs.existsSync(faceDir) ? 'ffmpeg not found' : `no face data at ${faceDir} (set FACE_DATA_DIR)`}`);
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    OTP_SEND_LIMIT_PER_IP: '100000',
-    SIGNIN_SEND_LIMIT_PER_IP: '100000',
-    VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000',
-    VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT',
-  });
-});
-afterAll(async () => {
-  await server?.close();
+const server = useTestServer({
+  OTP_SEND_LIMIT_PER_IP: '100000',
+  SIGNIN_SEND_LIMIT_PER_IP: '100000',
+  VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000',
+  VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT',
 });
 
 const photo = (name: string) => fs.readFileSync(path.join(faceDir, 'registry', 'photos', `${name}.jpg`));

@@ -1,7 +1,8 @@
 // Behind a reverse proxy the per-IP limits must see the address the last trusted proxy saw, never the
 // leftmost X-Forwarded-For entry, which the client writes. The test client plays the proxy on loopback.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind, type TestServer } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { randomPhone } from './support/citizens.js';
 
 async function startRegistration(server: TestServer, forwardedFor: string) {
@@ -9,13 +10,7 @@ async function startRegistration(server: TestServer, forwardedFor: string) {
 }
 
 describe(`TRUST_PROXY with a hop count on ${testDbKind}`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ TRUST_PROXY: '1', OTP_SEND_LIMIT_PER_IP: '2' });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer({ TRUST_PROXY: '1', OTP_SEND_LIMIT_PER_IP: '2' });
 
   it('keeps the per-IP code limit when the client forges the leftmost X-Forwarded-For', async () => {
     // The proxy appends the address it saw (203.0.113.7); whatever the client put before it is ignored.
@@ -35,14 +30,8 @@ describe(`TRUST_PROXY with a hop count on ${testDbKind}`, () => {
 });
 
 describe(`TRUST_PROXY with a list of proxy addresses on ${testDbKind}`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Two proxies: the load balancer (loopback, the test client) and an inner one in 10.0.0.0/8.
-    server = await startTestServer({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', OTP_SEND_LIMIT_PER_IP: '1' });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  // Two proxies: the load balancer (loopback, the test client) and an inner one in 10.0.0.0/8.
+  const server = useTestServer({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', OTP_SEND_LIMIT_PER_IP: '1' });
 
   it('takes the address the outermost trusted proxy saw, skipping forged and trusted entries', async () => {
     expect((await startRegistration(server, '198.51.100.9, 203.0.113.50, 10.1.2.3')).status).toBe(201);
@@ -53,13 +42,7 @@ describe(`TRUST_PROXY with a list of proxy addresses on ${testDbKind}`, () => {
 });
 
 describe(`TRUST_PROXY naming proxies the client is not on ${testDbKind}`, () => {
-  let direct: TestServer;
-  beforeAll(async () => {
-    direct = await startTestServer({ TRUST_PROXY: '10.0.0.0/8', OTP_SEND_LIMIT_PER_IP: '1' });
-  });
-  afterAll(async () => {
-    await direct?.close();
-  });
+  const direct = useTestServer({ TRUST_PROXY: '10.0.0.0/8', OTP_SEND_LIMIT_PER_IP: '1' });
 
   it('ignores X-Forwarded-For from an address that is not a listed proxy', async () => {
     expect((await startRegistration(direct, '203.0.113.60')).status).toBe(201);

@@ -1,20 +1,15 @@
 // Evidence retention: decided cases lose their evidence after the retention period; checks left
 // unsubmitted are marked abandoned. The job's body is run directly (pg-boss schedules it hourly).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { insertModerationCase } from '../src/moderation/moderation-case.store.js';
 import { insertVideoCheck } from '../src/biometrics/video-check.store.js';
 import { runEvidenceRetention } from '../src/biometrics/evidence-retention.js';
 import { keepEnrolment } from '../src/biometrics/face-enrolment.store.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 async function registration(): Promise<string> {
   const id = randomUUID();

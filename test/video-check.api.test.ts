@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 import { addCitizen, randomPhone, verifiedRegistration } from './support/citizens.js';
 import { makeJpeg, makePng } from './support/jpeg.js';
 import { extractFrames, hasFfmpeg } from '../eval/face-data.js';
@@ -17,20 +18,13 @@ const faceDir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
 const haveFaces = fs.existsSync(path.join(faceDir, 'video')) && hasFfmpeg();
 if (!haveFaces) console.warn(`video-check tests with real faces skipped: ${fs.existsSync(faceDir) ? 'ffmpeg not found' : `no face data at ${faceDir} (set FACE_DATA_DIR)`}`);
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    OTP_SEND_LIMIT_PER_IP: '100000',
-    OTP_SEND_LIMIT_PER_PHONE: '1000',
-    IIN_ATTEMPTS_PER_PHONE_PER_DAY: '1000',
-    IIN_ATTEMPTS_PER_IP_PER_DAY: '100000',
-    VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000',
-    VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT',
-  });
-});
-afterAll(async () => {
-  await server?.close();
+const server = useTestServer({
+  OTP_SEND_LIMIT_PER_IP: '100000',
+  OTP_SEND_LIMIT_PER_PHONE: '1000',
+  IIN_ATTEMPTS_PER_PHONE_PER_DAY: '1000',
+  IIN_ATTEMPTS_PER_IP_PER_DAY: '100000',
+  VIDEO_CHECK_ISSUE_LIMIT_PER_IP: '100000',
+  VIDEO_CHECK_CHALLENGES: 'BLINK,TURN_LEFT',
 });
 
 /** A registration at the video-check step: a new citizen, or another registration of a given one. */

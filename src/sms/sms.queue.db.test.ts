@@ -12,13 +12,11 @@ import { startServer, type RunningServer } from '../server.js';
 import { createOutboxProvider } from './providers/outbox.provider.js';
 import { openBody } from './sms.body.js';
 import { SmsService } from './sms.service.js';
-import { startTestServer, testDbKind, type TestServer } from '../../test/support/test-server.js';
+import { testDbKind } from '../../test/support/test-server.js';
+import { useTestServer } from '../../test/support/use-test-server.js';
 import { createRestartableStorage, type RestartableStorage } from '../../test/support/restartable-storage.js';
 import { startSmsHttpGateway, type TestSmsHttpGateway } from '../../test/support/sms-http-gateway.js';
 import { waitForSmsStatus } from '../../test/support/sms-wait.js';
-
-// Starting a server on a fresh database can take minutes on a machine busy with other test runs.
-const SERVER_START_TIMEOUT_MS = 300_000;
 
 // These tests start servers themselves: a start can take long on a busy machine.
 const SERVER_TEST = { timeout: 300_000 };
@@ -31,13 +29,7 @@ async function dueFor(db: DbOrTx, messageId: string): Promise<number> {
 }
 
 describe(`SMS enqueue joins the caller's transaction (${testDbKind})`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ SMS_PROVIDER: 'outbox' });
-  }, SERVER_START_TIMEOUT_MS);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer({ SMS_PROVIDER: 'outbox' });
 
   it('sends a message whose transaction committed', async () => {
     const id = await server.ctx.db.transaction().execute((trx) => server.ctx.sms.enqueue(trx, { ...OTP }));

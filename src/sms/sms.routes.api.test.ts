@@ -1,19 +1,11 @@
 // The development outbox over HTTP, its absence in production, and the SMS metrics.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from '../../test/support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from '../../test/support/test-server.js';
+import { useTestServer } from '../../test/support/use-test-server.js';
 import { waitForSmsStatus } from '../../test/support/sms-wait.js';
 
-// Starting a server on a fresh database can take minutes on a machine busy with other test runs.
-const SERVER_START_TIMEOUT_MS = 300_000;
-
 describe(`GET /api/v1/dev/sms (${testDbKind})`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ SMS_PROVIDER: 'outbox' });
-  }, SERVER_START_TIMEOUT_MS);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer({ SMS_PROVIDER: 'outbox' });
 
   it('lists the messages sent to a phone newest first, whatever format the phone is typed in', async () => {
     const db = server.ctx.db;
@@ -60,18 +52,12 @@ describe(`GET /api/v1/dev/sms (${testDbKind})`, () => {
 });
 
 describe(`the development outbox in production (${testDbKind})`, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      NODE_ENV: 'production',
-      SECRET_KEY: 'a'.repeat(64),
-      ENCRYPTION_KEY: 'b'.repeat(64),
-      SMS_PROVIDER: 'http',
-      SMS_HTTP_URL: 'http://127.0.0.1:9/unused',
-    });
-  }, SERVER_START_TIMEOUT_MS);
-  afterAll(async () => {
-    await server?.close();
+  const server = useTestServer({
+    NODE_ENV: 'production',
+    SECRET_KEY: 'a'.repeat(64),
+    ENCRYPTION_KEY: 'b'.repeat(64),
+    SMS_PROVIDER: 'http',
+    SMS_HTTP_URL: 'http://127.0.0.1:9/unused',
   });
 
   it('does not exist', async () => {

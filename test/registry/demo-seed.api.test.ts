@@ -1,19 +1,14 @@
 // The server seeds an empty embedded registry on first start (shared demo citizens when present).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDbKind, type TestServer } from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testDbKind } from '../support/test-server.js';
+import { useTestServer } from '../support/use-test-server.js';
 
 const faceDataDir = process.env.FACE_DATA_DIR ?? path.resolve('../shared/faces');
 const haveFaces = fs.existsSync(path.join(faceDataDir, 'registry', 'citizens.csv'));
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ SEED_DEMO: '1' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer({ SEED_DEMO: '1' });
 
 describe(`demo registry on first start (${testDbKind})`, () => {
   it('has demo citizens whose phones are bound in BMG', async () => {
