@@ -14,10 +14,13 @@
 // from these an estimate of the registrations per second one 32-core server would carry. For that it
 // starts a PostgreSQL 15 of its own (pg_stat_statements needs shared_preload_libraries, a server
 // restart, and the CPU of the server's processes must be the benchmark's alone); BENCH_DATABASE_URL
-// uses an existing server instead (then without the database's side).
+// uses an existing server instead (then without the database's side). BENCH_PG_TRACK=all lists the
+// statements inside the step functions too (pg_stat_statements.track; the statements per request then
+// count them), BENCH_PG_TOP=n the n most expensive statements of each scenario (5).
 // Env: BENCH_SECONDS (8), BENCH_CONNECTIONS (32); BENCH_ONLY=floor,start,… runs only the scenarios
 // named (by the start of their keys: floor, start, code, iin, signin-start, signin-resend, signin-code,
-// profile, fixed, burst; what a named one needs runs unrecorded first); BENCH_DB=pglite|postgres runs
+// profile, fixed, burst; what a named one needs runs unrecorded first; the diagnostic `ceiling`, a start's
+// required writes alone in one statement (bench/support/start-ceiling.ts), runs only when named); BENCH_DB=pglite|postgres runs
 // one database; BENCH_CPU_PROFILE=dir writes the app process's CPU profile of each scenario there;
 // BENCH_ARRIVALS=poisson paces the fixed rate as a Poisson process instead of a constant interval;
 // BENCH_COMPARE_LOAD=1 runs each scenario a second time straight after the first with the load generated
@@ -42,6 +45,7 @@ import { arrivalRecorder, type ArrivalSpread } from './support/arrivals.js';
 import { benchHeader, benchPostgres, printTable, scenarioColumns } from './support/load.js';
 import { measureLoad, type LoadPlan, type ProcessMeasured, type RequestSpec, type RequestVariant } from './support/load-process.js';
 import { benchSignin } from './signin.bench.js';
+import { registerStartCeiling, START_CEILING_PATH } from './support/start-ceiling.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -57,8 +61,10 @@ const SHARED_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const PLANNED_CPU_SHARE = 0.7;
 const PLANNED_CORES = 32;
 
-const KEYS = ['floor', 'start', 'code', 'iin', 'signin-start', 'signin-resend', 'signin-code', 'profile', 'fixed', 'burst'] as const;
+const KEYS = ['floor', 'ceiling', 'start', 'code', 'iin', 'signin-start', 'signin-resend', 'signin-code', 'profile', 'fixed', 'burst'] as const;
 export type ScenarioKey = (typeof KEYS)[number];
+/** Diagnostic scenarios: run only when BENCH_ONLY names them. */
+const DIAGNOSTIC: readonly ScenarioKey[] = ['ceiling'];
 /** What a scenario's requests need done before them (run unrecorded when only the later one is asked for). */
 const NEEDS: Partial<Record<ScenarioKey, ScenarioKey>> = { 'signin-start': 'iin', 'signin-resend': 'signin-start', 'signin-code': 'signin-start', profile: 'signin-code' };
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim()).filter(Boolean) : null;
@@ -66,7 +72,7 @@ for (const token of ONLY ?? []) if (!KEYS.some((k) => k.startsWith(token))) thro
 const DATABASES = (['pglite', 'postgres'] as const).filter((db) => !process.env.BENCH_DB || process.env.BENCH_DB === db);
 if (DATABASES.length === 0) throw new Error(`BENCH_DB: pglite or postgres, not "${process.env.BENCH_DB}"`);
 
-const selected = (key: ScenarioKey) => !ONLY || ONLY.some((token) => key.startsWith(token));
+const selected = (key: ScenarioKey) => (ONLY ? ONLY.some((token) => key.startsWith(token)) : !DIAGNOSTIC.includes(key));
 /** Whether a scenario runs: asked for, or needed by one that runs. */
 const runs = (key: ScenarioKey): boolean => selected(key) || KEYS.some((k) => NEEDS[k] === key && runs(k));
 
@@ -229,6 +235,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
     await server.ctx.db.insertInto('bench_floor' as any).values({ id: randomUUID() } as any).execute();
     return { ok: true };
   });
+  registerStartCeiling(floorApp, server.ctx.db, PHONE_BASE);
   const floorUrl = await floorApp.listen({ port: 0, host: '127.0.0.1' });
   const on: BenchDb = { db: kind, idleMsPerSecond: await idleCpu(3) };
   const asFastAsPossible = { kind: 'requests', connections: CONNECTIONS } as const;
@@ -236,6 +243,10 @@ async function benchDatabase(kind: 'pglite' | 'postgres', pgServer?: { url: stri
   const onceEach = <T>(items: T[], request: (item: T) => RequestVariant): LoadPlan => ({ ...asFastAsPossible, amount: items.length, url: server.url, method: 'POST', path: '/', variants: items.map(request), cycle: false });
 
   if (runs('floor')) await scenario(on, 'floor', 'floor: bare INSERT', () => ({ ...asFastAsPossible, seconds: DURATION, url: `${floorUrl}/floor`, method: 'POST', path: '/floor', variants: [{ headers: {} }], cycle: true }));
+  if (runs('ceiling')) {
+    const ceiling = "ceiling (diagnostic): a start's required writes, bare route, one statement";
+    await scenario(on, 'ceiling', ceiling, () => ({ ...asFastAsPossible, seconds: DURATION, url: `${floorUrl}${START_CEILING_PATH}`, method: 'POST', path: START_CEILING_PATH, variants: [{ headers: {} }], cycle: true }));
+  }
 
   const startRate = runs('start') ? (await scenario(on, 'start', 'start (phone → SMS queued)', () => ({ ...asFastAsPossible, seconds: DURATION, ...starts(server.url) })))[0].rps : 500;
   // Codes and IINs are each used once: about as many as a run of the start's rate answers (for each load when comparing).

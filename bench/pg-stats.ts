@@ -90,7 +90,7 @@ export class PgStats {
       .filter((r) => !BACKGROUND.test(r.query) && !NESTED.test(r.query.trim()))
       .map((r) => ({ query: r.query.replace(/\s+/g, ' ').slice(0, 90), calls: Number(r.calls), ms: r.ms }))
       .sort((a, b) => b.ms - a.ms)
-      .slice(0, 5);
+      .slice(0, Number(process.env.BENCH_PG_TOP ?? 5));
     return sample;
   }
 

@@ -31,7 +31,7 @@ export async function benchPostgres(fallback: string | null): Promise<{ server: 
   if (process.env.BENCH_DATABASE_URL) return { server: { url: process.env.BENCH_DATABASE_URL, dataDir: null }, note: null, own: null };
   const unavailable = ownPostgresUnavailable();
   if (unavailable === null) {
-    const own = await startOwnPostgres({ durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200' } });
+    const own = await startOwnPostgres({ durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200', ...(process.env.BENCH_PG_TRACK ? { 'pg_stat_statements.track': process.env.BENCH_PG_TRACK } : {}) } });
     return { server: { url: own.url, dataDir: own.dataDir }, note: null, own };
   }
   return fallback
