@@ -1,6 +1,7 @@
 // sms_enqueue (migration 0025) writes the outbox row as its own send job, in the caller's statement:
 // the options `prepare` gives (priority, retries, backoff, claim expiry) on the row, due at once, and
 // no pg-boss job. Messages queued before 0025 (a row and a pg-boss job) are adopted once.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Counter, Registry } from 'prom-client';
@@ -13,8 +14,9 @@ import { openTestDatabase, type TestDatabase } from '../../test/support/test-dat
 import { createOutboxProvider } from './providers/outbox.provider.js';
 import { SMS_SEND_QUEUE } from './sms.jobs.js';
 import { SmsService } from './sms.service.js';
-import type { OutgoingSms } from './sms.outbound.js';
+import type { OutgoingSms, PreparedSms } from './sms.outbound.js';
 import { claimDue } from './sms.store.js';
+import { startRegistration } from '../registration/registration.store.js';
 
 const SCHEDULE = sql`status, attempts, priority, retry_limit, retry_delay, retry_backoff, expire_seconds,
   abs(extract(epoch from next_attempt_at - now())) < 60 as due_now`;
@@ -60,6 +62,50 @@ describe('sms_enqueue writes the outbox row as its own send job', () => {
       expect(await pgBossJobs()).toBe(0);
     });
   }
+
+  // registration_start (migration 0027) writes a start's SMS row itself, in its one statement: it must
+  // write the row sms_enqueue writes, with the same check of the queue's name.
+  const startWith = (sms: PreparedSms, id = randomUUID()) => {
+    const now = new Date();
+    return startRegistration(database.db, {
+      id,
+      tokenHash: randomBytes(32),
+      phone: sms.phone,
+      phoneKeys: { iinAttempts: randomBytes(32), lock: randomBytes(32) },
+      language: sms.language,
+      clientIp: '10.0.0.1',
+      now,
+      expiresAt: new Date(now.getTime() + 600_000),
+      limits: { phone: 100, ip: 100 },
+      code: {
+        id: randomUUID(),
+        codeHmac: randomBytes(32),
+        expiresAt: new Date(now.getTime() + 300_000),
+        resendAvailableAt: now,
+        windowStart: new Date(now.getTime() - 3_600_000),
+        sms,
+        timing: { expiresAt: '', resendAvailableAt: '' },
+      },
+      audit: { sent: 'otp.sent', refused: 'otp.send_limited', subject: '+7701***4567' },
+    });
+  };
+
+  it("is the row a registration start writes for its code (registration_start's copy of sms_enqueue)", async () => {
+    const enqueued = await service.enqueue(database.db, otp);
+    const started = service.prepare(otp);
+    expect(await startWith(started)).toEqual({ refused: null, oldest: null });
+    expect(await schedule(started.id)).toEqual(await schedule(enqueued));
+    const row = (id: string) => database.db.selectFrom('sms_messages').select(['phone', 'language', 'purpose', 'body']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(await row(started.id)).toEqual(await row(enqueued));
+  });
+
+  it('refuses a start whose SMS names a queue other than the outbox (nothing is written)', async () => {
+    const prepared = { ...service.prepare(otp), queue: 'no-such-queue' };
+    const registrationId = randomUUID();
+    await expect(startWith(prepared, registrationId)).rejects.toThrow(/no-such-queue is missing/);
+    expect(await database.db.selectFrom('sms_messages').select('id').where('id', '=', prepared.id).executeTakeFirst()).toBeUndefined();
+    expect(await database.db.selectFrom('registrations').select('id').where('id', '=', registrationId).executeTakeFirst()).toBeUndefined();
+  });
 
   it('is claimed codes first, then in the order it became due', async () => {
     const first = await service.enqueue(database.db, notification);
